@@ -1,0 +1,57 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Vetter",
+    products: [
+        .executable(name: "vetter", targets: ["vetter"]),
+        .library(name: "VetterService", targets: ["VetterService"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "VetterCore", swiftSettings: swiftSettings),
+        .target(name: "VetterLists", dependencies: ["VetterCore", "CZlib"], swiftSettings: swiftSettings),
+        .target(name: "VetterMatch", dependencies: ["VetterCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "VetterStore",
+            dependencies: ["VetterCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VetterService",
+            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterStore"],
+            resources: [.copy("Resources/csl-2022-05.csv.gz")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "vetter",
+            dependencies: [
+                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VetterCoreTests", dependencies: ["VetterCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VetterListsTests", dependencies: ["VetterCore", "VetterLists"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VetterMatchTests",
+            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterService"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VetterStoreTests",
+            dependencies: ["VetterCore", "VetterLists", "VetterStore", "VetterService"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,69 @@
+public import Foundation
+
+/// A calendar day with no time zone, as lists and the Federal Register write dates.
+///
+/// Lists carry odd dates (the CSL has a `start_date` of `0017-05-26`); they are kept as written rather than
+/// rejected, because the record is what the agency published.
+public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`, `MM/DD/YYYY` or `M/D/YY` (two-digit years pivot at 50: `03` is 2003, `97` is 1997).
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.count >= 10, trimmed.dropFirst(4).first == "-" {
+            let parts = trimmed.prefix(10).split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3 else { return nil }
+            self.init(year: parts[0], month: parts[1], day: parts[2])
+        } else if trimmed.contains("/") {
+            let parts = trimmed.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 3 else { return nil }
+            var year = parts[2]
+            if year < 100 { year += year < 50 ? 2000 : 1900 }
+            self.init(year: year, month: parts[0], day: parts[1])
+        } else {
+            return nil
+        }
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+    }
+
+    /// The day that contains `date` in UTC.
+    public init(_ date: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        self.init(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = LocalDate(parsing: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,44 @@
+import CZlib
+
+/// Gzip decompression through the system zlib, so that `.csv.gz` files import as they are published.
+enum Gzip {
+    static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count > 2 && bytes[0] == 0x1f && bytes[1] == 0x8b }
+
+    /// The decompressed bytes; throws when the stream is damaged or cut short.
+    static func decompress(_ input: [UInt8], file: String) throws(ListReadError) -> [UInt8] {
+        var stream = z_stream()
+        // 15 window bits + 32: detect gzip or zlib headers automatically.
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw ListReadError(.unreadable, file: file, "zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count * 6)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var status: Int32 = Z_OK
+        var mutableInput = input
+        let inputCount = input.count
+        mutableInput.withUnsafeMutableBufferPointer { inputBuffer in
+            stream.next_in = inputBuffer.baseAddress
+            stream.avail_in = uInt(inputCount)
+            repeat {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { chunkBuffer in
+                    stream.next_out = chunkBuffer.baseAddress
+                    stream.avail_out = uInt(chunkBuffer.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    return chunkBuffer.count - Int(stream.avail_out)
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                // Concatenated gzip members: start the next one.
+                if status == Z_STREAM_END && stream.avail_in > 0 {
+                    inflateReset(&stream)
+                    status = Z_OK
+                }
+            } while status == Z_OK
+        }
+        guard status == Z_STREAM_END else {
+            throw ListReadError(.unreadable, file: file, "the gzip stream is damaged or cut short (zlib status \(status))")
+        }
+        return output
+    }
+}

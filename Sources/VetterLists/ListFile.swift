@@ -1,0 +1,52 @@
+public import VetterCore
+
+/// The formats Vetter reads.
+public enum ListFormat: String, CaseIterable, Sendable, Codable {
+    /// trade.gov's Consolidated Screening List CSV, 29-column layout (with `_id`) or the older 28-column one.
+    case csl
+    /// OFAC's legacy CSV set: `sdn.csv` (+ `add.csv`, `alt.csv`, `sdn_comments.csv`), or the non-SDN
+    /// `cons_prim.csv` set.
+    case ofacLegacyCSV = "ofac-csv"
+    /// BIS's tab-separated Denied Persons file `dpl.txt`.
+    case bisDPL = "bis-dpl"
+}
+
+/// What one list file holds once read: its entries, grouped by the source they belong to.
+public struct ListFile: Sendable {
+    public var format: ListFormat
+    public var fileName: String
+    /// SHA-256 of the bytes read (for a set of files, of all of them in a fixed order).
+    public var fileSHA256: String
+    public var entries: [ListEntry]
+    /// Things the reader repaired or skipped, each naming its line; empty for a clean file.
+    public var warnings: [String]
+
+    public init(format: ListFormat, fileName: String, fileSHA256: String, entries: [ListEntry], warnings: [String] = []) {
+        self.format = format
+        self.fileName = fileName
+        self.fileSHA256 = fileSHA256
+        self.entries = entries
+        self.warnings = warnings
+    }
+
+    /// Entries per source, sources in a fixed order.
+    public var entriesBySource: [(source: ListSource, entries: [ListEntry])] {
+        Dictionary(grouping: entries, by: \.source).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The newest start date of the entries of `source`: the best available "data as of" date.
+    public func dataDate(for source: ListSource) -> LocalDate? {
+        entries.lazy.filter { $0.source == source }.compactMap(\.startDate).filter { $0.year > 1900 }.max()
+    }
+}
+
+/// Options that relax the reader's strictness, each only when asked for.
+public struct ReadOptions: Sendable {
+    /// Import a file whose last record was cut off (a truncated download) without that record. Off by default:
+    /// a cut file is refused.
+    public var dropIncompleteLastRecord: Bool
+
+    public init(dropIncompleteLastRecord: Bool = false) {
+        self.dropIncompleteLastRecord = dropIncompleteLastRecord
+    }
+}

@@ -1,0 +1,69 @@
+public import Foundation
+public import VetterCore
+
+/// Reads any supported list file into ``ListEntry`` values, detecting the format when not told.
+///
+/// Reading never touches a store: it either returns every entry of the file, or throws a ``ListReadError``
+/// naming the place at fault, so that an import can be all or nothing.
+public enum ListReader {
+    /// Reads the file or OFAC directory at `path`.
+    ///
+    /// - Parameters:
+    ///   - format: the format, or `nil` to detect it from the path and the first bytes.
+    ///   - options: relaxations of strictness, each off by default.
+    public static func read(path: String, format: ListFormat? = nil, options: ReadOptions = ReadOptions())
+        throws(ListReadError) -> ListFile
+    {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ListReadError(.unreadable, file: path, "no such file or directory")
+        }
+        if isDirectory.boolValue {
+            guard format == nil || format == .ofacLegacyCSV, let set = OFACLegacyReader.fileSet(at: path) else {
+                throw ListReadError(.unknownFormat, file: path,
+                    "a directory must hold OFAC's sdn.csv or cons_prim.csv set")
+            }
+            return try OFACLegacyReader.read(set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
+        }
+        let bytes = try load(path)
+        let detected: ListFormat
+        if let format { detected = format } else { detected = try detect(bytes: bytes, path: path) }
+        switch detected {
+        case .csl:
+            return try CSLReader.read(bytes: bytes, file: path, options: options)
+        case .bisDPL:
+            return try DPLReader.read(bytes: bytes, file: path, options: options)
+        case .ofacLegacyCSV:
+            let name = (path as NSString).lastPathComponent
+            if name == "sdn.csv" || name == "cons_prim.csv", let set = OFACLegacyReader.fileSet(at: path) {
+                return try OFACLegacyReader.read(set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
+            }
+            let set = OFACLegacyReader.FileSet(primary: path, isNonSDN: name.hasPrefix("cons"))
+            return try OFACLegacyReader.read(set: set, load: { _ throws(ListReadError) in bytes }, options: options)
+        }
+    }
+
+    /// Reads a file's bytes, decompressing gzip transparently.
+    static func load(_ path: String) throws(ListReadError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ListReadError(.unreadable, file: path, "the file cannot be read")
+        }
+        let bytes = [UInt8](data)
+        if bytes.isEmpty { throw ListReadError(.empty, file: path, line: 1, "the file is empty") }
+        return Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, file: path) : bytes
+    }
+
+    /// Detects the format from the first line.
+    static func detect(bytes: [UInt8], path: String) throws(ListReadError) -> ListFormat {
+        let head = String(decoding: bytes.prefix(600), as: UTF8.self)
+        let firstLine = head.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        if firstLine.contains("source") && firstLine.contains("name") && firstLine.contains(",") { return .csl }
+        if firstLine.contains("\"Name\"\t") || firstLine.hasPrefix("Name\t") { return .bisDPL }
+        let fields = firstLine.split(separator: ",", omittingEmptySubsequences: false)
+        if let first = fields.first, !first.isEmpty, first.allSatisfy(\.isNumber), fields.count >= 12 {
+            return .ofacLegacyCSV
+        }
+        throw ListReadError(.unknownFormat, file: path, line: 1,
+            "cannot tell the format from the first line; name it with --format (\(ListFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+}
