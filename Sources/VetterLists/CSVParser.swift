@@ -1,70 +1,79 @@
 /// A strict RFC 4180 reader over bytes that remembers the line each record starts on.
 ///
-/// List files are read whole (the largest is a few megabytes) and parsed in one pass without copying fields
-/// until they are needed. Strictness is the point: a quote left open, or a byte sequence that is not UTF-8, is an
-/// error naming the line, never a silently shortened record.
-struct CSVParser {
-    struct Record {
+/// It reads incrementally (``feed(_:emit:)`` then ``finish(emit:)``), so a batch file of any size streams
+/// through in constant memory, and list files are read the same way in one call (``records(allowCutLastRecord:)``).
+/// Strictness is the point: a quote left open, or bytes that are not UTF-8, are an error naming the line, never
+/// a silently shortened record.
+public struct CSVParser {
+    public struct Record: Sendable {
         /// 1-based physical line where the record starts.
-        var line: Int
-        var fields: [String]
+        public var line: Int
+        public var fields: [String]
     }
 
-    let bytes: [UInt8]
     let file: String
     let separator: UInt8
+    private var bytes: [UInt8] = []
+    private var fields: [String] = []
+    private var field: [UInt8] = []
+    private var line = 1
+    private var recordLine = 1
+    private var inQuotes = false
+    private var quoteOpenedOnLine = 0
+    private var fieldWasQuoted = false
+    private var pendingQuote = false
+    private var atStart = true
+    private var ended = false
 
-    init(bytes: [UInt8], file: String, separator: UInt8 = UInt8(ascii: ",")) {
-        // A UTF-8 byte-order mark is not part of the first field.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            self.bytes = Array(bytes.dropFirst(3))
-        } else {
-            self.bytes = bytes
-        }
+    public init(file: String, separator: UInt8 = UInt8(ascii: ",")) {
         self.file = file
         self.separator = separator
     }
 
-    /// All records. A trailing DOS end-of-file mark (0x1A), which OFAC's files carry, ends the input.
+    init(bytes: [UInt8], file: String, separator: UInt8 = UInt8(ascii: ",")) {
+        self.init(file: file, separator: separator)
+        self.bytes = bytes
+    }
+
+    /// All records of the bytes given at creation. A trailing DOS end-of-file mark (0x1A), which OFAC's files
+    /// carry, ends the input.
     /// - Parameter allowCutLastRecord: when the file ends inside a quoted field, return the records before it
     ///   instead of throwing (the caller then drops the cut record, and says so).
     func records(allowCutLastRecord: Bool = false) throws(ListReadError) -> [Record] {
+        var parser = CSVParser(file: file, separator: separator)
         var records: [Record] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var inQuotes = false
-        var quoteOpenedOnLine = 0
-        var index = 0
-        let count = bytes.count
-        var fieldWasQuoted = false
+        try parser.feed(bytes) { records.append($0) }
+        if allowCutLastRecord && parser.inQuotes { return records }
+        try parser.finish { records.append($0) }
+        return records
+    }
 
-        func finishField() throws(ListReadError) {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw ListReadError(.invalidUTF8, file: file, line: recordLine, field: "#\(fields.count + 1)",
-                    "the bytes of field \(fields.count + 1) are not valid UTF-8")
-            }
-            fields.append(text)
-            field.removeAll(keepingCapacity: true)
-            fieldWasQuoted = false
+    /// Parses more bytes, emitting every record completed by them.
+    public mutating func feed(_ chunk: some Collection<UInt8>, emit: (Record) throws(ListReadError) -> Void)
+        throws(ListReadError)
+    {
+        var input = chunk[...]
+        if atStart {
+            atStart = false
+            if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = input.dropFirst(3) }
         }
-
-        while index < count {
-            let byte = bytes[index]
+        for byte in input {
+            if ended { return }
+            if pendingQuote {
+                pendingQuote = false
+                if byte == UInt8(ascii: "\"") {
+                    field.append(byte)
+                    continue
+                }
+                inQuotes = false
+            }
             if inQuotes {
                 if byte == UInt8(ascii: "\"") {
-                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        index += 2
-                        continue
-                    }
-                    inQuotes = false
+                    pendingQuote = true
                 } else {
                     if byte == UInt8(ascii: "\n") { line += 1 }
                     field.append(byte)
                 }
-                index += 1
                 continue
             }
             switch byte {
@@ -82,20 +91,25 @@ struct CSVParser {
                 break
             case UInt8(ascii: "\n"):
                 try finishField()
-                records.append(Record(line: recordLine, fields: fields))
+                let record = Record(line: recordLine, fields: fields)
                 fields.removeAll(keepingCapacity: true)
                 line += 1
                 recordLine = line
+                // Blank lines carry no record.
+                if !(record.fields.count == 1 && record.fields[0].isEmpty) { try emit(record) }
             case 0x1A where fields.isEmpty && field.isEmpty:
-                index = count
-                continue
+                ended = true
             default:
                 field.append(byte)
             }
-            index += 1
         }
-        if inQuotes && allowCutLastRecord {
-            return records
+    }
+
+    /// Ends the input: emits a last record without a final newline, or throws if a quote is still open.
+    public mutating func finish(emit: (Record) throws(ListReadError) -> Void) throws(ListReadError) {
+        if pendingQuote {
+            pendingQuote = false
+            inQuotes = false
         }
         if inQuotes {
             throw ListReadError(.unterminatedQuote, file: file, line: quoteOpenedOnLine,
@@ -103,9 +117,19 @@ struct CSVParser {
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
             try finishField()
-            records.append(Record(line: recordLine, fields: fields))
+            let record = Record(line: recordLine, fields: fields)
+            fields.removeAll()
+            if !(record.fields.count == 1 && record.fields[0].isEmpty) { try emit(record) }
         }
-        // Blank lines carry no record.
-        return records.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) }
+    }
+
+    private mutating func finishField() throws(ListReadError) {
+        guard let text = String(validating: field, as: UTF8.self) else {
+            throw ListReadError(.invalidUTF8, file: file, line: recordLine, field: "#\(fields.count + 1)",
+                "the bytes of field \(fields.count + 1) are not valid UTF-8")
+        }
+        fields.append(text)
+        field.removeAll(keepingCapacity: true)
+        fieldWasQuoted = false
     }
 }

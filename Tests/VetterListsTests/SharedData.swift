@@ -1,4 +1,5 @@
 import Foundation
+import VetterCore
 import VetterLists
 
 /// The real list files in `../shared/data` beside the repository (or `VETTER_SHARED_DATA`).

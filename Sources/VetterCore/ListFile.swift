@@ -1,4 +1,3 @@
-public import VetterCore
 
 /// The formats Vetter reads.
 public enum ListFormat: String, CaseIterable, Sendable, Codable {
@@ -40,13 +39,3 @@ public struct ListFile: Sendable {
     }
 }
 
-/// Options that relax the reader's strictness, each only when asked for.
-public struct ReadOptions: Sendable {
-    /// Import a file whose last record was cut off (a truncated download) without that record. Off by default:
-    /// a cut file is refused.
-    public var dropIncompleteLastRecord: Bool
-
-    public init(dropIncompleteLastRecord: Bool = false) {
-        self.dropIncompleteLastRecord = dropIncompleteLastRecord
-    }
-}

@@ -1,0 +1,53 @@
+/// Legal-form and other generic phrases, each mapped to one canonical token.
+///
+/// "Co., Ltd.", "Company Limited", "Ltd" and "有限公司" all mean the same thing and identify nobody, so they are
+/// folded to one token (`ltd`) and weighted as weak evidence (``Token/Kind/legalForm``). The table covers the
+/// jurisdictions that dominate US lists: English, Russian (romanised by BGN and in common spellings), Spanish,
+/// French, German, Italian, Portuguese, Arabic and Chinese forms.
+enum LegalForms {
+    /// Phrase (normalised tokens joined by spaces) → canonical token. Longest phrases are matched first.
+    static let phrases: [String: String] = {
+        var table: [String: String] = [:]
+        func add(_ canonical: String, _ variants: [String]) {
+            for variant in variants { table[variant] = canonical }
+        }
+        add("ltd", ["ltd", "limited", "co ltd", "company limited", "co limited", "company ltd", "coltd", "pvt ltd",
+            "private limited", "pte ltd", "pty ltd", "sdn bhd", "bhd", "kk", "kabushiki kaisha", "yugen kaisha",
+            "limited company", "limited liability company ltd", "plc", "public limited company", "llp", "lp"])
+        add("llc", ["llc", "l l c", "ooo", "obshchestvo s ogranichennoy otvetstvennostyu",
+            "obshchestvo s ogranichennoi otvetstvennostyu", "obshestvo s ogranichennoy otvetstvennostyu",
+            "obschestvo s ogranichennoy otvetstvennostyu", "obshchestvo s organichennoi otvetstvennostyu",
+            "limited liability company", "limited liability partnership", "tov", "too", "mchj", "sp z o o", "spzoo"])
+        add("jsc", ["jsc", "ojsc", "cjsc", "pjsc", "ao", "oao", "zao", "pao", "nao", "jstock", "joint stock company",
+            "open joint stock company", "closed joint stock company", "public joint stock company",
+            "aktsionernoe obshchestvo", "aktsionernoye obshchestvo", "otkrytoe aktsionernoe obshchestvo",
+            "otkrytoye aktsionernoye obshchestvo", "zakrytoe aktsionernoe obshchestvo",
+            "zakrytoye aktsionernoye obshchestvo", "publichnoe aktsionernoe obshchestvo",
+            "publichnoye aktsionernoye obshchestvo", "aktsionernoe obschestvo", "joint stock co",
+            "open joint stock co", "closed joint stock co", "public joint stock co", "joint-stock company",
+            "jt stock co", "ad", "dd", "a s", "as", "asa", "ab"])
+        add("inc", ["inc", "incorporated", "corp", "corporation"])
+        add("co", ["co", "company", "cia", "compania", "compagnie", "cie"])
+        add("gmbh", ["gmbh", "gesellschaft mit beschrankter haftung", "mbh", "ug", "kg", "gmbh co kg", "ohg"])
+        add("ag", ["ag", "aktiengesellschaft", "se"])
+        add("sa", ["sa", "s a", "sociedad anonima", "societe anonyme", "sa de cv", "s a de c v", "sa de c v",
+            "sapi de cv", "s de rl", "s de rl de cv", "s de r l", "s de r l de c v", "srl", "s r l", "sarl",
+            "s a r l", "spa", "s p a", "sas", "s a s", "ltda", "limitada", "sociedade anonima", "sl", "s l",
+            "eirl", "cv", "c v", "sac", "saa", "sca", "scs"])
+        add("bv", ["bv", "b v", "nv", "n v", "besloten vennootschap", "naamloze vennootschap"])
+        add("fze", ["fze", "fzco", "fzc", "fz llc", "fzllc", "dmcc", "llc fz"])
+        add("pjsc", [])
+        add("sal", ["sal", "s a l", "sarl offshore", "wll", "w l l", "spc", "bsc", "b s c", "psc", "qsc", "saog", "saoc"])
+        return table
+    }()
+
+    /// The longest phrase length in tokens.
+    static let longestPhrase: Int = phrases.keys.map { $0.split(separator: " ").count }.max() ?? 1
+
+    /// Words that carry no identity: articles and prepositions in the languages of the lists.
+    static let stopWords: Set<String> = [
+        "the", "of", "and", "for", "in", "on", "at", "to", "by", "a", "an",
+        "de", "del", "la", "las", "los", "el", "y", "e", "da", "do", "dos", "das", "di", "du", "des", "le", "les",
+        "et", "und", "der", "die", "das", "fur", "von", "imeni", "im",
+    ]
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// Turns a name in any script into comparable tokens.
+///
+/// Steps, in order: Unicode NFKC; Chinese characters translated where they are generic words (``HanWords``) and
+/// romanised to pinyin otherwise; Cyrillic romanised by the BGN/PCGN system, as US lists spell Russian names;
+/// any other script to Latin; diacritics removed; lowercase; apostrophes and the "?" that lists leave for lost
+/// characters in possessives dropped inside words; everything else not a letter or digit splits words; legal-form
+/// phrases folded to one canonical token (``LegalForms``). Normalising a normalised name changes nothing.
+public enum NameNormalizer {
+    public static func normalize(_ input: String) -> NormalizedName {
+        var notes: [String] = []
+        var text = input.precomposedStringWithCompatibilityMapping
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        if !isASCII {
+            if text.unicodeScalars.contains(where: HanWords.isHan) {
+                text = romanizeHan(text)
+                notes.append("Chinese characters translated and romanised to pinyin")
+            }
+            if text.unicodeScalars.contains(where: { (0x0400...0x04FF).contains($0.value) }) {
+                text = text.applyingTransform(StringTransform("Russian-Latin/BGN"), reverse: false) ?? text
+                notes.append("Cyrillic romanised (BGN/PCGN)")
+            }
+            let latin = text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+            if latin != text && !notes.contains(where: { $0.hasPrefix("Cyrillic") || $0.hasPrefix("Chinese") }) {
+                notes.append("converted to Latin letters without diacritics")
+            }
+            text = latin
+        }
+        let words = split(text)
+        let tokens = foldLegalForms(words, notes: &notes)
+        return NormalizedName(tokens: tokens, notes: notes)
+    }
+
+    /// Splits into lowercase ASCII words.
+    static func split(_ text: String) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        let bytes = Array(text.utf8)
+        func isLetter(_ byte: UInt8) -> Bool {
+            (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90)
+        }
+        for (position, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                current.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                current.append(byte + 32)
+            case UInt8(ascii: "'"), UInt8(ascii: "`"):
+                continue  // O'Brien, 'Abbas, People's: apostrophes join
+            case UInt8(ascii: "?"):
+                // "People?s": a possessive whose apostrophe was lost upstream; elsewhere "?" separates.
+                let before = position > 0 && isLetter(bytes[position - 1])
+                let after = position + 1 < bytes.count && (bytes[position + 1] == UInt8(ascii: "s")
+                    || bytes[position + 1] == UInt8(ascii: "S"))
+                let ends = position + 2 >= bytes.count || !isLetter(bytes[position + 2])
+                if before && after && ends { continue }
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)); current.removeAll() }
+            default:
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)); current.removeAll() }
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
+
+    /// Replaces legal-form phrases by their canonical token. Phrases of three letters or fewer ("ao", "sa",
+    /// "co") count only at the start or end of a name or beside another legal form, since short words inside a
+    /// name are usually part of it.
+    static func foldLegalForms(_ words: [String], notes: inout [String]) -> [Token] {
+        var tokens: [Token] = []
+        var index = 0
+        var legalAt: [Bool] = []
+        while index < words.count {
+            var matched = false
+            for length in stride(from: min(LegalForms.longestPhrase, words.count - index), through: 1, by: -1) {
+                let phrase = words[index..<index + length].joined(separator: " ")
+                guard let canonical = LegalForms.phrases[phrase] else { continue }
+                let short = phrase.count <= 3
+                let atEdge = index == 0 || index + length == words.count || (legalAt.last ?? false)
+                    || (index + length < words.count && isLegalStart(words, at: index + length))
+                if short && !atEdge { continue }
+                tokens.append(Token(canonical, kind: .legalForm))
+                legalAt.append(true)
+                if phrase != canonical { notes.append("'\(phrase)' → \(canonical)") }
+                index += length
+                matched = true
+                break
+            }
+            if !matched {
+                let word = words[index]
+                tokens.append(Token(word, kind: LegalForms.stopWords.contains(word) ? .stopWord : .word))
+                legalAt.append(false)
+                index += 1
+            }
+        }
+        // A name made only of legal forms and stop words ("Co. Ltd") keeps them as words.
+        if !tokens.isEmpty && tokens.allSatisfy({ $0.kind != .word }) {
+            return tokens.map { Token($0.text, kind: .word) }
+        }
+        return tokens
+    }
+
+    static func isLegalStart(_ words: [String], at index: Int) -> Bool {
+        for length in stride(from: min(LegalForms.longestPhrase, words.count - index), through: 1, by: -1) {
+            let phrase = words[index..<index + length].joined(separator: " ")
+            if let _ = LegalForms.phrases[phrase], phrase.count > 3 || index + length == words.count { return true }
+        }
+        return false
+    }
+
+    /// Translates the generic words of a Chinese name and romanises the rest. Runs of romanised characters are
+    /// written as words of two syllables ("依图" → "yitu"), the usual length of a Chinese word; a run of three
+    /// stays whole.
+    static func romanizeHan(_ text: String) -> String {
+        let characters = Array(text)
+        var output = ""
+        var run: [Character] = []
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            var chunks: [[Character]] = []
+            var start = 0
+            while start < run.count {
+                let remaining = run.count - start
+                let size = remaining == 3 ? 3 : min(2, remaining)
+                chunks.append(Array(run[start..<start + size]))
+                start += size
+            }
+            for chunk in chunks {
+                let pinyin = String(chunk).applyingTransform(StringTransform("Han-Latin/Names; Latin-ASCII"), reverse: false)
+                    ?? String(chunk)
+                output += " " + pinyin.replacingOccurrences(of: " ", with: "") + " "
+            }
+            run.removeAll()
+        }
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            guard character.unicodeScalars.allSatisfy(HanWords.isHan) else {
+                flushRun()
+                output.append(character)
+                index += 1
+                continue
+            }
+            var found = false
+            for length in stride(from: min(HanWords.longest, characters.count - index), through: 1, by: -1) {
+                let word = String(characters[index..<index + length])
+                if let english = HanWords.table[word] {
+                    // Single-character words only when they end a name ("…局", "…厂"): inside a name the
+                    // character is usually part of another word.
+                    if length == 1 && index + 1 < characters.count && characters[index + 1].unicodeScalars.allSatisfy(HanWords.isHan) {
+                        continue
+                    }
+                    flushRun()
+                    output += " \(english) "
+                    index += length
+                    found = true
+                    break
+                }
+            }
+            if !found {
+                run.append(character)
+                index += 1
+            }
+        }
+        flushRun()
+        return output
+    }
+}

@@ -1,0 +1,77 @@
+public import VetterCore
+
+/// What to screen, and how strictly.
+public struct ScreeningQuery: Sendable, Codable, Hashable {
+    public var name: String
+    /// ISO-2 country of the party, as context: a match raises the score a little, a conflict lowers it.
+    public var country: String?
+    /// Party type, as context: a conflict (a person against a company) lowers the score.
+    public var type: PartyType?
+    /// Only these sources, when set (a filter, not context).
+    public var sources: Set<ListSource>?
+    /// Only entries tied to ``country`` (a filter), when true.
+    public var filterByCountry: Bool
+    /// Matches scoring below this are not returned.
+    public var threshold: Double
+    /// At most this many matches.
+    public var limit: Int
+
+    public init(
+        name: String, country: String? = nil, type: PartyType? = nil, sources: Set<ListSource>? = nil,
+        filterByCountry: Bool = false, threshold: Double = ScreeningIndex.defaultThreshold, limit: Int = 10
+    ) {
+        self.name = name
+        self.country = country?.uppercased()
+        self.type = type
+        self.sources = sources
+        self.filterByCountry = filterByCountry
+        self.threshold = threshold
+        self.limit = limit
+    }
+}
+
+/// One listed entry that matched a query, with the reasons.
+public struct ScreeningMatch: Sendable, Codable {
+    public var entry: ListEntry
+    /// 0…1; see ``ScreeningIndex`` for what it means.
+    public var score: Double
+    /// The listed name or alias that matched best.
+    public var matchedName: String
+    /// `primary`, or the alias kind (`aka`, `fka`, `nka`).
+    public var matchedNameKind: String
+    public var matchedWeakAlias: Bool
+    public var explanation: MatchExplanation
+}
+
+/// Why a name matched: the words aligned, what each contributed, and what was adjusted.
+public struct MatchExplanation: Sendable, Codable {
+    public struct Alignment: Sendable, Codable {
+        /// The query's word (several joined with "+" when they matched one listed word together).
+        public var query: String
+        /// The listed word (several joined with "+" likewise).
+        public var listed: String
+        /// exact, typo, transliteration, initial, compound
+        public var how: String
+        public var similarity: Double
+        /// The listed word's weight: rare words weigh more.
+        public var weight: Double
+        /// Share of the name score this pair carries.
+        public var contribution: Double
+    }
+
+    public var queryTokens: [String]
+    public var listedTokens: [String]
+    public var alignments: [Alignment]
+    public var unmatchedQuery: [String]
+    public var unmatchedListed: [String]
+    /// Weighted share of the query's words that found a listed word.
+    public var queryCoverage: Double
+    /// Weighted share of the listed name's words that the query covered.
+    public var listedCoverage: Double
+    /// The score of the name alone, before context adjustments.
+    public var nameScore: Double
+    /// Context adjustments: country, type, weak alias.
+    public var adjustments: [String]
+    /// What normalisation changed in the query.
+    public var normalization: [String]
+}

@@ -1,0 +1,91 @@
+/// Word-level similarity: typing errors, transliteration variants, initials.
+enum Similarity {
+    /// Optimal-string-alignment (restricted Damerau–Levenshtein) distance, giving up past `limit`.
+    static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+        let n = a.count, m = b.count
+        if abs(n - m) > limit { return limit + 1 }
+        if n == 0 { return m }
+        if m == 0 { return n }
+        var previous2 = [Int](repeating: 0, count: m + 1)
+        var previous = Array(0...m)
+        var current = [Int](repeating: 0, count: m + 1)
+        for i in 1...n {
+            current[0] = i
+            var rowMin = current[0]
+            for j in 1...m {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    value = min(value, previous2[j - 2] + 1)
+                }
+                current[j] = value
+                rowMin = min(rowMin, value)
+            }
+            if rowMin > limit { return limit + 1 }
+            swap(&previous2, &previous)
+            swap(&previous, &current)
+        }
+        return previous[m]
+    }
+
+    /// How many edits a word of this length may have and still be the same word.
+    static func allowedEdits(_ length: Int) -> Int {
+        switch length {
+        case 0...3: 0
+        case 4...6: 1
+        default: 2
+        }
+    }
+
+    /// A consonant skeleton that folds common romanisation variants together: Mohammed / Muhammad / Mohamad →
+    /// `mhmd`; Sergei / Sergey → `srg`; Ivanov / Ivanoff → `fnf`. Vowels (and y, w, h after a consonant) drop,
+    /// sound-alike consonants merge, doubled letters collapse. The first letter's class is kept.
+    static func skeleton(_ word: [UInt8]) -> [UInt8] {
+        guard let first = word.first else { return [] }
+        var out: [UInt8] = []
+        out.reserveCapacity(word.count)
+        func fold(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"),
+                UInt8(ascii: "y"), UInt8(ascii: "w"), UInt8(ascii: "h"):
+                return nil
+            case UInt8(ascii: "v"), UInt8(ascii: "f"), UInt8(ascii: "p"), UInt8(ascii: "b"): return UInt8(ascii: "f")
+            case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "q"), UInt8(ascii: "g"): return UInt8(ascii: "k")
+            case UInt8(ascii: "z"), UInt8(ascii: "s"), UInt8(ascii: "x"): return UInt8(ascii: "s")
+            case UInt8(ascii: "d"), UInt8(ascii: "t"): return UInt8(ascii: "t")
+            case UInt8(ascii: "j"): return UInt8(ascii: "j")
+            default: return byte
+            }
+        }
+        // The first letter's vowel-ness matters: "Abbas" and "Bass" differ.
+        let firstIsVowel = [UInt8]("aeiouy".utf8).contains(first)
+        if firstIsVowel { out.append(UInt8(ascii: "a")) }
+        for byte in word {
+            guard let folded = fold(byte) else { continue }
+            if out.last != folded { out.append(folded) }
+        }
+        return out
+    }
+
+    /// Similarity of two words in [0, 1]; 0 means "not the same word".
+    static func words(_ a: [UInt8], _ b: [UInt8], skeletonA: [UInt8], skeletonB: [UInt8]) -> Double {
+        if a == b { return 1 }
+        let shorter = min(a.count, b.count), longer = max(a.count, b.count)
+        var best = 0.0
+        let allowed = allowedEdits(shorter)
+        if allowed > 0 {
+            let d = distance(a, b, limit: allowed)
+            if d <= allowed {
+                best = 1 - Double(d) / Double(longer) * 1.6
+                if d == 1 { best = max(best, 0.8) }
+            }
+        }
+        // Transliteration variants: same consonant skeleton, close in length, and a shared first letter.
+        if skeletonA == skeletonB, skeletonA.count >= 2, a.first == b.first || (skeletonA.first == skeletonB.first),
+            longer - shorter <= 3, shorter >= 4
+        {
+            best = max(best, 0.85)
+        }
+        return max(0, best)
+    }
+}

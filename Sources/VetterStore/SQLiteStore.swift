@@ -1,0 +1,188 @@
+public import Foundation
+import GRDB
+public import VetterCore
+
+/// The SQLite implementation of ``Store``, through GRDB, in WAL mode so that several processes can share one file.
+///
+/// Entries are content-addressed: `entry_blob` holds each distinct entry once, keyed by the SHA-256 of its
+/// canonical JSON, and `version_entry` lists which entries make up a version. An entry unchanged across a hundred
+/// versions is stored once.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the database at \(path): \(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: list versions") { db in
+            try db.execute(sql: """
+                CREATE TABLE list_version (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source TEXT NOT NULL,
+                    imported_at REAL NOT NULL,
+                    data_date TEXT,
+                    file_sha256 TEXT NOT NULL,
+                    content_sha256 TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    entry_count INTEGER NOT NULL
+                );
+                CREATE INDEX list_version_by_source ON list_version(source, id);
+                CREATE TABLE entry_blob (
+                    hash TEXT PRIMARY KEY,
+                    body BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE version_entry (
+                    version_id INTEGER NOT NULL REFERENCES list_version(id),
+                    entry_id TEXT NOT NULL,
+                    hash TEXT NOT NULL REFERENCES entry_blob(hash),
+                    PRIMARY KEY (version_id, entry_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX version_entry_by_entry ON version_entry(entry_id);
+                CREATE TRIGGER list_version_immutable BEFORE UPDATE ON list_version
+                    BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
+                CREATE TRIGGER version_entry_immutable BEFORE UPDATE ON version_entry
+                    BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
+                """)
+        }
+        return migrator
+    }
+
+    public func importList(_ file: ListFile, importedAt: Date) async throws -> ImportOutcome {
+        // Encoding and hashing happen before the write transaction, so the lock is held only to write.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var prepared: [(source: ListSource, rows: [(id: String, hash: String, body: Data)], content: String)] = []
+        for (source, entries) in file.entriesBySource {
+            var rows: [(id: String, hash: String, body: Data)] = []
+            rows.reserveCapacity(entries.count)
+            for entry in entries {
+                let body = try encoder.encode(entry)
+                rows.append((entry.id, SHA256.hex(body), body))
+            }
+            rows.sort { $0.id < $1.id }
+            var hasher = SHA256()
+            for row in rows { hasher.update(Array("\(row.id)=\(row.hash)\n".utf8)) }
+            prepared.append((source, rows, hasher.finalizeHex()))
+        }
+        let batches = prepared
+        let dataDates = Dictionary(uniqueKeysWithValues: file.entriesBySource.map { ($0.source, file.dataDate(for: $0.source)) })
+        return try await pool.write { db in
+            var created: [ListVersion] = []
+            var unchanged: [ListSource] = []
+            for item in batches {
+                let current = try String.fetchOne(db, sql: """
+                    SELECT content_sha256 FROM list_version WHERE source = ? ORDER BY id DESC LIMIT 1
+                    """, arguments: [item.source.code])
+                if current == item.content {
+                    unchanged.append(item.source)
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO list_version (source, imported_at, data_date, file_sha256, content_sha256, file_name,
+                        format, entry_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [item.source.code, importedAt.timeIntervalSince1970,
+                        dataDates[item.source].flatMap { $0?.description }, file.fileSHA256, item.content,
+                        (file.fileName as NSString).lastPathComponent, file.format.rawValue, item.rows.count])
+                let versionID = db.lastInsertedRowID
+                let blob = try db.makeStatement(sql: "INSERT OR IGNORE INTO entry_blob (hash, body) VALUES (?, ?)")
+                let link = try db.makeStatement(sql: "INSERT INTO version_entry (version_id, entry_id, hash) VALUES (?, ?, ?)")
+                for row in item.rows {
+                    try blob.execute(arguments: [row.hash, row.body])
+                    try link.execute(arguments: [versionID, row.id, row.hash])
+                }
+                created.append(ListVersion(
+                    id: versionID, source: item.source, importedAt: importedAt, dataDate: dataDates[item.source] ?? nil,
+                    fileSHA256: file.fileSHA256, contentSHA256: item.content,
+                    fileName: (file.fileName as NSString).lastPathComponent, format: file.format.rawValue,
+                    entryCount: item.rows.count))
+            }
+            return ImportOutcome(created: created, unchanged: unchanged)
+        }
+    }
+
+    public func versions(source: ListSource?) async throws -> [ListVersion] {
+        try await pool.read { db in
+            if let source {
+                return try Self.fetchVersions(db, where: "WHERE source = ?", arguments: [source.code])
+            }
+            return try Self.fetchVersions(db, where: "", arguments: [])
+        }
+    }
+
+    public func currentVersions() async throws -> [ListVersion] {
+        try await pool.read { db in
+            try Self.fetchVersions(db, where: "WHERE id IN (SELECT MAX(id) FROM list_version GROUP BY source)", arguments: [])
+        }
+    }
+
+    public func entries(versionIDs: [Int64]) async throws -> [ListEntry] {
+        guard !versionIDs.isEmpty else { return [] }
+        return try await pool.read { db in
+            let placeholders = Array(repeating: "?", count: versionIDs.count).joined(separator: ",")
+            let bodies = try Data.fetchAll(db, sql: """
+                SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
+                WHERE v.version_id IN (\(placeholders)) ORDER BY v.version_id, v.entry_id
+                """, arguments: StatementArguments(versionIDs))
+            return try Self.decode(bodies)
+        }
+    }
+
+    public func entries(id: String, versionIDs: [Int64]) async throws -> [ListEntry] {
+        guard !versionIDs.isEmpty else { return [] }
+        return try await pool.read { db in
+            let placeholders = Array(repeating: "?", count: versionIDs.count).joined(separator: ",")
+            let bodies = try Data.fetchAll(db, sql: """
+                SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
+                WHERE v.entry_id = ? AND v.version_id IN (\(placeholders)) ORDER BY v.version_id
+                """, arguments: StatementArguments([id] + versionIDs.map { String($0) }))
+            return try Self.decode(bodies)
+        }
+    }
+
+    public func isEmpty() async throws -> Bool {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM list_version") == 0 }
+    }
+
+    static func decode(_ bodies: [Data]) throws -> [ListEntry] {
+        let decoder = JSONDecoder()
+        do {
+            return try bodies.map { try decoder.decode(ListEntry.self, from: $0) }
+        } catch {
+            throw StoreError(.corrupt, "a stored entry cannot be decoded: \(error)")
+        }
+    }
+
+    static func fetchVersions(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [ListVersion] {
+        try Row.fetchAll(db, sql: "SELECT * FROM list_version \(clause) ORDER BY id DESC", arguments: arguments).map { row in
+            guard let source = ListSource(rawValue: row["source"]) else {
+                throw StoreError(.corrupt, "list_version \(row["id"] as Int64) names an unknown source")
+            }
+            let dataDate: String? = row["data_date"]
+            return ListVersion(
+                id: row["id"], source: source, importedAt: Date(timeIntervalSince1970: row["imported_at"]),
+                dataDate: dataDate.flatMap(LocalDate.init(parsing:)), fileSHA256: row["file_sha256"],
+                contentSHA256: row["content_sha256"], fileName: row["file_name"], format: row["format"],
+                entryCount: row["entry_count"])
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import VetterCore
+import VetterLists
+import VetterMatch
+import VetterService
+
+struct BatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Screen every party of a CSV file.",
+        discussion: """
+            The input has a header with the columns id and name, and optionally country and type. The file is \
+            streamed: memory does not grow with its size. Output is JSON Lines (one object per input row: \
+            {"id", "matches": [{"entry_id", "score", ...}]}) or, for a .csv output file, one row per match.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Input CSV file (columns id,name[,country][,type]).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Output file, .jsonl or .csv. Default: JSON Lines on standard output.")
+    var output: String?
+
+    @OptionGroup var matching: MatchOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let sources = try matching.sources()
+        try await reportingErrors {
+            let vetter = try await storeOptions.open()
+            let index = try await vetter.loadIndex()
+            try screenFile(index: index, sources: sources)
+        }
+    }
+
+    struct Row: Sendable {
+        var id: String
+        var query: ScreeningQuery
+    }
+
+    func screenFile(index: ScreeningIndex, sources: Set<ListSource>?) throws {
+        guard let handle = FileHandle(forReadingAtPath: input) else {
+            throw ListReadError(.unreadable, file: input, "the file cannot be read")
+        }
+        let asCSV = output?.lowercased().hasSuffix(".csv") ?? false
+        let sink: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                throw ListReadError(.unreadable, file: output, "cannot write the output file")
+            }
+            sink = file
+        } else {
+            sink = FileHandle.standardOutput
+        }
+        if asCSV { sink.write(Data("id,entry_id,source,score,listed_name,matched_name\n".utf8)) }
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
+        let progress = Terminal.Progress("screening", total: nil)
+        var parser = CSVParser(file: input)
+        var columns: [String: Int]? = nil
+        var pending: [Row] = []
+        var done = 0
+        var bytesRead = 0
+        _ = fileSize
+
+        func flush() {
+            guard !pending.isEmpty else { return }
+            let rows = pending
+            var lines = [String](repeating: "", count: rows.count)
+            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let chunk = (rows.count + workers - 1) / workers
+            lines.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let start = worker * chunk
+                    let end = min(rows.count, start + chunk)
+                    guard start < end else { return }
+                    for position in start..<end {
+                        let row = rows[position]
+                        let matches = index.screen(row.query)
+                        out[position] = Self.render(id: row.id, matches: matches, asCSV: asCSV)
+                    }
+                }
+            }
+            sink.write(Data(lines.joined().utf8))
+            done += rows.count
+            pending.removeAll(keepingCapacity: true)
+            progress.update(done)
+        }
+
+        while true {
+            let data = handle.readData(ofLength: 1 << 20)
+            if data.isEmpty { break }
+            bytesRead += data.count
+            try parser.feed(data) { (record) throws(ListReadError) in
+                if columns == nil {
+                    let names = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                    guard names.contains("id"), names.contains("name") else {
+                        throw ListReadError(.missingColumn, file: input, line: record.line, field: names.contains("id") ? "name" : "id",
+                            "the header must name the columns id and name (and optionally country, type)")
+                    }
+                    columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+                    return
+                }
+                pending.append(try makeRow(record, columns: columns!, sources: sources))
+            }
+            if pending.count >= 4096 { flush() }
+        }
+        try parser.finish { (record) throws(ListReadError) in
+            if let columns { pending.append(try makeRow(record, columns: columns, sources: sources)) }
+        }
+        flush()
+        progress.finish(done)
+        if output != nil { Terminal.note("Screened \(done) parties into \(output!).") }
+    }
+
+    func makeRow(_ record: CSVParser.Record, columns: [String: Int], sources: Set<ListSource>?) throws(ListReadError) -> Row {
+        func value(_ column: String) -> String? {
+            guard let index = columns[column], index < record.fields.count else { return nil }
+            let text = record.fields[index].trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
+        }
+        guard record.fields.count <= columns.count else {
+            throw ListReadError(.wrongFieldCount, file: input, line: record.line, field: nil,
+                "expected \(columns.count) fields as in the header, found \(record.fields.count)")
+        }
+        guard let name = value("name") else {
+            throw ListReadError(.invalidValue, file: input, line: record.line, field: "name", "the name is empty")
+        }
+        var country: String? = nil
+        if let text = value("country") {
+            guard let code = Countries.code(for: text) else {
+                throw ListReadError(.invalidValue, file: input, line: record.line, field: "country",
+                    "'\(text)' is not an ISO 3166 two-letter code")
+            }
+            country = code
+        }
+        let type = value("type").map { PartyType(lenient: $0) }
+        return Row(id: value("id") ?? "\(record.line)", query: ScreeningQuery(
+            name: name, country: country, type: type == .unknown ? nil : type, sources: sources,
+            threshold: matching.threshold, limit: matching.limit))
+    }
+
+    static func render(id: String, matches: [ScreeningMatch], asCSV: Bool) -> String {
+        if asCSV {
+            func quote(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            return matches.map { match in
+                [quote(id), quote(match.entry.id), match.entry.source.code, String(format: "%.3f", match.score),
+                    quote(match.entry.name), quote(match.matchedName)].joined(separator: ",") + "\n"
+            }.joined()
+        }
+        struct Line: Encodable {
+            struct Hit: Encodable {
+                var entry_id: String
+                var score: Double
+                var source: String
+                var name: String
+                var matched_name: String
+            }
+            var id: String
+            var matches: [Hit]
+        }
+        let line = Line(id: id, matches: matches.map {
+            .init(entry_id: $0.entry.id, score: $0.score, source: $0.entry.source.code, name: $0.entry.name,
+                matched_name: $0.matchedName)
+        })
+        return ((try? Terminal.json(line, pretty: false)) ?? "{}") + "\n"
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import VetterCore
+import VetterLists
+import VetterMatch
+import VetterService
+import VetterStore
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure import, index and screening speed and memory; prints figures.",
+        discussion: """
+            Imports the bundled snapshot into a fresh temporary database, loads the index from it, then screens \
+            --queries generated queries (list names with typing errors, dropped and reordered words, case changes, \
+            Cyrillic and Chinese renderings, and made-up names) in batch on all cores, and one at a time for \
+            latency. --scale K screens against a synthetic list K times larger, made by varying the real names. \
+            Build with -c release for meaningful figures.
+            """
+    )
+
+    @Option(help: "Number of queries to screen.")
+    var queries = 100_000
+
+    @Option(help: "Grow the list this many times with synthetic variants of its entries.")
+    var scale = 1
+
+    @Option(help: "Queries timed one at a time for latency percentiles.")
+    var latencySamples = 20_000
+
+    @Option(help: "Random seed, for repeatable runs.")
+    var seed: UInt64 = 42
+
+    func run() async throws {
+        try await reportingErrors {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-bench-\(getpid())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let dbPath = directory.appendingPathComponent("bench.sqlite").path
+            guard let snapshot = Vetter.snapshotPath else { throw ValidationError("the bundled snapshot is missing") }
+
+            var clock = Date()
+            let file = try ListReader.read(path: snapshot, format: .csl)
+            let readSeconds = Date().timeIntervalSince(clock)
+            let vetter = try Vetter(databasePath: dbPath)
+            clock = Date()
+            _ = try await vetter.store.importList(file, importedAt: Date())
+            let writeSeconds = Date().timeIntervalSince(clock)
+            let dbSize = (try FileManager.default.attributesOfItem(atPath: dbPath)[.size] as? Int ?? 0)
+                + ((try? FileManager.default.attributesOfItem(atPath: dbPath + "-wal")[.size] as? Int) ?? 0)
+            print("import   read+parse \(ms(readSeconds)), write \(ms(writeSeconds)), total \(ms(readSeconds + writeSeconds)) for \(file.entries.count) entries; database \(dbSize / 1024) KiB")
+
+            clock = Date()
+            let versions = try await vetter.store.currentVersions()
+            var entries = try await vetter.store.entries(versionIDs: versions.map(\.id))
+            let loadSeconds = Date().timeIntervalSince(clock)
+            var random = SplitMix(seed: seed)
+            if scale > 1 { entries = Self.grow(entries, times: scale, random: &random) }
+            let index = ScreeningIndex(entries: entries)
+            print("index    load from store \(ms(loadSeconds)), build \(ms(index.buildSeconds)) for \(entries.count) entries, \(index.nameCount) names")
+
+            let generated = Self.makeQueries(from: file.entries, count: queries, random: &random)
+            clock = Date()
+            let workers = ProcessInfo.processInfo.activeProcessorCount
+            let chunk = (generated.count + workers - 1) / workers
+            let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers)
+            hits.initialize(repeating: 0)
+            defer { hits.deallocate() }
+            nonisolated(unsafe) let counts = hits
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var found = 0
+                for position in (worker * chunk)..<min(generated.count, (worker + 1) * chunk) {
+                    found += index.screen(generated[position]).isEmpty ? 0 : 1
+                }
+                counts[worker] = found
+            }
+            let batchSeconds = Date().timeIntervalSince(clock)
+            let alerted = hits.reduce(0, +)
+            print("batch    \(generated.count) queries on \(workers) cores in \(String(format: "%.2f", batchSeconds)) s: \(Int(Double(generated.count) / batchSeconds)) queries/s (\(alerted) with an alert)")
+
+            var latencies: [Double] = []
+            latencies.reserveCapacity(latencySamples)
+            for query in generated.prefix(latencySamples) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = index.screen(query)
+                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+            }
+            latencies.sort()
+            func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            print("latency  one query at a time (\(latencies.count)): p50 \(Int(percentile(0.5))) µs, p90 \(Int(percentile(0.9))) µs, p99 \(Int(percentile(0.99))) µs, max \(Int(latencies.last ?? 0)) µs")
+            print("memory   peak resident \(Self.peakResidentMiB()) MiB")
+        }
+    }
+
+    func ms(_ seconds: Double) -> String { "\(Int(seconds * 1000)) ms" }
+
+    static func peakResidentMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kib = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return kib / 1024
+        }
+        return -1
+    }
+
+    /// A synthetic list `times` as large: each copy varies every name (one letter changed, a word added).
+    static func grow(_ entries: [ListEntry], times: Int, random: inout SplitMix) -> [ListEntry] {
+        var grown = entries
+        grown.reserveCapacity(entries.count * times)
+        let extras = ["Trading", "Holdings", "Industrial", "International", "Global", "Services", "Group"]
+        for copy in 1..<times {
+            for entry in entries {
+                var variant = entry
+                variant.id = "\(entry.id)-s\(copy)"
+                variant.name = mutate(entry.name, random: &random) + " " + extras[Int(random.next() % UInt64(extras.count))]
+                variant.aliases = entry.aliases.map { Alias(name: mutate($0.name, random: &random), kind: $0.kind, isWeak: $0.isWeak) }
+                grown.append(variant)
+            }
+        }
+        return grown
+    }
+
+    static func mutate(_ name: String, random: inout SplitMix) -> String {
+        var characters = Array(name)
+        guard characters.count > 3 else { return name }
+        let position = Int(random.next() % UInt64(characters.count))
+        if characters[position].isLetter {
+            characters[position] = Character(UnicodeScalar(UInt8(97 + random.next() % 26)))
+        }
+        return String(characters)
+    }
+
+    /// Queries of every kind the engine sees.
+    static func makeQueries(from entries: [ListEntry], count: Int, random: inout SplitMix) -> [ScreeningQuery] {
+        let names = entries.flatMap { entry in entry.allNames.map { ($0.name, entry) } }
+        let syllables = ["ka", "ri", "mo", "lan", "ter", "vi", "son", "del", "ma", "ro", "chen", "li", "gar", "nes"]
+        let han = ["科技", "有限公司", "北京", "电子", "集团", "国际", "贸易", "华", "海", "星", "光", "研究所", "大学"]
+        var queries: [ScreeningQuery] = []
+        queries.reserveCapacity(count)
+        while queries.count < count {
+            let roll = random.next() % 100
+            let (name, entry) = names[Int(random.next() % UInt64(names.count))]
+            var text: String
+            switch roll {
+            case 0..<25: text = name
+            case 25..<45: text = mutate(name, random: &random)
+            case 45..<55: text = mutate(mutate(name, random: &random), random: &random)
+            case 55..<65:
+                var words = name.split(separator: " ")
+                if words.count > 1 { words.swapAt(0, words.count - 1) }
+                text = words.joined(separator: " ").lowercased()
+            case 65..<72:
+                let words = name.split(separator: " ")
+                text = words.count > 2 ? words.dropLast().joined(separator: " ") : name
+            case 72..<80:
+                text = name.applyingTransform(StringTransform("Latin-Cyrillic"), reverse: false) ?? name
+            case 80..<85:
+                text = (0..<(2 + Int(random.next() % 3))).map { _ in han[Int(random.next() % UInt64(han.count))] }.joined()
+            default:
+                text = (0..<(2 + Int(random.next() % 2))).map { _ in
+                    (0..<(2 + Int(random.next() % 2))).map { _ in syllables[Int(random.next() % UInt64(syllables.count))] }
+                        .joined().capitalized
+                }.joined(separator: " ")
+            }
+            let country = random.next() % 2 == 0 ? entry.countries.first : nil
+            queries.append(ScreeningQuery(name: text, country: country))
+        }
+        return queries
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64) for repeatable benchmarks.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import VetterCore
+import VetterLists
+import VetterService
+import VetterStore
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import list files as new versions.",
+        discussion: """
+            Reads a Consolidated Screening List CSV (either layout, gzip or not), an OFAC legacy CSV set (a \
+            directory holding sdn.csv or cons_prim.csv and its companions, or the primary file itself) or BIS's \
+            dpl.txt. Every source in the file whose content changed becomes a new version; unchanged sources are \
+            reported and left alone. All files are read before anything is written: one bad file imports nothing.
+            """
+    )
+
+    @Argument(help: "Files or OFAC directories to import.")
+    var paths: [String]
+
+    @Option(help: "The format, when detection is not wanted: csl, ofac-csv or bis-dpl.")
+    var format: String?
+
+    @Flag(help: "Import a file whose last record was cut off, without that record (it is refused otherwise).")
+    var dropIncompleteLastRecord = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        var chosen: ListFormat? = nil
+        if let format {
+            guard let parsed = ListFormat(rawValue: format) else {
+                throw ValidationError("--format: '\(format)' is not one of \(ListFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            chosen = parsed
+        }
+        let results = try await reportingErrors {
+            let vetter = try await storeOptions.open(seed: false)
+            return try await vetter.importFiles(paths, format: chosen,
+                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord))
+        }
+        for result in results { for warning in result.file.warnings { Terminal.note("warning: \(warning)") } }
+        if json {
+            struct Item: Encodable {
+                var file: String
+                var format: String
+                var created: [ListVersion]
+                var unchanged: [String]
+                var warnings: [String]
+            }
+            print(try Terminal.json(results.map {
+                Item(file: $0.file.fileName, format: $0.file.format.rawValue, created: $0.outcome.created,
+                    unchanged: $0.outcome.unchanged.map(\.code), warnings: $0.file.warnings)
+            }))
+            return
+        }
+        for result in results {
+            print("\(result.file.fileName) (\(result.file.format.rawValue)): \(result.file.entries.count) entries")
+            for version in result.outcome.created {
+                print("  \(version.source.code): version \(version.id), \(version.entryCount) entries")
+            }
+            if !result.outcome.unchanged.isEmpty {
+                print("  unchanged: \(result.outcome.unchanged.map(\.code).joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+struct ListsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lists",
+        abstract: "Show the lists loaded: the current version of each source, its size and date."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let versions = try await reportingErrors {
+            let vetter = try await storeOptions.open()
+            return try await vetter.store.currentVersions()
+        }.sorted { $0.source < $1.source }
+        if json {
+            print(try Terminal.json(versions))
+            return
+        }
+        let formatter = ISO8601DateFormatter()
+        print(Terminal.table(["LIST", "VERSION", "ENTRIES", "DATA AS OF", "IMPORTED", "FILE"], versions.map {
+            [$0.source.code, String($0.id), String($0.entryCount), $0.dataDate?.description ?? "",
+                formatter.string(from: $0.importedAt), $0.fileName]
+        }))
+    }
+}
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show every field of a listed entry.",
+        discussion: "An id on several lists (an SDN also on the SSI list) shows each listing."
+    )
+
+    @Argument(help: "The entry id: a CSL _id or an OFAC entity number.")
+    var entryID: String
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let entries = try await reportingErrors {
+            let vetter = try await storeOptions.open()
+            return try await vetter.entries(id: entryID)
+        }
+        guard !entries.isEmpty else {
+            Terminal.error("no entry with id \(entryID) in the current lists")
+            throw ExitCode(1)
+        }
+        if json {
+            print(try Terminal.json(entries))
+            return
+        }
+        for entry in entries {
+            var lines = ["\(entry.source.title)", "  id: \(entry.id)", "  name: \(entry.name)"]
+            if entry.rawName != entry.name { lines.append("  name as listed: \(entry.rawName)") }
+            lines.append("  type: \(entry.type.rawValue)")
+            for alias in entry.aliases {
+                lines.append("  \(alias.kind.rawValue): \(alias.name)\(alias.isWeak ? " (weak alias)" : "")")
+            }
+            for address in entry.addresses { lines.append("  address: \(address.formatted)") }
+            if !entry.countries.isEmpty { lines.append("  countries: \(entry.countries.joined(separator: ", "))") }
+            if !entry.programs.isEmpty { lines.append("  programs: \(entry.programs.joined(separator: ", "))") }
+            if let title = entry.title { lines.append("  title: \(title)") }
+            for document in entry.identityDocuments {
+                lines.append("  id document: \(document.type) \(document.number)\(document.country.map { " (\($0))" } ?? "")")
+            }
+            if !entry.datesOfBirth.isEmpty { lines.append("  born: \(entry.datesOfBirth.joined(separator: "; "))") }
+            if !entry.placesOfBirth.isEmpty { lines.append("  place of birth: \(entry.placesOfBirth.joined(separator: "; "))") }
+            if !entry.nationalities.isEmpty { lines.append("  nationality: \(entry.nationalities.joined(separator: ", "))") }
+            if !entry.citizenships.isEmpty { lines.append("  citizenship: \(entry.citizenships.joined(separator: ", "))") }
+            if let start = entry.startDate { lines.append("  start date: \(start)") }
+            if let end = entry.endDate { lines.append("  end date: \(end)") }
+            if let requirement = entry.licenseRequirement { lines.append("  licence requirement: \(requirement)") }
+            if let policy = entry.licensePolicy { lines.append("  licence review policy: \(policy)") }
+            if let order = entry.standardOrder { lines.append("  standard order: \(order ? "Y" : "N")") }
+            if entry.coversSuccessors { lines.append("  covers: any successor, sub-unit, or subsidiary thereof") }
+            if let citation = entry.rawCitation { lines.append("  Federal Register: \(citation)") }
+            for citation in entry.citations { lines.append("    \(citation)") }
+            if let vessel = entry.vessel {
+                let parts = [("call sign", vessel.callSign), ("type", vessel.vesselType), ("flag", vessel.flag),
+                    ("owner", vessel.owner), ("tonnage", vessel.grossTonnage), ("GRT", vessel.grossRegisteredTonnage)]
+                lines.append("  vessel: " + parts.compactMap { label, value in value.map { "\(label) \($0)" } }.joined(separator: ", "))
+            }
+            if let remarks = entry.remarks { lines.append("  remarks: \(remarks)") }
+            if let url = entry.sourceListURL { lines.append("  source list: \(url)") }
+            if let url = entry.sourceInformationURL { lines.append("  source information: \(url)") }
+            print(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import VetterCore
+import VetterMatch
+import VetterService
+
+/// Options shared by `screen` and `batch`: how strictly to match.
+struct MatchOptions: ParsableArguments {
+    @Option(help: "Only these lists, comma-separated codes (EL,SDN,DPL,UVL,MEU,ISN,DTC,SSI,FSE,PLC,CAP,NS-MBS,CMIC).")
+    var source: String?
+
+    @Option(help: "Lowest score reported, 0…1.")
+    var threshold: Double = ScreeningIndex.defaultThreshold
+
+    @Option(help: "At most this many matches per party.")
+    var limit: Int = 10
+
+    func sources() throws -> Set<ListSource>? {
+        guard let source, !source.isEmpty else { return nil }
+        var result = Set<ListSource>()
+        for code in source.split(separator: ",") {
+            guard let parsed = ListSource(lenient: String(code)) else {
+                throw ValidationError("--source: '\(code)' is not a list code; use \(ListSource.allCases.map(\.code).joined(separator: ", "))")
+            }
+            result.insert(parsed)
+        }
+        return result
+    }
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1, not \(threshold)") }
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+}
+
+func parsePartyType(_ text: String?, option: String = "--type") throws -> PartyType? {
+    guard let text, !text.isEmpty else { return nil }
+    let type = PartyType(lenient: text)
+    guard type != .unknown else {
+        throw ValidationError("\(option): '\(text)' is not one of individual, entity, vessel, aircraft")
+    }
+    return type
+}
+
+func parseCountry(_ text: String?) throws -> String? {
+    guard let text, !text.isEmpty else { return nil }
+    guard let code = Countries.code(for: text) else {
+        throw ValidationError("--country: '\(text)' is not an ISO 3166 two-letter code")
+    }
+    return code
+}
+
+struct ScreenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "Screen one party's name against the current lists.",
+        discussion: """
+            Prints every listed entry whose name or alias matches, best first, with the list, the score and the \
+            listed name that matched. Exit status is 0 whether or not anything matched, unless --fail-on-match.
+            """
+    )
+
+    @Argument(help: "The party's name, in any script.")
+    var name: String
+
+    @Option(help: "The party's country (ISO-2), used as context: a match raises the score, a conflict lowers it.")
+    var country: String?
+
+    @Flag(help: "Use --country as a filter: only entries tied to that country.")
+    var filterCountry = false
+
+    @Option(help: "The party's type: individual, entity, vessel or aircraft (context).")
+    var type: String?
+
+    @OptionGroup var matching: MatchOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Explain each match: the words aligned, their weights, what normalisation did.")
+    var explain = false
+
+    @Flag(help: "Exit with status 3 when anything matched.")
+    var failOnMatch = false
+
+    func run() async throws {
+        let query = ScreeningQuery(
+            name: name, country: try parseCountry(country), type: try parsePartyType(type),
+            sources: try matching.sources(), filterByCountry: filterCountry, threshold: matching.threshold,
+            limit: matching.limit)
+        let matches = try await reportingErrors {
+            let vetter = try await storeOptions.open()
+            return try await vetter.loadIndex().screen(query)
+        }
+        if json {
+            print(try Terminal.json(ScreeningReport(query: query, matches: matches, explain: explain)))
+        } else {
+            printTable(matches)
+        }
+        if failOnMatch && !matches.isEmpty { throw ExitCode(3) }
+    }
+
+    func printTable(_ matches: [ScreeningMatch]) {
+        guard !matches.isEmpty else {
+            print("No match for \"\(name)\" at threshold \(matching.threshold).")
+            return
+        }
+        let rows = matches.map { match -> [String] in
+            let entry = match.entry
+            return [String(format: "%.3f", match.score), entry.source.code, entry.name,
+                match.matchedName == entry.name ? "" : match.matchedName, entry.countries.joined(separator: ","),
+                entry.id]
+        }
+        print(Terminal.table(["SCORE", "LIST", "LISTED NAME", "MATCHED ALIAS", "CTRY", "ENTRY ID"], rows, maxWidth: 48))
+        for match in matches {
+            let entry = match.entry
+            var lines: [String] = []
+            if explain {
+                lines.append("\n\(entry.source.code) \(entry.id) — \(entry.name) (score \(String(format: "%.3f", match.score)))")
+                let e = match.explanation
+                for a in e.alignments {
+                    lines.append("  \(a.query) ↔ \(a.listed)  \(a.how), similarity \(a.similarity), weight \(a.weight), contributes \(a.contribution)")
+                }
+                if !e.unmatchedQuery.isEmpty { lines.append("  query words not found: \(e.unmatchedQuery.joined(separator: " "))") }
+                if !e.unmatchedListed.isEmpty { lines.append("  listed words not in the query: \(e.unmatchedListed.joined(separator: " "))") }
+                lines.append("  coverage: query \(e.queryCoverage), listed \(e.listedCoverage); name score \(e.nameScore)")
+                for adjustment in e.adjustments { lines.append("  \(adjustment)") }
+                for note in e.normalization { lines.append("  normalised: \(note)") }
+            }
+            if entry.source == .entityList, explain || matches.count <= 3 {
+                if !explain { lines.append("\nEL \(entry.id) — \(entry.name)") }
+                if let requirement = entry.licenseRequirement { lines.append("  Licence requirement: \(requirement)") }
+                if let policy = entry.licensePolicy { lines.append("  Review policy: \(policy)") }
+                if let citation = entry.rawCitation { lines.append("  Federal Register: \(citation)") }
+            }
+            if !lines.isEmpty { print(lines.joined(separator: "\n")) }
+        }
+    }
+}
