@@ -16,7 +16,8 @@ enum HanWords {
         "电子": "electronics", "微电子": "microelectronics", "光电": "optoelectronics", "通信": "communication",
         "通讯": "communications", "网络": "network", "软件": "software", "系统": "systems", "工程": "engineering",
         "工业": "industry", "实业": "industrial", "国际": "international", "贸易": "trading",
-        "进出口": "import export", "航空": "aviation", "航天": "aerospace", "船舶": "shipbuilding",
+        "进出口": "import export", "航空": "aviation|aeronautics", "航天": "aerospace|astronautics", "开发": "development", "产业": "industry",
+        "铁路": "railway", "网": "net|network", "船舶": "shipbuilding",
         "重工": "heavy industry", "机械": "machinery", "设备": "equipment", "仪器": "instrument",
         "半导体": "semiconductor", "集成电路": "integrated circuit", "材料": "materials", "化工": "chemical",
         "能源": "energy", "发展": "development", "投资": "investment", "物流": "logistics", "航运": "shipping",
@@ -40,8 +41,10 @@ enum HanWords {
         // Places whose English name is not their pinyin, and common geographic words
         "中国": "china", "香港": "hong kong", "澳门": "macau", "西藏": "tibet", "内蒙古": "inner mongolia",
         "陕西": "shaanxi", "哈尔滨": "harbin", "西安": "xian", "省": "province", "市": "city", "县": "county",
-        "区": "district", "自治区": "autonomous region", "维吾尔": "uighur",
+        "区": "district", "自治区": "autonomous region", "维吾尔": "uighur|uyghur|uygur",
     ]
+
+    // A value "a|b" gives the usual translation first and others the matcher also accepts.
 
     /// The longest word in characters.
     static let longest: Int = table.keys.map(\.count).max() ?? 1

@@ -41,6 +41,22 @@ enum LegalForms {
         return table
     }()
 
+    /// Words that only ever belong to legal forms, read as one when left alone by a phrase that did not match
+    /// ("Company Limited Liability Company").
+    static let standaloneWords: [String: String] = [
+        "liability": "llc", "obshchestvo": "co", "obshchestva": "co", "aktsionernoe": "jsc", "aktsionernoye": "jsc",
+        "otvetstvennostyu": "llc", "ogranichennoy": "llc", "ogranichennoi": "llc", "gesellschaft": "gmbh",
+        "sociedad": "sa", "anonima": "sa", "societe": "sa", "anonyme": "sa", "kabushiki": "kk", "kaisha": "kk",
+        "incorporated": "inc", "corporation": "inc", "limited": "ltd", "company": "co",
+    ]
+
+    /// Every word that appears in a legal-form phrase.
+    static let words: Set<String> = Set(phrases.keys.flatMap { $0.split(separator: " ").map(String.init) })
+
+    /// The words of five letters or more, for typing-error correction. Words that are also common name words
+    /// elsewhere are left out.
+    static let longWords: [[UInt8]] = words.filter { $0.count >= 5 }.sorted().map { Array($0.utf8) }
+
     /// The longest phrase length in tokens.
     static let longestPhrase: Int = phrases.keys.map { $0.split(separator: " ").count }.max() ?? 1
 

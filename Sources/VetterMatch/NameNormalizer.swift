@@ -8,13 +8,18 @@ import Foundation
 /// characters in possessives dropped inside words; everything else not a letter or digit splits words; legal-form
 /// phrases folded to one canonical token (``LegalForms``). Normalising a normalised name changes nothing.
 public enum NameNormalizer {
-    public static func normalize(_ input: String) -> NormalizedName {
+    /// - Parameter isPerson: the name is a person's: a Chinese name is then read as a one-syllable surname and
+    ///   a given name ("李成" → "li cheng").
+    public static func normalize(_ input: String, isPerson: Bool = false) -> NormalizedName {
         var notes: [String] = []
         var text = input.precomposedStringWithCompatibilityMapping
         let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        var alternatives: [String: [String]] = [:]
+        var isHan = false
         if !isASCII {
             if text.unicodeScalars.contains(where: HanWords.isHan) {
-                text = romanizeHan(text)
+                isHan = true
+                text = romanizeHan(text, isPerson: isPerson, alternatives: &alternatives)
                 notes.append("Chinese characters translated and romanised to pinyin")
             }
             if text.unicodeScalars.contains(where: { (0x0400...0x04FF).contains($0.value) }) {
@@ -27,9 +32,28 @@ public enum NameNormalizer {
             }
             text = latin
         }
-        let words = split(text)
-        let tokens = foldLegalForms(words, notes: &notes)
-        return NormalizedName(tokens: tokens, notes: notes)
+        let words = correctLegalWords(joinLetterRuns(split(text), notes: &notes), notes: &notes).map(stem)
+        var tokens = foldLegalForms(words, notes: &notes)
+        if isHan {
+            for index in tokens.indices {
+                tokens[index].alternatives = alternatives[tokens[index].text] ?? []
+                tokens[index].isExact = true
+            }
+        }
+        return NormalizedName(tokens: tokens, notes: notes, isChinesePersonName: isHan && isPerson)
+    }
+
+    /// Folds English plurals and a few word forms that lists and users write either way: "Technologies" /
+    /// "Technology", "Systems" / "System", "Chinese" / "China". Applied to list and query alike, so it only has to
+    /// be consistent, not linguistically exact. Words under six letters are left alone (names such as "Abbas").
+    static func stem(_ word: String) -> String {
+        if word == "chinese" { return "china" }
+        guard word.count >= 6, word.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 }) else { return word }
+        if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") {
+            return String(word.dropLast())
+        }
+        return word
     }
 
     /// Splits into lowercase ASCII words.
@@ -64,6 +88,45 @@ public enum NameNormalizer {
         return words
     }
 
+    /// "G.m.b.H.", "S.A.", "F.Z.E.": a run of single letters that spells a legal form becomes that word.
+    static func joinLetterRuns(_ words: [String], notes: inout [String]) -> [String] {
+        var out: [String] = []
+        var index = 0
+        while index < words.count {
+            var end = index
+            while end < words.count && words[end].count == 1 { end += 1 }
+            if end - index >= 2 {
+                let joined = words[index..<end].joined()
+                if LegalForms.phrases[joined] != nil {
+                    out.append(joined)
+                    notes.append("'\(words[index..<end].joined(separator: "."))' read as \(joined)")
+                    index = end
+                    continue
+                }
+            }
+            out.append(words[index])
+            index += 1
+        }
+        return out
+    }
+
+    /// Words of five letters or more within one typing error of a legal-form word ("Compayn", "Limmited",
+    /// "Jiont") are read as that word, so that the legal form is recognised and weighs as one.
+    static func correctLegalWords(_ words: [String], notes: inout [String]) -> [String] {
+        words.map { word in
+            guard word.count >= 5, !LegalForms.words.contains(word) else { return word }
+            let bytes = Array(word.utf8)
+            for candidate in LegalForms.longWords where abs(candidate.count - bytes.count) <= 1 {
+                if Similarity.distance(bytes, candidate, limit: 1) <= 1 {
+                    let corrected = String(decoding: candidate, as: UTF8.self)
+                    notes.append("'\(word)' read as '\(corrected)'")
+                    return corrected
+                }
+            }
+            return word
+        }
+    }
+
     /// Replaces legal-form phrases by their canonical token. Phrases of three letters or fewer ("ao", "sa",
     /// "co") count only at the start or end of a name or beside another legal form, since short words inside a
     /// name are usually part of it.
@@ -89,6 +152,12 @@ public enum NameNormalizer {
             }
             if !matched {
                 let word = words[index]
+                if let canonical = LegalForms.standaloneWords[word] {
+                    tokens.append(Token(canonical, kind: .legalForm))
+                    legalAt.append(true)
+                    index += 1
+                    continue
+                }
                 tokens.append(Token(word, kind: LegalForms.stopWords.contains(word) ? .stopWord : .word))
                 legalAt.append(false)
                 index += 1
@@ -112,7 +181,7 @@ public enum NameNormalizer {
     /// Translates the generic words of a Chinese name and romanises the rest. Runs of romanised characters are
     /// written as words of two syllables ("依图" → "yitu"), the usual length of a Chinese word; a run of three
     /// stays whole.
-    static func romanizeHan(_ text: String) -> String {
+    static func romanizeHan(_ text: String, isPerson: Bool = false, alternatives: inout [String: [String]]) -> String {
         let characters = Array(text)
         var output = ""
         var run: [Character] = []
@@ -120,6 +189,11 @@ public enum NameNormalizer {
             guard !run.isEmpty else { return }
             var chunks: [[Character]] = []
             var start = 0
+            if isPerson && output.trimmingCharacters(in: .whitespaces).isEmpty && run.count >= 2 && run.count <= 4 {
+                // A Chinese personal name: the surname (one character), then the given name written as one word.
+                chunks = [[run[0]], Array(run[1...])]
+                start = run.count
+            }
             while start < run.count {
                 let remaining = run.count - start
                 let size = remaining == 3 ? 3 : min(2, remaining)
@@ -145,7 +219,10 @@ public enum NameNormalizer {
             var found = false
             for length in stride(from: min(HanWords.longest, characters.count - index), through: 1, by: -1) {
                 let word = String(characters[index..<index + length])
-                if let english = HanWords.table[word] {
+                if let rendering = HanWords.table[word] {
+                    let choices = rendering.components(separatedBy: "|")
+                    let english = choices[0]
+                    if choices.count > 1, !english.contains(" ") { alternatives[english] = Array(choices.dropFirst()) }
                     // Single-character words only when they end a name ("…局", "…厂"): inside a name the
                     // character is usually part of another word.
                     if length == 1 && index + 1 < characters.count && characters[index + 1].unicodeScalars.allSatisfy(HanWords.isHan) {

@@ -26,7 +26,7 @@ public import VetterCore
 /// name over the threshold.
 public final class ScreeningIndex: Sendable {
     /// The threshold chosen on the development set (see the README for its figures).
-    public static let defaultThreshold = 0.72
+    public static let defaultThreshold = 0.75
 
     public let entries: [ListEntry]
 
@@ -51,12 +51,12 @@ public final class ScreeningIndex: Sendable {
     let unknownWordWeight: Double
     public let buildSeconds: Double
 
-    static let legalFormWeight = 0.35
-    static let stopWordWeight = 0.1
+    public let parameters: MatchParameters
 
-    public init(entries: [ListEntry]) {
+    public init(entries: [ListEntry], parameters: MatchParameters = MatchParameters()) {
         let start = Date()
         self.entries = entries
+        self.parameters = parameters
         var vocabulary: [String: Int32] = [:]
         var tokenBytes: [[UInt8]] = []
         var documentFrequency: [Int32] = []
@@ -67,7 +67,7 @@ public final class ScreeningIndex: Sendable {
         for (entryIndex, entry) in entries.enumerated() {
             var seenInEntry = Set<Int32>()
             for (aliasIndex, item) in entry.allNames.enumerated() {
-                let normalized = NameNormalizer.normalize(item.name)
+                let normalized = NameNormalizer.normalize(item.name, isPerson: entry.type == .individual)
                 guard !normalized.tokens.isEmpty else { continue }
                 var ids: [Int32] = []
                 for token in normalized.tokens {
@@ -94,7 +94,7 @@ public final class ScreeningIndex: Sendable {
             entryCountries.append(countries)
         }
         let total = Double(max(entries.count, 1))
-        let weights = documentFrequency.map { log(1 + total / Double($0)) }
+        let weights = documentFrequency.map { pow(log(1 + total / Double($0)), parameters.idfExponent) }
         var deletions: [Int: [Int32]] = [:]
         var skeletons: [Int: [Int32]] = [:]
         var tokenSkeletons: [[UInt8]] = []
@@ -116,7 +116,7 @@ public final class ScreeningIndex: Sendable {
         self.deletions = deletions
         self.skeletons = skeletons
         self.entryCountries = entryCountries
-        self.unknownWordWeight = log(1 + total / 0.5)
+        self.unknownWordWeight = pow(log(1 + total / 0.5), parameters.idfExponent)
         self.buildSeconds = Date().timeIntervalSince(start)
     }
 
@@ -131,10 +131,10 @@ public final class ScreeningIndex: Sendable {
         return Int(bitPattern: UInt(hash))
     }
 
-    /// The word and every variant with up to ``Similarity/allowedEdits(_:)`` letters deleted.
+    /// The word and every variant with up to ``Similarity/indexedDeletions(_:)`` letters deleted.
     static func deletionKeys(_ bytes: [UInt8]) -> Set<Int> {
         var keys: Set<Int> = [hashKey(bytes)]
-        let edits = Similarity.allowedEdits(bytes.count)
+        let edits = Similarity.indexedDeletions(bytes.count)
         var frontier: Set<[UInt8]> = [bytes]
         for _ in 0..<edits {
             var next: Set<[UInt8]> = []
@@ -167,7 +167,10 @@ public final class ScreeningIndex: Sendable {
             var similar: [Int32: Double] = [:]
             let known = vocabulary[token.text]
             if let known { similar[known] = 1 }
-            if token.kind == .word && bytes.count >= 4 {
+            for alternative in token.alternatives {
+                if let id = vocabulary[alternative] { similar[id] = 1 }
+            }
+            if token.kind == .word && bytes.count >= 3 && !token.isExact {
                 let skeleton = Similarity.skeleton(bytes)
                 var candidates = Set<Int32>()
                 for key in Self.deletionKeys(bytes) { if let ids = deletions[key] { candidates.formUnion(ids) } }
@@ -179,8 +182,8 @@ public final class ScreeningIndex: Sendable {
                 }
             }
             let weight: Double = switch token.kind {
-            case .legalForm: Self.legalFormWeight
-            case .stopWord: Self.stopWordWeight
+            case .legalForm: parameters.legalFormWeight
+            case .stopWord: parameters.stopWordWeight
             case .word: known.map { weights[Int($0)] } ?? unknownWordWeight
             }
             return QueryWord(text: token.text, bytes: bytes, kind: token.kind, weight: weight, similar: similar)
@@ -188,8 +191,26 @@ public final class ScreeningIndex: Sendable {
     }
 
     /// Screens one party.
+    ///
+    /// A name that carries its own aliases ("X (a.k.a. Y)") is screened under each, keeping the best score.
     public func screen(_ query: ScreeningQuery) -> [ScreeningMatch] {
-        let normalized = NameNormalizer.normalize(query.name)
+        let lowered = query.name.lowercased()
+        guard lowered.contains("a.k.a") || lowered.contains("f.k.a") else { return screenOne(query) }
+        let cleaned = NameCleaner.clean(query.name)
+        var best: [Int: ScreeningMatch] = [:]
+        for name in [cleaned.name] + cleaned.aliases.map(\.name) {
+            var part = query
+            part.name = name
+            for match in screenOne(part) {
+                let key = match.entry.id.hashValue ^ match.entry.source.hashValue
+                if match.score > (best[key]?.score ?? -1) { best[key] = match }
+            }
+        }
+        return Array(best.values.sorted { $0.score > $1.score }.prefix(query.limit))
+    }
+
+    func screenOne(_ query: ScreeningQuery) -> [ScreeningMatch] {
+        let normalized = NameNormalizer.normalize(query.name, isPerson: query.type == .individual)
         let words = prepare(normalized)
         guard words.contains(where: { $0.kind == .word }) || !words.isEmpty else { return [] }
         let candidates = collectCandidates(words, minimum: query.threshold * 0.9)
@@ -201,7 +222,7 @@ public final class ScreeningIndex: Sendable {
             if query.filterByCountry, let country = query.country, !entryCountries[Int(name.entry)].contains(country) {
                 continue
             }
-            let score = scoreName(words, name, query: query, explain: nil)
+            let score = scoreName(words, name, query: query, strictListed: normalized.isChinesePersonName, explanation: nil)
             if score >= query.threshold, score > (best[name.entry]?.score ?? -1) {
                 best[name.entry] = (score, nameIndex)
             }
@@ -213,7 +234,9 @@ public final class ScreeningIndex: Sendable {
                 unmatchedListed: [], queryCoverage: 0, listedCoverage: 0, nameScore: 0, adjustments: [],
                 normalization: normalized.notes)
             let name = names[Int(value.name)]
-            _ = scoreName(words, name, query: query, explain: &explanation)
+            _ = withUnsafeMutablePointer(to: &explanation) {
+                scoreName(words, name, query: query, strictListed: normalized.isChinesePersonName, explanation: $0)
+            }
             let entry = entries[Int(entryIndex)]
             let alias = name.alias >= 0 ? entry.aliases[Int(name.alias)] : nil
             return ScreeningMatch(entry: entry, score: (value.score * 1000).rounded() / 1000,
@@ -253,23 +276,18 @@ public final class ScreeningIndex: Sendable {
     }
 
     /// The score of one listed name for a query, with the explanation when asked.
-    func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery, explain: UnsafeMutablePointer<MatchExplanation>?) -> Double {
-        scoreName(words, name, query: query, explanation: explain.map { $0 })
-    }
-
-    func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery, explain: inout MatchExplanation) -> Double {
-        withUnsafeMutablePointer(to: &explain) { scoreName(words, name, query: query, explanation: $0) }
-    }
 
     private func listedWeight(_ name: Name, _ position: Int) -> Double {
         switch name.kinds[position] {
-        case .legalForm: Self.legalFormWeight
-        case .stopWord: Self.stopWordWeight
+        case .legalForm: parameters.legalFormWeight
+        case .stopWord: parameters.stopWordWeight
         case .word: weights[Int(name.tokens[position])]
         }
     }
 
-    private func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery,
+    /// The score of one listed name for a query, filling `explanation` when given.
+    /// - Parameter strictListed: every listed word counts fully (a Chinese person's name has no middle names).
+    private func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery, strictListed: Bool,
         explanation: UnsafeMutablePointer<MatchExplanation>?) -> Double
     {
         let n = words.count, m = name.tokens.count
@@ -281,7 +299,7 @@ public final class ScreeningIndex: Sendable {
             for l in 0..<m {
                 let id = name.tokens[l]
                 if let similarity = word.similar[id] {
-                    pairs.append((q, l, similarity, similarity == 1 ? 0 : (word.bytes.count >= 4 && Similarity.skeleton(word.bytes) == tokenSkeletons[Int(id)] && similarity == 0.85 ? 2 : 1)))
+                    pairs.append((q, l, similarity, similarity == 1 ? 0 : similarity == 0.85 ? 2 : 1))
                 } else if word.kind == .word, name.kinds[l] == .word {
                     let listed = tokenBytes[Int(id)]
                     // Initials: "J" for "Jorge" either way round.
@@ -336,9 +354,25 @@ public final class ScreeningIndex: Sendable {
                 }
             }
         }
-        var queryTotal = 0.0, queryHit = 0.0, listedTotal = 0.0, listedHit = 0.0
+        // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent").
+        if queryUsed.contains(false) || listedUsed.contains(false) {
+            let queryJoined = (0..<n).filter { words[$0].kind == .word }.flatMap { words[$0].bytes }
+            let listedJoined = (0..<m).filter { name.kinds[$0] == .word }.flatMap { tokenBytes[Int(name.tokens[$0])] }
+            if queryJoined.count >= 4, compoundSimilarity(queryJoined, listedJoined) > 0 {
+                let similarity = compoundSimilarity(queryJoined, listedJoined)
+                let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
+                if qs.contains(where: { queryMatched[$0] < similarity }) {
+                    aligned.removeAll { item in item.q.contains { qs.contains($0) } }
+                    for q in qs { queryUsed[q] = true; queryMatched[q] = similarity }
+                    for l in ls { listedUsed[l] = true; listedMatched[l] = similarity }
+                    aligned.append((qs, ls, similarity, 4))
+                }
+            }
+        }
+        var queryTotal = 0.0, queryAligned = 0.0, queryHit = 0.0, listedTotal = 0.0, listedHit = 0.0
         for q in 0..<n {
             queryTotal += words[q].weight
+            if queryUsed[q] { queryAligned += words[q].weight }
             queryHit += words[q].weight * queryMatched[q]
         }
         for l in 0..<m {
@@ -348,28 +382,31 @@ public final class ScreeningIndex: Sendable {
         }
         guard queryTotal > 0, listedTotal > 0 else { return 0 }
         let queryCoverage = queryHit / queryTotal
+        let alignedShare = queryAligned / queryTotal
+        let quality = queryAligned > 0 ? queryHit / queryAligned : 0
         let listedCoverage = listedHit / listedTotal
-        let nameScore = queryCoverage * queryCoverage * (0.6 + 0.4 * listedCoverage)
+        let floor = strictListed ? 0 : parameters.listedFloor
+        let nameScore = alignedShare * alignedShare * quality * (floor + (1 - floor) * listedCoverage)
         var score = nameScore
         var adjustments: [String] = []
         let entry = entries[Int(name.entry)]
         if name.isWeak {
-            score *= 0.9
-            adjustments.append("weak alias × 0.9 (OFAC: weak aliases confirm, they do not match on their own)")
+            score *= parameters.weakAlias
+            adjustments.append("weak alias × \(parameters.weakAlias) (OFAC: weak aliases confirm, they do not match on their own)")
         }
         if let country = query.country, !country.isEmpty {
             let countries = entryCountries[Int(name.entry)]
             if countries.contains(country) {
-                score = min(1, score + 0.02)
-                adjustments.append("country \(country) matches + 0.02")
+                score = min(1, score + parameters.countryMatchBonus)
+                adjustments.append("country \(country) matches + \(parameters.countryMatchBonus)")
             } else if !countries.isEmpty {
-                score *= 0.92
-                adjustments.append("country \(country) not among \(countries.sorted().joined(separator: ", ")) × 0.92")
+                score *= parameters.countryConflict
+                adjustments.append("country \(country) not among \(countries.sorted().joined(separator: ", ")) × \(parameters.countryConflict)")
             }
         }
         if let type = query.type, type != .unknown, entry.type != .unknown, isConflict(type, entry.type) {
-            score *= 0.85
-            adjustments.append("type \(type.rawValue) against listed \(entry.type.rawValue) × 0.85")
+            score *= parameters.typeConflict
+            adjustments.append("type \(type.rawValue) against listed \(entry.type.rawValue) × \(parameters.typeConflict)")
         }
         if let explanation {
             let how = ["exact", "typo", "transliteration", "initial", "compound"]
@@ -396,9 +433,9 @@ public final class ScreeningIndex: Sendable {
 
     private func compoundSimilarity(_ a: [UInt8], _ b: [UInt8]) -> Double {
         if a == b { return 1 }
-        let allowed = min(1, Similarity.allowedEdits(min(a.count, b.count)))
+        let allowed = min(1, Similarity.allowedEdits(min(a.count, b.count), max(a.count, b.count)))
         guard allowed > 0 else { return 0 }
-        return Similarity.distance(a, b, limit: allowed) <= allowed ? 0.85 : 0
+        return Similarity.distance(a, b, limit: allowed) <= allowed ? 0.9 : 0
     }
 
     private func isConflict(_ a: PartyType, _ b: PartyType) -> Bool {

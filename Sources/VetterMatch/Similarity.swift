@@ -28,8 +28,29 @@ enum Similarity {
         return previous[m]
     }
 
-    /// How many edits a word of this length may have and still be the same word.
-    static func allowedEdits(_ length: Int) -> Int {
+    /// How many edits two words of these lengths may differ by and still be the same word: none when either
+    /// has fewer than three letters, one up to six letters, two from seven.
+    static func allowedEdits(_ shorter: Int, _ longer: Int) -> Int {
+        if shorter < 3 { return 0 }
+        switch longer {
+        case 0...3: return 0
+        case 4...6: return 1
+        default: return 2
+        }
+    }
+
+    /// One error in four letters leaves less of a word than one in ten: 0.75 for four letters, 0.85 for five,
+    /// 0.9 from six; two errors 0.75 up to eight letters, 0.8 beyond.
+    static func typoSimilarity(edits: Int, length: Int) -> Double {
+        switch edits {
+        case 0: 1
+        case 1: length <= 4 ? 0.75 : length == 5 ? 0.85 : 0.9
+        default: length <= 8 ? 0.75 : 0.8
+        }
+    }
+
+    /// Deletions to index for a listed word of this length (the deletion neighbourhood's radius).
+    static func indexedDeletions(_ length: Int) -> Int {
         switch length {
         case 0...3: 0
         case 4...6: 1
@@ -51,7 +72,7 @@ enum Similarity {
                 return nil
             case UInt8(ascii: "v"), UInt8(ascii: "f"), UInt8(ascii: "p"), UInt8(ascii: "b"): return UInt8(ascii: "f")
             case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "q"), UInt8(ascii: "g"): return UInt8(ascii: "k")
-            case UInt8(ascii: "z"), UInt8(ascii: "s"), UInt8(ascii: "x"): return UInt8(ascii: "s")
+            case UInt8(ascii: "z"), UInt8(ascii: "s"): return UInt8(ascii: "s")
             case UInt8(ascii: "d"), UInt8(ascii: "t"): return UInt8(ascii: "t")
             case UInt8(ascii: "j"): return UInt8(ascii: "j")
             default: return byte
@@ -61,31 +82,31 @@ enum Similarity {
         let firstIsVowel = [UInt8]("aeiouy".utf8).contains(first)
         if firstIsVowel { out.append(UInt8(ascii: "a")) }
         for byte in word {
+            if byte == UInt8(ascii: "x") {  // x sounds ks: Alexei / Aleksey
+                if out.last != UInt8(ascii: "k") { out.append(UInt8(ascii: "k")) }
+                out.append(UInt8(ascii: "s"))
+                continue
+            }
             guard let folded = fold(byte) else { continue }
             if out.last != folded { out.append(folded) }
         }
         return out
     }
 
-    /// Similarity of two words in [0, 1]; 0 means "not the same word".
+    /// Similarity of two words in [0, 1]; 0 means "not the same word". A typing error counts for more in a short
+    /// word (``typoSimilarity(edits:length:)``); a transliteration variant (same skeleton, same first letter,
+    /// close spelling) gives 0.85.
     static func words(_ a: [UInt8], _ b: [UInt8], skeletonA: [UInt8], skeletonB: [UInt8]) -> Double {
         if a == b { return 1 }
         let shorter = min(a.count, b.count), longer = max(a.count, b.count)
         var best = 0.0
-        let allowed = allowedEdits(shorter)
-        if allowed > 0 {
-            let d = distance(a, b, limit: allowed)
-            if d <= allowed {
-                best = 1 - Double(d) / Double(longer) * 1.6
-                if d == 1 { best = max(best, 0.8) }
-            }
-        }
-        // Transliteration variants: same consonant skeleton, close in length, and a shared first letter.
-        if skeletonA == skeletonB, skeletonA.count >= 2, a.first == b.first || (skeletonA.first == skeletonB.first),
-            longer - shorter <= 3, shorter >= 4
-        {
+        let allowed = allowedEdits(shorter, longer)
+        let limit = allowed + 1
+        let d = distance(a, b, limit: limit)
+        if d <= allowed { best = typoSimilarity(edits: d, length: longer) }
+        if skeletonA == skeletonB, skeletonA.count >= 3, a.first == b.first, shorter >= 4, d <= allowed + 1 {
             best = max(best, 0.85)
         }
-        return max(0, best)
+        return best
     }
 }

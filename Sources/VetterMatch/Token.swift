@@ -12,10 +12,18 @@ public struct Token: Hashable, Sendable, Codable {
     /// Lowercase ASCII.
     public var text: String
     public var kind: Kind
+    /// Other renderings that count as this word: a Chinese word with two usual translations ("航空":
+    /// aviation or aeronautics).
+    public var alternatives: [String]
+    /// Produced by romanising Chinese characters: a machine transliteration has no typing errors, so the word
+    /// is compared exactly (its alternatives aside).
+    public var isExact: Bool
 
-    public init(_ text: String, kind: Kind = .word) {
+    public init(_ text: String, kind: Kind = .word, alternatives: [String] = [], isExact: Bool = false) {
         self.text = text
         self.kind = kind
+        self.alternatives = alternatives
+        self.isExact = isExact
     }
 }
 
@@ -24,10 +32,14 @@ public struct NormalizedName: Sendable, Codable, Hashable {
     public var tokens: [Token]
     /// Steps that changed the name, for explanations: "Cyrillic romanised (BGN)", "'Co., Ltd.' → ltd" …
     public var notes: [String]
+    /// A person's name written in Chinese characters: surname and one given name, no middle names, so a listed
+    /// name with further words is another person.
+    public var isChinesePersonName: Bool
 
-    public init(tokens: [Token], notes: [String] = []) {
+    public init(tokens: [Token], notes: [String] = [], isChinesePersonName: Bool = false) {
         self.tokens = tokens
         self.notes = notes
+        self.isChinesePersonName = isChinesePersonName
     }
 
     /// The tokens joined by spaces.

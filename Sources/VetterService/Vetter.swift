@@ -61,7 +61,11 @@ public final class Vetter: Sendable {
     public func loadIndex() async throws -> ScreeningIndex {
         let versions = try await store.currentVersions()
         let entries = try await store.entries(versionIDs: versions.map(\.id))
-        return ScreeningIndex(entries: entries)
+        var parameters = MatchParameters()
+        if let overrides = ProcessInfo.processInfo.environment["VETTER_MATCH_PARAMETERS"], !overrides.isEmpty {
+            parameters = try MatchParameters(overrides: overrides)
+        }
+        return ScreeningIndex(entries: entries, parameters: parameters)
     }
 
     /// The entries with this id in the current versions.

@@ -1,16 +1,21 @@
-import Foundation
-import VetterCore
+public import Foundation
 
 /// Splits the name cells of BIS rows into a primary name and aliases.
 ///
 /// Entity List cells carry more than a name: inline aliases ("Far East Trading Company, Inc. (a.k.a. FETCO, Inc.)",
 /// "…, a.k.a. Chi-Chung Electronics Company Ltd."), the clause "and any successor, sub-unit, or subsidiary
 /// thereof", and alias cells that join two names with ", and ". Screening needs each name on its own.
-enum NameCleaner {
-    struct Cleaned {
-        var name: String
-        var aliases: [Alias]
-        var coversSuccessors: Bool
+public enum NameCleaner {
+    public struct Cleaned: Sendable {
+        public var name: String
+        public var aliases: [Alias]
+        public var coversSuccessors: Bool
+
+        public init(name: String, aliases: [Alias], coversSuccessors: Bool) {
+            self.name = name
+            self.aliases = aliases
+            self.coversSuccessors = coversSuccessors
+        }
     }
 
     static let successorClause = try! NSRegularExpression(
@@ -22,7 +27,7 @@ enum NameCleaner {
         options: [.caseInsensitive]
     )
 
-    static func clean(_ raw: String) -> Cleaned {
+    public static func clean(_ raw: String) -> Cleaned {
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         var covers = false
         let ns = text as NSString
@@ -59,7 +64,7 @@ enum NameCleaner {
 
     /// Splits an alias cell: `; `-separated, with ", and " joining the last two names of BIS cells and "–"
     /// bullets in Federal Register style lists.
-    static func splitAliasList(_ text: String) -> [String] {
+    public static func splitAliasList(_ text: String) -> [String] {
         var out: [String] = []
         for part in text.components(separatedBy: ";") {
             var piece = part.trimmingCharacters(in: .whitespaces)
@@ -72,7 +77,7 @@ enum NameCleaner {
         return out
     }
 
-    static func trimPunctuation(_ text: String) -> String {
+    public static func trimPunctuation(_ text: String) -> String {
         var result = text.trimmingCharacters(in: .whitespacesAndNewlines)
         while let last = result.last, last == "," || last == ";" || last == ":" {
             result.removeLast()

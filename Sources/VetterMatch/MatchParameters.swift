@@ -1,0 +1,52 @@
+/// The tunable constants of the scorer (``ScreeningIndex``), with the values chosen on the development set.
+///
+/// They are exposed for experiments and for a compliance team that must document its own settings; the
+/// `VETTER_MATCH_PARAMETERS` environment variable (`name=value,…`) overrides them in the CLI.
+public struct MatchParameters: Sendable, Codable, Hashable {
+    /// Share of the name score kept when the query covers none of the listed name's other words.
+    public var listedFloor = 0.6
+    /// Word weight is `idf ^ idfExponent`: above 1 makes rare words dominate more.
+    public var idfExponent = 1.0
+    /// Weight of a legal form (`ltd`, `llc` …).
+    public var legalFormWeight = 0.35
+    /// Weight of a stop word (`of`, `the`, `de` …).
+    public var stopWordWeight = 0.1
+    /// Factor for a country that is not among the entry's countries.
+    public var countryConflict = 0.92
+    /// Added for a country that is among the entry's countries.
+    public var countryMatchBonus = 0.02
+    /// Factor for a person matched against a company, vessel or aircraft, or the reverse.
+    public var typeConflict = 0.85
+    /// Factor for a match on an OFAC weak alias.
+    public var weakAlias = 0.9
+
+    public init() {}
+
+    /// Parses `name=value,…`; unknown names are an error.
+    public init(overrides text: String) throws(MatchParametersError) {
+        self.init()
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let value = Double(parts[1]) else { throw MatchParametersError(text: String(item)) }
+            switch parts[0] {
+            case "listedFloor": listedFloor = value
+            case "idfExponent": idfExponent = value
+            case "legalFormWeight": legalFormWeight = value
+            case "stopWordWeight": stopWordWeight = value
+            case "countryConflict": countryConflict = value
+            case "countryMatchBonus": countryMatchBonus = value
+            case "typeConflict": typeConflict = value
+            case "weakAlias": weakAlias = value
+            default: throw MatchParametersError(text: String(item))
+            }
+        }
+    }
+}
+
+/// A `VETTER_MATCH_PARAMETERS` item that is not `name=number` for a known name.
+public struct MatchParametersError: Error, CustomStringConvertible {
+    public var text: String
+    public var description: String { "VETTER_MATCH_PARAMETERS: '\(text)' is not name=number for a known parameter" }
+}
+
+import Foundation
