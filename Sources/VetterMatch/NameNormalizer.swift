@@ -116,7 +116,9 @@ public enum NameNormalizer {
         words.map { word in
             guard word.count >= 5, !LegalForms.words.contains(word) else { return word }
             let bytes = Array(word.utf8)
-            for candidate in LegalForms.longWords where abs(candidate.count - bytes.count) <= 1 {
+            // One edit cannot change both the first and the last letter of a word of five or more.
+            for candidate in LegalForms.longWords where abs(candidate.count - bytes.count) <= 1
+                && (candidate.first == bytes.first || candidate.last == bytes.last) {
                 if Similarity.distance(bytes, candidate, limit: 1) <= 1 {
                     let corrected = String(decoding: candidate, as: UTF8.self)
                     notes.append("'\(word)' read as '\(corrected)'")

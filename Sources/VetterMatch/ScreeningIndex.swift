@@ -45,12 +45,16 @@ public final class ScreeningIndex: Sendable {
     let tokenSkeletons: [[UInt8]]
     let weights: [Double]
     let postings: [[Int32]]
-    let deletions: [Int: [Int32]]
-    let skeletons: [Int: [Int32]]
-    let entryCountries: [Set<String>]
+    /// Deletion neighbourhood: hashes of every indexed word with letters deleted, sorted, with the word they
+    /// came from at the same position of ``deletionTokens``.
+    let deletionHashes: [UInt64]
+    let deletionTokens: [Int32]
+    let skeletons: [UInt64: [Int32]]
+    let entrySources: [ListSource]
+    let entryTypes: [PartyType]
+    let entryCountries: [[String]]
     let unknownWordWeight: Double
     public let buildSeconds: Double
-
     public let parameters: MatchParameters
 
     public init(entries: [ListEntry], parameters: MatchParameters = MatchParameters()) {
@@ -62,14 +66,16 @@ public final class ScreeningIndex: Sendable {
         var documentFrequency: [Int32] = []
         var names: [Name] = []
         var postings: [[Int32]] = []
-        var entryCountries: [Set<String>] = []
+        var entryCountries: [[String]] = []
         entryCountries.reserveCapacity(entries.count)
+        var lastEntryOfToken: [Int32] = []
         for (entryIndex, entry) in entries.enumerated() {
-            var seenInEntry = Set<Int32>()
             for (aliasIndex, item) in entry.allNames.enumerated() {
                 let normalized = NameNormalizer.normalize(item.name, isPerson: entry.type == .individual)
                 guard !normalized.tokens.isEmpty else { continue }
                 var ids: [Int32] = []
+                ids.reserveCapacity(normalized.tokens.count)
+                let nameIndex = Int32(names.count)
                 for token in normalized.tokens {
                     let id: Int32
                     if let existing = vocabulary[token.text] {
@@ -80,41 +86,49 @@ public final class ScreeningIndex: Sendable {
                         tokenBytes.append(Array(token.text.utf8))
                         documentFrequency.append(0)
                         postings.append([])
+                        lastEntryOfToken.append(-1)
                     }
                     ids.append(id)
-                    if seenInEntry.insert(id).inserted { documentFrequency[Int(id)] += 1 }
-                    let nameIndex = Int32(names.count)
+                    if lastEntryOfToken[Int(id)] != Int32(entryIndex) {
+                        lastEntryOfToken[Int(id)] = Int32(entryIndex)
+                        documentFrequency[Int(id)] += 1
+                    }
                     if postings[Int(id)].last != nameIndex { postings[Int(id)].append(nameIndex) }
                 }
                 names.append(Name(entry: Int32(entryIndex), alias: Int32(aliasIndex - 1), tokens: ids,
                     kinds: normalized.tokens.map(\.kind), isWeak: item.alias?.isWeak ?? false))
             }
-            var countries = Set(entry.countries)
-            for address in entry.addresses { if let country = address.country, country.count == 2 { countries.insert(country) } }
+            var countries = entry.countries
+            for address in entry.addresses {
+                if let country = address.country, country.count == 2, !countries.contains(country) { countries.append(country) }
+            }
             entryCountries.append(countries)
         }
         let total = Double(max(entries.count, 1))
         let weights = documentFrequency.map { pow(log(1 + total / Double($0)), parameters.idfExponent) }
-        var deletions: [Int: [Int32]] = [:]
-        var skeletons: [Int: [Int32]] = [:]
+        var pairs: [(hash: UInt64, token: Int32)] = []
+        pairs.reserveCapacity(tokenBytes.count * 24)
+        var skeletons: [UInt64: [Int32]] = [:]
         var tokenSkeletons: [[UInt8]] = []
         tokenSkeletons.reserveCapacity(tokenBytes.count)
         for (id, bytes) in tokenBytes.enumerated() {
             let skeleton = Similarity.skeleton(bytes)
             tokenSkeletons.append(skeleton)
-            if bytes.count >= 4 {
-                for key in Self.deletionKeys(bytes) { deletions[key, default: []].append(Int32(id)) }
-                if skeleton.count >= 2 { skeletons[Self.hashKey(skeleton), default: []].append(Int32(id)) }
-            }
+            Self.forEachDeletionHash(bytes) { pairs.append(($0, Int32(id))) }
+            if bytes.count >= 4 && skeleton.count >= 3 { skeletons[Self.hash(skeleton[...]), default: []].append(Int32(id)) }
         }
+        pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.token < $1.token }
+        self.deletionHashes = pairs.map(\.hash)
+        self.deletionTokens = pairs.map(\.token)
         self.names = names
         self.vocabulary = vocabulary
         self.tokenBytes = tokenBytes
         self.tokenSkeletons = tokenSkeletons
         self.weights = weights
         self.postings = postings
-        self.deletions = deletions
         self.skeletons = skeletons
+        self.entrySources = entries.map(\.source)
+        self.entryTypes = entries.map(\.type)
         self.entryCountries = entryCountries
         self.unknownWordWeight = pow(log(1 + total / 0.5), parameters.idfExponent)
         self.buildSeconds = Date().timeIntervalSince(start)
@@ -125,29 +139,44 @@ public final class ScreeningIndex: Sendable {
 
     // MARK: - Keys
 
-    static func hashKey(_ bytes: [UInt8]) -> Int {
+    /// FNV-1a over `bytes`, skipping the positions `skip1` and `skip2` (-1 for none).
+    @inline(__always)
+    static func hash(_ bytes: ArraySlice<UInt8>, skipping skip1: Int = -1, _ skip2: Int = -1) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(bitPattern: UInt(hash))
+        var position = bytes.startIndex
+        for byte in bytes {
+            if position != skip1 && position != skip2 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            position += 1
+        }
+        return hash
     }
 
-    /// The word and every variant with up to ``Similarity/indexedDeletions(_:)`` letters deleted.
-    static func deletionKeys(_ bytes: [UInt8]) -> Set<Int> {
-        var keys: Set<Int> = [hashKey(bytes)]
+    /// Calls `body` with the hash of the word and of every variant with up to
+    /// ``Similarity/indexedDeletions(_:)`` letters deleted (repeats possible, harmless to a lookup).
+    static func forEachDeletionHash(_ bytes: [UInt8], _ body: (UInt64) -> Void) {
+        let slice = bytes[...]
+        body(hash(slice))
         let edits = Similarity.indexedDeletions(bytes.count)
-        var frontier: Set<[UInt8]> = [bytes]
-        for _ in 0..<edits {
-            var next: Set<[UInt8]> = []
-            for word in frontier where word.count > 2 {
-                for position in 0..<word.count {
-                    var shorter = word
-                    shorter.remove(at: position)
-                    if next.insert(shorter).inserted { keys.insert(hashKey(shorter)) }
-                }
+        guard edits >= 1 else { return }
+        for i in 0..<bytes.count {
+            body(hash(slice, skipping: i))
+            if edits >= 2 {
+                for j in (i + 1)..<bytes.count { body(hash(slice, skipping: i, j)) }
             }
-            frontier = next
         }
-        return keys
+    }
+
+    /// The words indexed under a deletion hash.
+    func tokens(deletionHash: UInt64, into result: inout [Int32]) {
+        var low = 0, high = deletionHashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if deletionHashes[middle] < deletionHash { low = middle + 1 } else { high = middle }
+        }
+        while low < deletionHashes.count && deletionHashes[low] == deletionHash {
+            result.append(deletionTokens[low])
+            low += 1
+        }
     }
 
     // MARK: - Query
@@ -157,28 +186,52 @@ public final class ScreeningIndex: Sendable {
         var bytes: [UInt8]
         var kind: Token.Kind
         var weight: Double
-        /// Vocabulary words this query word may be, with their similarity.
-        var similar: [Int32: Double]
+        /// Vocabulary words this query word may be, and their similarity (parallel arrays, scanned linearly:
+        /// they hold a handful of words).
+        var similarIDs: [Int32]
+        var similarValues: [Double]
+
+        @inline(__always)
+        func similarity(to id: Int32) -> Double? {
+            for index in similarIDs.indices where similarIDs[index] == id { return similarValues[index] }
+            return nil
+        }
     }
 
     func prepare(_ normalized: NormalizedName) -> [QueryWord] {
         normalized.tokens.map { token in
             let bytes = Array(token.text.utf8)
-            var similar: [Int32: Double] = [:]
+            var ids: [Int32] = []
+            var values: [Double] = []
             let known = vocabulary[token.text]
-            if let known { similar[known] = 1 }
+            if let known {
+                ids.append(known)
+                values.append(1)
+            }
             for alternative in token.alternatives {
-                if let id = vocabulary[alternative] { similar[id] = 1 }
+                if let id = vocabulary[alternative], !ids.contains(id) {
+                    ids.append(id)
+                    values.append(1)
+                }
             }
             if token.kind == .word && bytes.count >= 3 && !token.isExact {
                 let skeleton = Similarity.skeleton(bytes)
-                var candidates = Set<Int32>()
-                for key in Self.deletionKeys(bytes) { if let ids = deletions[key] { candidates.formUnion(ids) } }
-                if skeleton.count >= 2, let ids = skeletons[Self.hashKey(skeleton)] { candidates.formUnion(ids) }
-                for id in candidates where similar[id] == nil {
+                var candidates: [Int32] = []
+                Self.forEachDeletionHash(bytes) { tokens(deletionHash: $0, into: &candidates) }
+                if bytes.count >= 4 && skeleton.count >= 3, let more = skeletons[Self.hash(skeleton[...])] {
+                    candidates.append(contentsOf: more)
+                }
+                candidates.sort()
+                var previous: Int32 = -1
+                for id in candidates where id != previous {
+                    previous = id
+                    if ids.contains(id) { continue }
                     let similarity = Similarity.words(bytes, tokenBytes[Int(id)], skeletonA: skeleton,
                         skeletonB: tokenSkeletons[Int(id)])
-                    if similarity > 0 { similar[id] = similarity }
+                    if similarity > 0 {
+                        ids.append(id)
+                        values.append(similarity)
+                    }
                 }
             }
             let weight: Double = switch token.kind {
@@ -186,7 +239,8 @@ public final class ScreeningIndex: Sendable {
             case .stopWord: parameters.stopWordWeight
             case .word: known.map { weights[Int($0)] } ?? unknownWordWeight
             }
-            return QueryWord(text: token.text, bytes: bytes, kind: token.kind, weight: weight, similar: similar)
+            return QueryWord(text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,
+                similarValues: values)
         }
     }
 
@@ -217,8 +271,7 @@ public final class ScreeningIndex: Sendable {
         var best: [Int32: (score: Double, name: Int32)] = [:]
         for nameIndex in candidates {
             let name = names[Int(nameIndex)]
-            let entry = entries[Int(name.entry)]
-            if let sources = query.sources, !sources.contains(entry.source) { continue }
+            if let sources = query.sources, !sources.contains(entrySources[Int(name.entry)]) { continue }
             if query.filterByCountry, let country = query.country, !entryCountries[Int(name.entry)].contains(country) {
                 continue
             }
@@ -250,32 +303,26 @@ public final class ScreeningIndex: Sendable {
     func collectCandidates(_ words: [QueryWord], minimum: Double) -> [Int32] {
         let total = words.reduce(0) { $0 + $1.weight }
         guard total > 0 else { return [] }
-        var order = words.indices.filter { !words[$0].similar.isEmpty }.sorted { words[$0].weight > words[$1].weight }
-        var remaining = words.reduce(0) { $0 + $1.weight }
-        var seen = Set<Int32>()
+        var order = words.indices.filter { !words[$0].similarIDs.isEmpty }.sorted { words[$0].weight > words[$1].weight }
+        var remaining = total
         var result: [Int32] = []
-        func take(_ ids: some Sequence<Int32>) {
-            for id in ids {
-                for name in postings[Int(id)] where seen.insert(name).inserted { result.append(name) }
-            }
-        }
         // Two query words written as one listed word ("Hik Vision" / "Hikvision").
         for index in words.indices.dropLast() where words[index].kind == .word {
-            let joined = words[index].text + words[index + 1].text
-            if let id = vocabulary[joined] { take([id]) }
+            if let id = vocabulary[words[index].text + words[index + 1].text] { result.append(contentsOf: postings[Int(id)]) }
         }
         while !order.isEmpty {
             let ceiling = remaining / total
             if ceiling * ceiling < minimum { break }
             let index = order.removeFirst()
-            take(words[index].similar.keys)
+            for id in words[index].similarIDs { result.append(contentsOf: postings[Int(id)]) }
             remaining -= words[index].weight
         }
-        _ = order
-        return result
+        result.sort()
+        var unique: [Int32] = []
+        unique.reserveCapacity(result.count)
+        for name in result where unique.last != name { unique.append(name) }
+        return unique
     }
-
-    /// The score of one listed name for a query, with the explanation when asked.
 
     private func listedWeight(_ name: Name, _ position: Int) -> Double {
         switch name.kinds[position] {
@@ -287,98 +334,131 @@ public final class ScreeningIndex: Sendable {
 
     /// The score of one listed name for a query, filling `explanation` when given.
     /// - Parameter strictListed: every listed word counts fully (a Chinese person's name has no middle names).
+    private struct Pair {
+        var q: Int32
+        var l: Int32
+        var similarity: Double
+        var priority: Double
+        var how: UInt8
+    }
+
     private func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery, strictListed: Bool,
         explanation: UnsafeMutablePointer<MatchExplanation>?) -> Double
     {
         let n = words.count, m = name.tokens.count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: n + m) { matched in
+            withUnsafeTemporaryAllocation(of: Pair.self, capacity: max(1, n * m)) { pairBuffer in
+                matched.initialize(repeating: -1)  // -1: not aligned; else the similarity
+                let queryMatched = UnsafeMutableBufferPointer(rebasing: matched[0..<n])
+                let listedMatched = UnsafeMutableBufferPointer(rebasing: matched[n..<(n + m)])
+                return scoreName(words, name, query: query, strictListed: strictListed, explanation: explanation,
+                    queryMatched: queryMatched, listedMatched: listedMatched, pairBuffer: pairBuffer)
+            }
+        }
+    }
+
+    private func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery, strictListed: Bool,
+        explanation: UnsafeMutablePointer<MatchExplanation>?, queryMatched: UnsafeMutableBufferPointer<Double>,
+        listedMatched: UnsafeMutableBufferPointer<Double>, pairBuffer: UnsafeMutableBufferPointer<Pair>) -> Double
+    {
+        let n = words.count, m = name.tokens.count
+        let explaining = explanation != nil
+        var aligned: [(q: [Int], l: [Int], similarity: Double, how: UInt8)] = []
         // Candidate pairs.
-        var pairs: [(q: Int, l: Int, similarity: Double, how: UInt8)] = []
-        pairs.reserveCapacity(n * 2)
+        var pairCount = 0
         for q in 0..<n {
             let word = words[q]
             for l in 0..<m {
                 let id = name.tokens[l]
-                if let similarity = word.similar[id] {
-                    pairs.append((q, l, similarity, similarity == 1 ? 0 : similarity == 0.85 ? 2 : 1))
+                var similarity = 0.0
+                var how: UInt8 = 0
+                if let value = word.similarity(to: id) {
+                    similarity = value
+                    how = value == 1 ? 0 : value == 0.85 ? 2 : 1
                 } else if word.kind == .word, name.kinds[l] == .word {
                     let listed = tokenBytes[Int(id)]
                     // Initials: "J" for "Jorge" either way round.
-                    if word.bytes.count == 1, listed.count > 1, listed[0] == word.bytes[0] {
-                        pairs.append((q, l, 0.6, 3))
-                    } else if listed.count == 1, word.bytes.count > 1, word.bytes[0] == listed[0] {
-                        pairs.append((q, l, 0.6, 3))
+                    if (word.bytes.count == 1 && listed.count > 1 && listed[0] == word.bytes[0])
+                        || (listed.count == 1 && word.bytes.count > 1 && word.bytes[0] == listed[0])
+                    {
+                        similarity = 0.6
+                        how = 3
                     }
+                }
+                if similarity > 0 {
+                    pairBuffer[pairCount] = Pair(q: Int32(q), l: Int32(l), similarity: similarity,
+                        priority: similarity * (word.weight + listedWeight(name, l)), how: how)
+                    pairCount += 1
                 }
             }
         }
-        pairs.sort { lhs, rhs in
-            let left = lhs.similarity * (words[lhs.q].weight + listedWeight(name, lhs.l))
-            let right = rhs.similarity * (words[rhs.q].weight + listedWeight(name, rhs.l))
-            return left > right
-        }
-        var queryMatched = [Double](repeating: 0, count: n)
-        var listedMatched = [Double](repeating: 0, count: m)
-        var queryUsed = [Bool](repeating: false, count: n)
-        var listedUsed = [Bool](repeating: false, count: m)
-        var aligned: [(q: [Int], l: [Int], similarity: Double, how: UInt8)] = []
-        for pair in pairs where !queryUsed[pair.q] && !listedUsed[pair.l] {
-            queryUsed[pair.q] = true
-            listedUsed[pair.l] = true
-            queryMatched[pair.q] = pair.similarity
-            listedMatched[pair.l] = pair.similarity
-            aligned.append(([pair.q], [pair.l], pair.similarity, pair.how))
+        var pairs = UnsafeMutableBufferPointer(rebasing: pairBuffer[0..<pairCount])
+        pairs.sort { $0.priority > $1.priority }
+        var unalignedQuery = n, unalignedListed = m
+        for pair in pairs where queryMatched[Int(pair.q)] < 0 && listedMatched[Int(pair.l)] < 0 {
+            queryMatched[Int(pair.q)] = pair.similarity
+            listedMatched[Int(pair.l)] = pair.similarity
+            unalignedQuery -= 1
+            unalignedListed -= 1
+            if explaining { aligned.append(([Int(pair.q)], [Int(pair.l)], pair.similarity, pair.how)) }
         }
         // Compounds among what is left: two adjacent words on one side written as one on the other.
-        if n > 1 || m > 1 {
-            for q in 0..<n where !queryUsed[q] && words[q].kind == .word && words[q].bytes.count >= 4 {
-                for l in 0..<max(0, m - 1) where !listedUsed[l] && !listedUsed[l + 1] {
-                    let joined = tokenBytes[Int(name.tokens[l])] + tokenBytes[Int(name.tokens[l + 1])]
-                    let similarity = compoundSimilarity(words[q].bytes, joined)
+        if unalignedQuery > 0 && unalignedListed > 0 {
+            for q in 0..<n where queryMatched[q] < 0 && words[q].kind == .word && words[q].bytes.count >= 4 {
+                for l in 0..<max(0, m - 1) where listedMatched[l] < 0 && listedMatched[l + 1] < 0 {
+                    let first = tokenBytes[Int(name.tokens[l])], second = tokenBytes[Int(name.tokens[l + 1])]
+                    guard abs(first.count + second.count - words[q].bytes.count) <= 1 else { continue }
+                    let similarity = compoundSimilarity(words[q].bytes, first + second)
                     if similarity > 0 {
-                        queryUsed[q] = true; listedUsed[l] = true; listedUsed[l + 1] = true
                         queryMatched[q] = similarity; listedMatched[l] = similarity; listedMatched[l + 1] = similarity
-                        aligned.append(([q], [l, l + 1], similarity, 4))
+                        unalignedQuery -= 1; unalignedListed -= 2
+                        if explaining { aligned.append(([q], [l, l + 1], similarity, 4)) }
                         break
                     }
                 }
             }
-            for l in 0..<m where !listedUsed[l] && name.kinds[l] == .word && tokenBytes[Int(name.tokens[l])].count >= 4 {
-                for q in 0..<max(0, n - 1) where !queryUsed[q] && !queryUsed[q + 1] {
-                    let similarity = compoundSimilarity(words[q].bytes + words[q + 1].bytes, tokenBytes[Int(name.tokens[l])])
+            for l in 0..<m where listedMatched[l] < 0 && name.kinds[l] == .word && tokenBytes[Int(name.tokens[l])].count >= 4 {
+                let listed = tokenBytes[Int(name.tokens[l])]
+                for q in 0..<max(0, n - 1) where queryMatched[q] < 0 && queryMatched[q + 1] < 0 {
+                    guard abs(words[q].bytes.count + words[q + 1].bytes.count - listed.count) <= 1 else { continue }
+                    let similarity = compoundSimilarity(words[q].bytes + words[q + 1].bytes, listed)
                     if similarity > 0 {
-                        queryUsed[q] = true; queryUsed[q + 1] = true; listedUsed[l] = true
                         queryMatched[q] = similarity; queryMatched[q + 1] = similarity; listedMatched[l] = similarity
-                        aligned.append(([q, q + 1], [l], similarity, 4))
+                        unalignedQuery -= 2; unalignedListed -= 1
+                        if explaining { aligned.append(([q, q + 1], [l], similarity, 4)) }
                         break
                     }
                 }
             }
         }
         // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent").
-        if queryUsed.contains(false) || listedUsed.contains(false) {
-            let queryJoined = (0..<n).filter { words[$0].kind == .word }.flatMap { words[$0].bytes }
-            let listedJoined = (0..<m).filter { name.kinds[$0] == .word }.flatMap { tokenBytes[Int(name.tokens[$0])] }
-            if queryJoined.count >= 4, compoundSimilarity(queryJoined, listedJoined) > 0 {
-                let similarity = compoundSimilarity(queryJoined, listedJoined)
+        if unalignedQuery > 0 || unalignedListed > 0 {
+            var queryLetters = 0, listedLetters = 0
+            for q in 0..<n where words[q].kind == .word { queryLetters += words[q].bytes.count }
+            for l in 0..<m where name.kinds[l] == .word { listedLetters += tokenBytes[Int(name.tokens[l])].count }
+            if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
                 let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
-                if qs.contains(where: { queryMatched[$0] < similarity }) {
-                    aligned.removeAll { item in item.q.contains { qs.contains($0) } }
-                    for q in qs { queryUsed[q] = true; queryMatched[q] = similarity }
-                    for l in ls { listedUsed[l] = true; listedMatched[l] = similarity }
-                    aligned.append((qs, ls, similarity, 4))
+                let similarity = compoundSimilarity(qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] })
+                if similarity > 0, qs.contains(where: { queryMatched[$0] < similarity }) {
+                    if explaining { aligned.removeAll { item in item.q.contains { qs.contains($0) } } }
+                    for q in qs { queryMatched[q] = similarity }
+                    for l in ls { listedMatched[l] = similarity }
+                    if explaining { aligned.append((qs, ls, similarity, 4)) }
                 }
             }
         }
         var queryTotal = 0.0, queryAligned = 0.0, queryHit = 0.0, listedTotal = 0.0, listedHit = 0.0
         for q in 0..<n {
             queryTotal += words[q].weight
-            if queryUsed[q] { queryAligned += words[q].weight }
-            queryHit += words[q].weight * queryMatched[q]
+            if queryMatched[q] >= 0 {
+                queryAligned += words[q].weight
+                queryHit += words[q].weight * queryMatched[q]
+            }
         }
         for l in 0..<m {
             let weight = listedWeight(name, l)
             listedTotal += weight
-            listedHit += weight * listedMatched[l]
+            if listedMatched[l] >= 0 { listedHit += weight * listedMatched[l] }
         }
         guard queryTotal > 0, listedTotal > 0 else { return 0 }
         let queryCoverage = queryHit / queryTotal
@@ -389,24 +469,28 @@ public final class ScreeningIndex: Sendable {
         let nameScore = alignedShare * alignedShare * quality * (floor + (1 - floor) * listedCoverage)
         var score = nameScore
         var adjustments: [String] = []
-        let entry = entries[Int(name.entry)]
         if name.isWeak {
             score *= parameters.weakAlias
-            adjustments.append("weak alias × \(parameters.weakAlias) (OFAC: weak aliases confirm, they do not match on their own)")
+            if explaining { adjustments.append("weak alias × \(parameters.weakAlias) (OFAC: weak aliases confirm, they do not match on their own)") }
         }
         if let country = query.country, !country.isEmpty {
             let countries = entryCountries[Int(name.entry)]
             if countries.contains(country) {
                 score = min(1, score + parameters.countryMatchBonus)
-                adjustments.append("country \(country) matches + \(parameters.countryMatchBonus)")
+                if explaining { adjustments.append("country \(country) matches + \(parameters.countryMatchBonus)") }
             } else if !countries.isEmpty {
                 score *= parameters.countryConflict
-                adjustments.append("country \(country) not among \(countries.sorted().joined(separator: ", ")) × \(parameters.countryConflict)")
+                if explaining {
+                    adjustments.append("country \(country) not among \(countries.sorted().joined(separator: ", ")) × \(parameters.countryConflict)")
+                }
             }
         }
-        if let type = query.type, type != .unknown, entry.type != .unknown, isConflict(type, entry.type) {
+        let listedType = entryTypes[Int(name.entry)]
+        if let type = query.type, type != .unknown, listedType != .unknown, isConflict(type, listedType) {
             score *= parameters.typeConflict
-            adjustments.append("type \(type.rawValue) against listed \(entry.type.rawValue) × \(parameters.typeConflict)")
+            if explaining {
+                adjustments.append("type \(type.rawValue) against listed \(listedType.rawValue) × \(parameters.typeConflict)")
+            }
         }
         if let explanation {
             let how = ["exact", "typo", "transliteration", "initial", "compound"]
@@ -421,8 +505,8 @@ public final class ScreeningIndex: Sendable {
                     weight: (weight * 100).rounded() / 100,
                     contribution: ((item.q.reduce(0) { $0 + words[$1].weight } * item.similarity / queryTotal) * 1000).rounded() / 1000)
             }
-            explanation.pointee.unmatchedQuery = (0..<n).filter { !queryUsed[$0] }.map { words[$0].text }
-            explanation.pointee.unmatchedListed = (0..<m).filter { !listedUsed[$0] }.map { explanation.pointee.listedTokens[$0] }
+            explanation.pointee.unmatchedQuery = (0..<n).filter { queryMatched[$0] < 0 }.map { words[$0].text }
+            explanation.pointee.unmatchedListed = (0..<m).filter { listedMatched[$0] < 0 }.map { explanation.pointee.listedTokens[$0] }
             explanation.pointee.queryCoverage = (queryCoverage * 1000).rounded() / 1000
             explanation.pointee.listedCoverage = (listedCoverage * 1000).rounded() / 1000
             explanation.pointee.nameScore = (nameScore * 1000).rounded() / 1000

@@ -6,26 +6,32 @@ enum Similarity {
         if abs(n - m) > limit { return limit + 1 }
         if n == 0 { return m }
         if m == 0 { return n }
-        var previous2 = [Int](repeating: 0, count: m + 1)
-        var previous = Array(0...m)
-        var current = [Int](repeating: 0, count: m + 1)
-        for i in 1...n {
-            current[0] = i
-            var rowMin = current[0]
-            for j in 1...m {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    value = min(value, previous2[j - 2] + 1)
-                }
-                current[j] = value
-                rowMin = min(rowMin, value)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows in
+            var previous2 = UnsafeMutableBufferPointer(rebasing: rows[0..<(m + 1)])
+            var previous = UnsafeMutableBufferPointer(rebasing: rows[(m + 1)..<(2 * m + 2)])
+            var current = UnsafeMutableBufferPointer(rebasing: rows[(2 * m + 2)..<(3 * m + 3)])
+            for j in 0...m {
+                previous[j] = j
+                previous2[j] = 0
             }
-            if rowMin > limit { return limit + 1 }
-            swap(&previous2, &previous)
-            swap(&previous, &current)
+            for i in 1...n {
+                current[0] = i
+                var rowMin = i
+                for j in 1...m {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        value = min(value, previous2[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMin = min(rowMin, value)
+                }
+                if rowMin > limit { return limit + 1 }
+                swap(&previous2, &previous)
+                swap(&previous, &current)
+            }
+            return previous[m]
         }
-        return previous[m]
     }
 
     /// How many edits two words of these lengths may differ by and still be the same word: none when either
