@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Turns a name in any script into comparable tokens.
 ///
@@ -180,6 +181,18 @@ public enum NameNormalizer {
         return false
     }
 
+    private static let pinyinCache = Mutex<[Character: String]>([:])
+
+    /// The pinyin of one character, without tones (ICU's Han-Latin/Names, cached: the transform is slow).
+    static func pinyin(_ character: Character) -> String {
+        if let known = pinyinCache.withLock({ $0[character] }) { return known }
+        let latin = String(character).applyingTransform(StringTransform("Han-Latin/Names; Latin-ASCII"), reverse: false)
+            ?? String(character)
+        let cleaned = latin.replacingOccurrences(of: " ", with: "")
+        pinyinCache.withLock { $0[character] = cleaned }
+        return cleaned
+    }
+
     /// Translates the generic words of a Chinese name and romanises the rest. Runs of romanised characters are
     /// written as words of two syllables ("依图" → "yitu"), the usual length of a Chinese word; a run of three
     /// stays whole.
@@ -203,9 +216,7 @@ public enum NameNormalizer {
                 start += size
             }
             for chunk in chunks {
-                let pinyin = String(chunk).applyingTransform(StringTransform("Han-Latin/Names; Latin-ASCII"), reverse: false)
-                    ?? String(chunk)
-                output += " " + pinyin.replacingOccurrences(of: " ", with: "") + " "
+                output += " " + chunk.map(pinyin).joined() + " "
             }
             run.removeAll()
         }

@@ -9,9 +9,10 @@ public import VetterCore
 /// (exact, within one or two typing errors, same transliteration skeleton, initial, or two words written as
 /// one). Then
 ///
-///     queryCoverage  = Σ similarity × weight of aligned query words / Σ weight of query words
-///     listedCoverage = the same over the listed name's words
-///     nameScore      = queryCoverage² × (0.6 + 0.4 × listedCoverage)
+///     alignedShare   = Σ weight of aligned query words / Σ weight of query words
+///     quality        = Σ similarity × weight of aligned query words / Σ weight of aligned query words
+///     listedCoverage = Σ similarity × weight of aligned listed words / Σ weight of listed words
+///     nameScore      = alignedShare² × quality × (0.6 + 0.4 × listedCoverage)
 ///
 /// A query word the list does not know is evidence of another party (it weighs like the rarest word), so it
 /// pulls the score down hard; a listed word the query leaves out (a city prefix, a middle name, "Technology")
@@ -30,24 +31,41 @@ public final class ScreeningIndex: Sendable {
 
     public let entries: [ListEntry]
 
-    struct Name: Sendable {
+    /// One indexed name; its words are `nameTokens[start..<start+count]` (flat arrays keep the hot loop free
+    /// of reference counting).
+    struct NameRecord: Sendable {
         var entry: Int32
         /// -1 for the primary name, else the alias index.
         var alias: Int32
-        var tokens: [Int32]
-        var kinds: [Token.Kind]
+        var start: Int32
+        var count: Int32
         var isWeak: Bool
     }
 
-    let names: [Name]
+    /// A name's words, borrowed from the flat arrays for the time of one screen.
+    struct Name {
+        var entry: Int32
+        var alias: Int32
+        var tokens: UnsafeBufferPointer<Int32>
+        var kinds: UnsafeBufferPointer<Token.Kind>
+        var isWeak: Bool
+    }
+
+    let names: [NameRecord]
+    let nameTokens: [Int32]
+    let nameKinds: [Token.Kind]
+    let tokenLengths: [Int32]
+    let tokenFirstBytes: [UInt8]
     let vocabulary: [String: Int32]
     let tokenBytes: [[UInt8]]
     let tokenSkeletons: [[UInt8]]
     let weights: [Double]
     let postings: [[Int32]]
-    /// Deletion neighbourhood: hashes of every indexed word with letters deleted, sorted, with the word they
-    /// came from at the same position of ``deletionTokens``.
-    let deletionHashes: [UInt64]
+    /// Deletion neighbourhood: an open-addressing table from the hash of every indexed word with letters
+    /// deleted to the run of ``deletionTokens`` (words it came from) that starts at ``deletionStarts``.
+    let deletionSlots: [UInt64]
+    let deletionStarts: [Int32]
+    let deletionCounts: [Int32]
     let deletionTokens: [Int32]
     let skeletons: [UInt64: [Int32]]
     let entrySources: [ListSource]
@@ -64,7 +82,9 @@ public final class ScreeningIndex: Sendable {
         var vocabulary: [String: Int32] = [:]
         var tokenBytes: [[UInt8]] = []
         var documentFrequency: [Int32] = []
-        var names: [Name] = []
+        var names: [NameRecord] = []
+        var nameTokens: [Int32] = []
+        var nameKinds: [Token.Kind] = []
         var postings: [[Int32]] = []
         var entryCountries: [[String]] = []
         entryCountries.reserveCapacity(entries.count)
@@ -95,8 +115,10 @@ public final class ScreeningIndex: Sendable {
                     }
                     if postings[Int(id)].last != nameIndex { postings[Int(id)].append(nameIndex) }
                 }
-                names.append(Name(entry: Int32(entryIndex), alias: Int32(aliasIndex - 1), tokens: ids,
-                    kinds: normalized.tokens.map(\.kind), isWeak: item.alias?.isWeak ?? false))
+                names.append(NameRecord(entry: Int32(entryIndex), alias: Int32(aliasIndex - 1),
+                    start: Int32(nameTokens.count), count: Int32(ids.count), isWeak: item.alias?.isWeak ?? false))
+                nameTokens.append(contentsOf: ids)
+                nameKinds.append(contentsOf: normalized.tokens.map(\.kind))
             }
             var countries = entry.countries
             for address in entry.addresses {
@@ -118,9 +140,39 @@ public final class ScreeningIndex: Sendable {
             if bytes.count >= 4 && skeleton.count >= 3 { skeletons[Self.hash(skeleton[...]), default: []].append(Int32(id)) }
         }
         pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.token < $1.token }
-        self.deletionHashes = pairs.map(\.hash)
-        self.deletionTokens = pairs.map(\.token)
+        var deletionTokens: [Int32] = []
+        deletionTokens.reserveCapacity(pairs.count)
+        var runs: [(hash: UInt64, start: Int32, count: Int32)] = []
+        for pair in pairs {
+            if let last = runs.last, last.hash == pair.hash {
+                if deletionTokens.last == pair.token { continue }
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((pair.hash, Int32(deletionTokens.count), 1))
+            }
+            deletionTokens.append(pair.token)
+        }
+        var capacity = 16
+        while capacity < runs.count * 2 { capacity <<= 1 }
+        var slots = [UInt64](repeating: 0, count: capacity)
+        var starts = [Int32](repeating: 0, count: capacity)
+        var counts = [Int32](repeating: 0, count: capacity)
+        for run in runs {
+            var slot = Int(truncatingIfNeeded: run.hash) & (capacity - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = run.hash
+            starts[slot] = run.start
+            counts[slot] = run.count
+        }
+        self.deletionSlots = slots
+        self.deletionStarts = starts
+        self.deletionCounts = counts
+        self.deletionTokens = deletionTokens
         self.names = names
+        self.nameTokens = nameTokens
+        self.nameKinds = nameKinds
+        self.tokenLengths = tokenBytes.map { Int32($0.count) }
+        self.tokenFirstBytes = tokenBytes.map { $0.first ?? 0 }
         self.vocabulary = vocabulary
         self.tokenBytes = tokenBytes
         self.tokenSkeletons = tokenSkeletons
@@ -139,7 +191,8 @@ public final class ScreeningIndex: Sendable {
 
     // MARK: - Keys
 
-    /// FNV-1a over `bytes`, skipping the positions `skip1` and `skip2` (-1 for none).
+    /// FNV-1a over `bytes`, skipping the positions `skip1` and `skip2` (-1 for none); never 0, which marks an
+    /// empty slot.
     @inline(__always)
     static func hash(_ bytes: ArraySlice<UInt8>, skipping skip1: Int = -1, _ skip2: Int = -1) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -148,7 +201,7 @@ public final class ScreeningIndex: Sendable {
             if position != skip1 && position != skip2 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             position += 1
         }
-        return hash
+        return (hash ^ (hash >> 29)) | 1
     }
 
     /// Calls `body` with the hash of the word and of every variant with up to
@@ -168,14 +221,15 @@ public final class ScreeningIndex: Sendable {
 
     /// The words indexed under a deletion hash.
     func tokens(deletionHash: UInt64, into result: inout [Int32]) {
-        var low = 0, high = deletionHashes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if deletionHashes[middle] < deletionHash { low = middle + 1 } else { high = middle }
-        }
-        while low < deletionHashes.count && deletionHashes[low] == deletionHash {
-            result.append(deletionTokens[low])
-            low += 1
+        let mask = deletionSlots.count - 1
+        var slot = Int(truncatingIfNeeded: deletionHash) & mask
+        while deletionSlots[slot] != 0 {
+            if deletionSlots[slot] == deletionHash {
+                let start = Int(deletionStarts[slot])
+                result.append(contentsOf: deletionTokens[start..<start + Int(deletionCounts[slot])])
+                return
+            }
+            slot = (slot + 1) & mask
         }
     }
 
@@ -190,6 +244,8 @@ public final class ScreeningIndex: Sendable {
         /// they hold a handful of words).
         var similarIDs: [Int32]
         var similarValues: [Double]
+        var length: Int { bytes.count }
+        var first: UInt8 { bytes.first ?? 0 }
 
         @inline(__always)
         func similarity(to id: Int32) -> Double? {
@@ -264,13 +320,28 @@ public final class ScreeningIndex: Sendable {
     }
 
     func screenOne(_ query: ScreeningQuery) -> [ScreeningMatch] {
+        nameTokens.withUnsafeBufferPointer { tokens in
+            nameKinds.withUnsafeBufferPointer { kinds in screenOne(query, tokens: tokens, kinds: kinds) }
+        }
+    }
+
+    func view(_ index: Int32, tokens: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<Token.Kind>) -> Name {
+        let record = names[Int(index)]
+        let range = Int(record.start)..<Int(record.start + record.count)
+        return Name(entry: record.entry, alias: record.alias, tokens: UnsafeBufferPointer(rebasing: tokens[range]),
+            kinds: UnsafeBufferPointer(rebasing: kinds[range]), isWeak: record.isWeak)
+    }
+
+    func screenOne(_ query: ScreeningQuery, tokens: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<Token.Kind>)
+        -> [ScreeningMatch]
+    {
         let normalized = NameNormalizer.normalize(query.name, isPerson: query.type == .individual)
         let words = prepare(normalized)
-        guard words.contains(where: { $0.kind == .word }) || !words.isEmpty else { return [] }
+        guard !words.isEmpty else { return [] }
         let candidates = collectCandidates(words, minimum: query.threshold * 0.9)
         var best: [Int32: (score: Double, name: Int32)] = [:]
         for nameIndex in candidates {
-            let name = names[Int(nameIndex)]
+            let name = view(nameIndex, tokens: tokens, kinds: kinds)
             if let sources = query.sources, !sources.contains(entrySources[Int(name.entry)]) { continue }
             if query.filterByCountry, let country = query.country, !entryCountries[Int(name.entry)].contains(country) {
                 continue
@@ -286,7 +357,7 @@ public final class ScreeningIndex: Sendable {
             var explanation = MatchExplanation(queryTokens: [], listedTokens: [], alignments: [], unmatchedQuery: [],
                 unmatchedListed: [], queryCoverage: 0, listedCoverage: 0, nameScore: 0, adjustments: [],
                 normalization: normalized.notes)
-            let name = names[Int(value.name)]
+            let name = view(value.name, tokens: tokens, kinds: kinds)
             _ = withUnsafeMutablePointer(to: &explanation) {
                 scoreName(words, name, query: query, strictListed: normalized.isChinesePersonName, explanation: $0)
             }
@@ -367,19 +438,20 @@ public final class ScreeningIndex: Sendable {
         // Candidate pairs.
         var pairCount = 0
         for q in 0..<n {
-            let word = words[q]
+            let queryKind = words[q].kind, queryLength = words[q].length, queryFirst = words[q].first
+            let queryWeight = words[q].weight
             for l in 0..<m {
                 let id = name.tokens[l]
                 var similarity = 0.0
                 var how: UInt8 = 0
-                if let value = word.similarity(to: id) {
+                if let value = words[q].similarity(to: id) {
                     similarity = value
                     how = value == 1 ? 0 : value == 0.85 ? 2 : 1
-                } else if word.kind == .word, name.kinds[l] == .word {
-                    let listed = tokenBytes[Int(id)]
+                } else if queryKind == .word, name.kinds[l] == .word {
+                    let listedLength = Int(tokenLengths[Int(id)])
                     // Initials: "J" for "Jorge" either way round.
-                    if (word.bytes.count == 1 && listed.count > 1 && listed[0] == word.bytes[0])
-                        || (listed.count == 1 && word.bytes.count > 1 && word.bytes[0] == listed[0])
+                    if (queryLength == 1 || listedLength == 1) && queryLength + listedLength > 2
+                        && queryFirst == tokenFirstBytes[Int(id)]
                     {
                         similarity = 0.6
                         how = 3
@@ -387,7 +459,7 @@ public final class ScreeningIndex: Sendable {
                 }
                 if similarity > 0 {
                     pairBuffer[pairCount] = Pair(q: Int32(q), l: Int32(l), similarity: similarity,
-                        priority: similarity * (word.weight + listedWeight(name, l)), how: how)
+                        priority: similarity * (queryWeight + listedWeight(name, l)), how: how)
                     pairCount += 1
                 }
             }
@@ -404,10 +476,11 @@ public final class ScreeningIndex: Sendable {
         }
         // Compounds among what is left: two adjacent words on one side written as one on the other.
         if unalignedQuery > 0 && unalignedListed > 0 {
-            for q in 0..<n where queryMatched[q] < 0 && words[q].kind == .word && words[q].bytes.count >= 4 {
+            for q in 0..<n where queryMatched[q] < 0 && words[q].kind == .word && words[q].length >= 4 {
                 for l in 0..<max(0, m - 1) where listedMatched[l] < 0 && listedMatched[l + 1] < 0 {
+                    let lengths = Int(tokenLengths[Int(name.tokens[l])] + tokenLengths[Int(name.tokens[l + 1])])
+                    guard abs(lengths - words[q].length) <= 1 else { continue }
                     let first = tokenBytes[Int(name.tokens[l])], second = tokenBytes[Int(name.tokens[l + 1])]
-                    guard abs(first.count + second.count - words[q].bytes.count) <= 1 else { continue }
                     let similarity = compoundSimilarity(words[q].bytes, first + second)
                     if similarity > 0 {
                         queryMatched[q] = similarity; listedMatched[l] = similarity; listedMatched[l + 1] = similarity
@@ -417,10 +490,11 @@ public final class ScreeningIndex: Sendable {
                     }
                 }
             }
-            for l in 0..<m where listedMatched[l] < 0 && name.kinds[l] == .word && tokenBytes[Int(name.tokens[l])].count >= 4 {
-                let listed = tokenBytes[Int(name.tokens[l])]
+            for l in 0..<m where listedMatched[l] < 0 && name.kinds[l] == .word && tokenLengths[Int(name.tokens[l])] >= 4 {
+                let listedLength = Int(tokenLengths[Int(name.tokens[l])])
                 for q in 0..<max(0, n - 1) where queryMatched[q] < 0 && queryMatched[q + 1] < 0 {
-                    guard abs(words[q].bytes.count + words[q + 1].bytes.count - listed.count) <= 1 else { continue }
+                    guard abs(words[q].length + words[q + 1].length - listedLength) <= 1 else { continue }
+                    let listed = tokenBytes[Int(name.tokens[l])]
                     let similarity = compoundSimilarity(words[q].bytes + words[q + 1].bytes, listed)
                     if similarity > 0 {
                         queryMatched[q] = similarity; queryMatched[q + 1] = similarity; listedMatched[l] = similarity
@@ -434,8 +508,8 @@ public final class ScreeningIndex: Sendable {
         // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent").
         if unalignedQuery > 0 || unalignedListed > 0 {
             var queryLetters = 0, listedLetters = 0
-            for q in 0..<n where words[q].kind == .word { queryLetters += words[q].bytes.count }
-            for l in 0..<m where name.kinds[l] == .word { listedLetters += tokenBytes[Int(name.tokens[l])].count }
+            for q in 0..<n where words[q].kind == .word { queryLetters += words[q].length }
+            for l in 0..<m where name.kinds[l] == .word { listedLetters += Int(tokenLengths[Int(name.tokens[l])]) }
             if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
                 let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
                 let similarity = compoundSimilarity(qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] })
