@@ -244,18 +244,44 @@ public final class ScreeningIndex: Sendable {
         /// they hold a handful of words).
         var similarIDs: [Int32]
         var similarValues: [Double]
+        /// Bit `id % 64` set for every similar id: rejects most non-matches without a scan.
+        var mask: UInt64
         var length: Int { bytes.count }
         var first: UInt8 { bytes.first ?? 0 }
 
+        init(text: String, bytes: [UInt8], kind: Token.Kind, weight: Double, similarIDs: [Int32], similarValues: [Double]) {
+            self.text = text
+            self.bytes = bytes
+            self.kind = kind
+            self.weight = weight
+            self.similarIDs = similarIDs
+            self.similarValues = similarValues
+            self.mask = similarIDs.reduce(0) { $0 | (1 << UInt64($1 & 63)) }
+        }
+
         @inline(__always)
         func similarity(to id: Int32) -> Double? {
+            guard mask & (1 << UInt64(id & 63)) != 0 else { return nil }
             for index in similarIDs.indices where similarIDs[index] == id { return similarValues[index] }
             return nil
         }
     }
 
-    func prepare(_ normalized: NormalizedName) -> [QueryWord] {
+    func prepare(_ normalized: NormalizedName, session: Session?) -> [QueryWord] {
         normalized.tokens.map { token in
+            let key = token.isExact || !token.alternatives.isEmpty ? nil : token.text
+            if let key, let cached = session?.words[key], cached.kind == token.kind { return cached }
+            let word = prepare(token)
+            if let key, let session {
+                if session.words.count >= Session.capacity { session.words.removeAll(keepingCapacity: true) }
+                session.words[key] = word
+            }
+            return word
+        }
+    }
+
+    func prepare(_ token: Token) -> QueryWord {
+        do {
             let bytes = Array(token.text.utf8)
             var ids: [Int32] = []
             var values: [Double] = []
@@ -293,25 +319,47 @@ public final class ScreeningIndex: Sendable {
             let weight: Double = switch token.kind {
             case .legalForm: parameters.legalFormWeight
             case .stopWord: parameters.stopWordWeight
-            case .word: known.map { weights[Int($0)] } ?? unknownWordWeight
+            case .word: known.map { weights[Int($0)] } ?? misspeltWeight(ids, values)
             }
             return QueryWord(text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,
                 similarValues: values)
         }
     }
 
+    /// The weight of a query word the lists do not contain: that of the listed word it most resembles (a
+    /// misspelt "Technologv" weighs what "Technology" weighs), or, with no resemblance, that of the rarest word.
+    func misspeltWeight(_ ids: [Int32], _ values: [Double]) -> Double {
+        var best = -1.0, weight = unknownWordWeight
+        for (id, value) in zip(ids, values) where value > best || (value == best && weights[Int(id)] > weight) {
+            best = value
+            weight = weights[Int(id)]
+        }
+        return weight
+    }
+
+    /// Per-thread memory of query words already looked up, for batch screening: the words of company names
+    /// repeat ("Technology", "Trading", "Ltd"), and their typo neighbourhoods cost more than the rest of a
+    /// screen. Not thread-safe: one per worker.
+    public final class Session {
+        static let capacity = 50_000
+        var words: [String: QueryWord] = [:]
+
+        public init() {}
+    }
+
     /// Screens one party.
     ///
     /// A name that carries its own aliases ("X (a.k.a. Y)") is screened under each, keeping the best score.
-    public func screen(_ query: ScreeningQuery) -> [ScreeningMatch] {
+    /// - Parameter session: a per-thread ``Session`` to reuse word look-ups across the queries of a batch.
+    public func screen(_ query: ScreeningQuery, session: Session? = nil) -> [ScreeningMatch] {
         let lowered = query.name.lowercased()
-        guard lowered.contains("a.k.a") || lowered.contains("f.k.a") else { return screenOne(query) }
+        guard lowered.contains("a.k.a") || lowered.contains("f.k.a") else { return screenOne(query, session: session) }
         let cleaned = NameCleaner.clean(query.name)
         var best: [Int: ScreeningMatch] = [:]
         for name in [cleaned.name] + cleaned.aliases.map(\.name) {
             var part = query
             part.name = name
-            for match in screenOne(part) {
+            for match in screenOne(part, session: session) {
                 let key = match.entry.id.hashValue ^ match.entry.source.hashValue
                 if match.score > (best[key]?.score ?? -1) { best[key] = match }
             }
@@ -319,9 +367,9 @@ public final class ScreeningIndex: Sendable {
         return Array(best.values.sorted { $0.score > $1.score }.prefix(query.limit))
     }
 
-    func screenOne(_ query: ScreeningQuery) -> [ScreeningMatch] {
+    func screenOne(_ query: ScreeningQuery, session: Session?) -> [ScreeningMatch] {
         nameTokens.withUnsafeBufferPointer { tokens in
-            nameKinds.withUnsafeBufferPointer { kinds in screenOne(query, tokens: tokens, kinds: kinds) }
+            nameKinds.withUnsafeBufferPointer { kinds in screenOne(query, session: session, tokens: tokens, kinds: kinds) }
         }
     }
 
@@ -332,13 +380,14 @@ public final class ScreeningIndex: Sendable {
             kinds: UnsafeBufferPointer(rebasing: kinds[range]), isWeak: record.isWeak)
     }
 
-    func screenOne(_ query: ScreeningQuery, tokens: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<Token.Kind>)
-        -> [ScreeningMatch]
+    func screenOne(_ query: ScreeningQuery, session: Session?, tokens: UnsafeBufferPointer<Int32>,
+        kinds: UnsafeBufferPointer<Token.Kind>) -> [ScreeningMatch]
     {
         let normalized = NameNormalizer.normalize(query.name, isPerson: query.type == .individual)
-        let words = prepare(normalized)
+        let words = prepare(normalized, session: session)
         guard !words.isEmpty else { return [] }
-        let candidates = collectCandidates(words, minimum: query.threshold * 0.9)
+        // No name can score more than alignedShare² plus the country bonus: collection may stop below that.
+        let candidates = collectCandidates(words, minimum: query.threshold - parameters.countryMatchBonus - 1e-9)
         var best: [Int32: (score: Double, name: Int32)] = [:]
         for nameIndex in candidates {
             let name = view(nameIndex, tokens: tokens, kinds: kinds)

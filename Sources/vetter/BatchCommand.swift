@@ -59,6 +59,8 @@ struct BatchCommand: AsyncParsableCommand {
         var parser = CSVParser(file: input)
         var columns: [String: Int]? = nil
         var pending: [Row] = []
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        nonisolated(unsafe) let sessions = (0..<workers).map { _ in ScreeningIndex.Session() }
         var done = 0
         var bytesRead = 0
         _ = fileSize
@@ -67,7 +69,6 @@ struct BatchCommand: AsyncParsableCommand {
             guard !pending.isEmpty else { return }
             let rows = pending
             var lines = [String](repeating: "", count: rows.count)
-            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
             let chunk = (rows.count + workers - 1) / workers
             lines.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
@@ -75,9 +76,10 @@ struct BatchCommand: AsyncParsableCommand {
                     let start = worker * chunk
                     let end = min(rows.count, start + chunk)
                     guard start < end else { return }
+                    let session = sessions[worker]
                     for position in start..<end {
                         let row = rows[position]
-                        let matches = index.screen(row.query)
+                        let matches = index.screen(row.query, session: session)
                         out[position] = Self.render(id: row.id, matches: matches, asCSV: asCSV)
                     }
                 }

@@ -31,6 +31,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Random seed, for repeatable runs.")
     var seed: UInt64 = 42
 
+    @Option(help: "Also print the N slowest queries of the latency run.")
+    var slowest = 0
+
     func run() async throws {
         try await reportingErrors {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-bench-\(getpid())")
@@ -69,8 +72,9 @@ struct BenchCommand: AsyncParsableCommand {
             nonisolated(unsafe) let counts = hits
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var found = 0
+                let session = ScreeningIndex.Session()
                 for position in (worker * chunk)..<min(generated.count, (worker + 1) * chunk) {
-                    found += index.screen(generated[position]).isEmpty ? 0 : 1
+                    found += index.screen(generated[position], session: session).isEmpty ? 0 : 1
                 }
                 counts[worker] = found
             }
@@ -80,10 +84,15 @@ struct BenchCommand: AsyncParsableCommand {
 
             var latencies: [Double] = []
             latencies.reserveCapacity(latencySamples)
+            var timed: [(Double, String)] = []
             for query in generated.prefix(latencySamples) {
                 let start = DispatchTime.now().uptimeNanoseconds
                 _ = index.screen(query)
                 latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                if slowest > 0 { timed.append((latencies.last!, query.name)) }
+            }
+            for (micros, name) in timed.sorted(by: { $0.0 > $1.0 }).prefix(slowest) {
+                print("slow     \(Int(micros)) µs  \(name)")
             }
             latencies.sort()
             func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
