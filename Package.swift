@@ -33,6 +33,7 @@ let package = Package(
             resources: [.copy("Resources/csl-2022-05.csv.gz")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "VetterTesting", dependencies: ["VetterCore", "VetterLists"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "vetter",
             dependencies: [
@@ -42,16 +43,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VetterCoreTests", dependencies: ["VetterCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "VetterListsTests", dependencies: ["VetterCore", "VetterLists"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VetterListsTests", dependencies: ["VetterCore", "VetterLists", "VetterTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VetterMatchTests",
-            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterService"],
+            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterService", "VetterTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VetterStoreTests",
-            dependencies: ["VetterCore", "VetterLists", "VetterStore", "VetterService"],
+            dependencies: ["VetterCore", "VetterLists", "VetterStore", "VetterService", "VetterTesting"],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VetterCLITests", dependencies: ["vetter", "VetterTesting"], swiftSettings: swiftSettings
         ),
     ]
 )

@@ -30,6 +30,7 @@ public struct FederalRegisterCitation: Hashable, Sendable, Codable, CustomString
 
     /// Every citation in a free-text cell, in the order written. Text that holds no citation gives `[]`.
     public static func parseAll(_ text: String) -> [FederalRegisterCitation] {
+        guard text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return [] }
         let ns = text as NSString
         var found: [(location: Int, citation: FederalRegisterCitation)] = []
         let range = NSRange(location: 0, length: ns.length)

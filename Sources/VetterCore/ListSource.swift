@@ -61,7 +61,7 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
     /// Reads a source from its code (`EL`), its CSL title, or a title that merely contains the code in
     /// parentheses, as older files write it.
     public init?(lenient text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         if let exact = ListSource(rawValue: trimmed.uppercased()) {
             self = exact
             return

@@ -17,7 +17,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses `YYYY-MM-DD`, `MM/DD/YYYY` or `M/D/YY` (two-digit years pivot at 50: `03` is 2003, `97` is 1997).
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         if trimmed.count >= 10, trimmed.dropFirst(4).first == "-" {
             let parts = trimmed.prefix(10).split(separator: "-").compactMap { Int($0) }
             guard parts.count == 3 else { return nil }

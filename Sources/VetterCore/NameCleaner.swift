@@ -28,15 +28,20 @@ public enum NameCleaner {
     )
 
     public static func clean(_ raw: String) -> Cleaned {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = raw.trimmed
         var covers = false
         let ns = text as NSString
-        if successorClause.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) != nil {
+        let lowered = text.lowercased()
+        if lowered.contains("successor"), successorClause.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) != nil {
             covers = true
             text = successorClause.stringByReplacingMatches(
                 in: text, range: NSRange(location: 0, length: ns.length), withTemplate: "")
         }
         var aliases: [Alias] = []
+        guard lowered.contains("k.a") else {
+            let name = trimPunctuation(text)
+            return Cleaned(name: name.isEmpty ? raw.trimmed : name, aliases: [], coversSuccessors: covers)
+        }
         let matches = akaMarker.matches(in: text, range: NSRange(location: 0, length: (text as NSString).length))
         if let first = matches.first {
             let textNS = text as NSString
@@ -52,13 +57,13 @@ public enum NameCleaner {
             text = head
             for (piece, kind) in pieces {
                 // "(a.k.a. A; B)" — drop the closing parenthesis, split on ";" and on leading dashes.
-                var body = piece.trimmingCharacters(in: .whitespaces)
+                var body = piece.trimmed
                 if body.hasSuffix(")") && !body.contains("(") { body.removeLast() }
                 for part in splitAliasList(body) { aliases.append(Alias(name: part, kind: kind)) }
             }
         }
         let name = trimPunctuation(text)
-        return Cleaned(name: name.isEmpty ? raw.trimmingCharacters(in: .whitespaces) : name, aliases: aliases,
+        return Cleaned(name: name.isEmpty ? raw.trimmed : name, aliases: aliases,
             coversSuccessors: covers)
     }
 
@@ -67,7 +72,7 @@ public enum NameCleaner {
     public static func splitAliasList(_ text: String) -> [String] {
         var out: [String] = []
         for part in text.components(separatedBy: ";") {
-            var piece = part.trimmingCharacters(in: .whitespaces)
+            var piece = part.trimmed
             if piece.lowercased().hasPrefix("and ") { piece = String(piece.dropFirst(4)) }
             for sub in piece.components(separatedBy: ", and ") {
                 let cleaned = trimPunctuation(sub.trimmingCharacters(in: CharacterSet(charactersIn: "-–— ")))
@@ -78,10 +83,10 @@ public enum NameCleaner {
     }
 
     public static func trimPunctuation(_ text: String) -> String {
-        var result = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var result = text.trimmed
         while let last = result.last, last == "," || last == ";" || last == ":" {
             result.removeLast()
-            result = result.trimmingCharacters(in: .whitespaces)
+            result = result.trimmed
         }
         return result
     }

@@ -13,7 +13,7 @@ public enum PartyType: String, Codable, CaseIterable, Sendable {
 
     /// Reads the list's own spelling ("Individual", "Entity", "vessel", "" …).
     public init(lenient text: String) {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmed.lowercased() {
         case "individual", "person", "i": self = .individual
         case "entity", "organization", "organisation", "company", "e": self = .entity
         case "vessel", "v": self = .vessel

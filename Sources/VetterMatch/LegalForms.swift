@@ -46,15 +46,14 @@ enum LegalForms {
     static let standaloneWords: [String: String] = [
         "liability": "llc", "obshchestvo": "co", "obshchestva": "co", "aktsionernoe": "jsc", "aktsionernoye": "jsc",
         "otvetstvennostyu": "llc", "ogranichennoy": "llc", "ogranichennoi": "llc", "gesellschaft": "gmbh",
-        "sociedad": "sa", "anonima": "sa", "societe": "sa", "anonyme": "sa", "kabushiki": "kk", "kaisha": "kk",
-        "incorporated": "inc", "corporation": "inc", "limited": "ltd", "company": "co",
+        "anonima": "sa", "anonyme": "sa", "kabushiki": "ltd", "kaisha": "ltd",
+        "incorporated": "inc", "corporation": "inc", "limited": "ltd", "company": "co", "pvt": "ltd", "pty": "ltd",
     ]
 
     /// Every word that appears in a legal-form phrase.
     static let words: Set<String> = Set(phrases.keys.flatMap { $0.split(separator: " ").map(String.init) })
 
-    /// The words of five letters or more, for typing-error correction. Words that are also common name words
-    /// elsewhere are left out.
+    /// The words of five letters or more, for typing-error correction.
     static let longWords: [[UInt8]] = words.filter { $0.count >= 5 }.sorted().map { Array($0.utf8) }
 
     /// The longest phrase length in tokens.

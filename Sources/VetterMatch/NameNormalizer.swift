@@ -97,13 +97,16 @@ public enum NameNormalizer {
             var end = index
             while end < words.count && words[end].count == 1 { end += 1 }
             if end - index >= 2 {
+                // Only a whole run counts: "C.A.D." stays three letters, not "C" and "AD".
                 let joined = words[index..<end].joined()
                 if LegalForms.phrases[joined] != nil {
                     out.append(joined)
                     notes.append("'\(words[index..<end].joined(separator: "."))' read as \(joined)")
-                    index = end
-                    continue
+                } else {
+                    out.append(contentsOf: words[index..<end])
                 }
+                index = end
+                continue
             }
             out.append(words[index])
             index += 1
@@ -112,22 +115,29 @@ public enum NameNormalizer {
     }
 
     /// Words of five letters or more within one typing error of a legal-form word ("Compayn", "Limmited",
-    /// "Jiont") are read as that word, so that the legal form is recognised and weighs as one.
+    /// "Jiont") are read as that word, so that the legal form is recognised and weighs as one. A word that is a
+    /// legal form only inside a phrase ("joint", "societe") is corrected only beside another legal-form word,
+    /// so that "Society" or the surname "Klisha" stay what they are.
     static func correctLegalWords(_ words: [String], notes: inout [String]) -> [String] {
-        words.map { word in
-            guard word.count >= 5, !LegalForms.words.contains(word) else { return word }
+        var result = words
+        for (index, word) in words.enumerated() where word.count >= 5 && !LegalForms.words.contains(word) {
             let bytes = Array(word.utf8)
+            let besideLegal = (index > 0 && LegalForms.words.contains(words[index - 1]))
+                || (index + 1 < words.count && LegalForms.words.contains(words[index + 1]))
             // One edit cannot change both the first and the last letter of a word of five or more.
             for candidate in LegalForms.longWords where abs(candidate.count - bytes.count) <= 1
-                && (candidate.first == bytes.first || candidate.last == bytes.last) {
+                && (candidate.first == bytes.first || candidate.last == bytes.last)
+            {
+                let corrected = String(decoding: candidate, as: UTF8.self)
+                guard LegalForms.phrases[corrected] != nil || besideLegal else { continue }
                 if Similarity.distance(bytes, candidate, limit: 1) <= 1 {
-                    let corrected = String(decoding: candidate, as: UTF8.self)
                     notes.append("'\(word)' read as '\(corrected)'")
-                    return corrected
+                    result[index] = corrected
+                    break
                 }
             }
-            return word
         }
+        return result
     }
 
     /// Replaces legal-form phrases by their canonical token. Phrases of three letters or fewer ("ao", "sa",
@@ -166,6 +176,16 @@ public enum NameNormalizer {
                 index += 1
             }
         }
+        // Consecutive legal forms ("Co. (Pvt.) Ltd", "Company LLC") are one: the last that is more than "co".
+        var collapsed: [Token] = []
+        for token in tokens {
+            if token.kind == .legalForm, let last = collapsed.last, last.kind == .legalForm {
+                if token.text != "co" || last.text == "co" { collapsed[collapsed.count - 1] = token }
+                continue
+            }
+            collapsed.append(token)
+        }
+        tokens = collapsed
         // A name made only of legal forms and stop words ("Co. Ltd") keeps them as words.
         if !tokens.isEmpty && tokens.allSatisfy({ $0.kind != .word }) {
             return tokens.map { Token($0.text, kind: .word) }

@@ -1,11 +1,12 @@
 /// Word-level similarity: typing errors, transliteration variants, initials.
 enum Similarity {
-    /// Optimal-string-alignment (restricted Damerau–Levenshtein) distance, giving up past `limit`.
+    /// Optimal-string-alignment (restricted Damerau–Levenshtein) distance, or `limit + 1` for anything past
+    /// `limit` (it gives up as soon as no alignment can stay within it).
     static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
         let n = a.count, m = b.count
         if abs(n - m) > limit { return limit + 1 }
-        if n == 0 { return m }
-        if m == 0 { return n }
+        if n == 0 { return min(m, limit + 1) }
+        if m == 0 { return min(n, limit + 1) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows in
             var previous2 = UnsafeMutableBufferPointer(rebasing: rows[0..<(m + 1)])
             var previous = UnsafeMutableBufferPointer(rebasing: rows[(m + 1)..<(2 * m + 2)])
@@ -30,7 +31,7 @@ enum Similarity {
                 swap(&previous2, &previous)
                 swap(&previous, &current)
             }
-            return previous[m]
+            return min(previous[m], limit + 1)
         }
     }
 
@@ -110,7 +111,11 @@ enum Similarity {
         let limit = allowed + 1
         let d = distance(a, b, limit: limit)
         if d <= allowed { best = typoSimilarity(edits: d, length: longer) }
-        if skeletonA == skeletonB, skeletonA.count >= 3, a.first == b.first, shorter >= 4, d <= allowed + 1 {
+        // Transliteration variants: same skeleton, five letters or more, at most one edit beyond a typo, and
+        // the same first two letters or the same last letter (Mohammed / Muhammad, Alexei / Aleksey).
+        if skeletonA == skeletonB, skeletonA.count >= 3, shorter >= 5, d <= allowed + 1, a[0] == b[0],
+            a[1] == b[1] || a[a.count - 1] == b[b.count - 1]
+        {
             best = max(best, 0.85)
         }
         return best

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import Synchronization
 public import VetterCore
 
 /// The SQLite implementation of ``Store``, through GRDB, in WAL mode so that several processes can share one file.
@@ -48,9 +49,10 @@ public final class SQLiteStore: Store {
                 );
                 CREATE INDEX list_version_by_source ON list_version(source, id);
                 CREATE TABLE entry_blob (
-                    hash TEXT PRIMARY KEY,
+                    id INTEGER PRIMARY KEY,
+                    hash TEXT NOT NULL UNIQUE,
                     body BLOB NOT NULL
-                ) WITHOUT ROWID;
+                );
                 CREATE TABLE version_entry (
                     version_id INTEGER NOT NULL REFERENCES list_version(id),
                     entry_id TEXT NOT NULL,
@@ -69,16 +71,9 @@ public final class SQLiteStore: Store {
 
     public func importList(_ file: ListFile, importedAt: Date) async throws -> ImportOutcome {
         // Encoding and hashing happen before the write transaction, so the lock is held only to write.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var prepared: [(source: ListSource, rows: [(id: String, hash: String, body: Data)], content: String)] = []
         for (source, entries) in file.entriesBySource {
-            var rows: [(id: String, hash: String, body: Data)] = []
-            rows.reserveCapacity(entries.count)
-            for entry in entries {
-                let body = try encoder.encode(entry)
-                rows.append((entry.id, SHA256.hex(body), body))
-            }
+            var rows = try Self.encode(entries)
             rows.sort { $0.id < $1.id }
             var hasher = SHA256()
             for row in rows { hasher.update(Array("\(row.id)=\(row.hash)\n".utf8)) }
@@ -86,7 +81,7 @@ public final class SQLiteStore: Store {
         }
         let batches = prepared
         let dataDates = Dictionary(uniqueKeysWithValues: file.entriesBySource.map { ($0.source, file.dataDate(for: $0.source)) })
-        return try await pool.write { db in
+        let outcome = try await pool.write { db in
             var created: [ListVersion] = []
             var unchanged: [ListSource] = []
             for item in batches {
@@ -118,6 +113,30 @@ public final class SQLiteStore: Store {
             }
             return ImportOutcome(created: created, unchanged: unchanged)
         }
+        // A large import fills the write-ahead log; fold it back so the file stays its real size.
+        _ = try? await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        return outcome
+    }
+
+    /// Canonical JSON (sorted keys) and its SHA-256 for every entry, on all cores.
+    static func encode(_ entries: [ListEntry]) throws -> [(id: String, hash: String, body: Data)] {
+        let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let chunk = (entries.count + workers - 1) / max(workers, 1)
+        let results = Mutex<[Int: Result<[(id: String, hash: String, body: Data)], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let part = Result { () throws -> [(id: String, hash: String, body: Data)] in
+                var rows: [(id: String, hash: String, body: Data)] = []
+                for entry in entries[min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)] {
+                    let body = try encoder.encode(entry)
+                    rows.append((entry.id, SHA256.hex(body), body))
+                }
+                return rows
+            }
+            results.withLock { $0[worker] = part }
+        }
+        return try results.withLock { all in try (0..<workers).flatMap { try all[$0]!.get() } }
     }
 
     public func versions(source: ListSource?) async throws -> [ListVersion] {
@@ -157,6 +176,21 @@ public final class SQLiteStore: Store {
                 """, arguments: StatementArguments([id] + versionIDs.map { String($0) }))
             return try Self.decode(bodies)
         }
+    }
+
+    /// Number of distinct stored entries (content-addressed blobs).
+    public func blobCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry_blob") ?? 0 }
+    }
+
+    /// SQLite's own consistency check: `ok` when the file is sound.
+    public func integrityCheck() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    /// Runs a statement: for maintenance and for tests that prove what the schema forbids.
+    public func execute(_ sql: String) async throws {
+        try await pool.write { db in try db.execute(sql: sql) }
     }
 
     public func isEmpty() async throws -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VetterCore
+import VetterTesting
 @testable import VetterLists
 
 @Suite("Importers on the real files in shared/data")

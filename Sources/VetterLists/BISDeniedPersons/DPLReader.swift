@@ -14,7 +14,7 @@ enum DPLReader {
         var records = try CSVParser(bytes: bytes, file: file, separator: UInt8(ascii: "\t"))
             .records(allowCutLastRecord: options.dropIncompleteLastRecord)
         guard let header = records.first else { throw ListReadError(.empty, file: file, line: 1, "the file is empty") }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.fields.map { $0.trimmed }
         for column in columns where !names.contains(column) {
             throw ListReadError(.missingColumn, file: file, line: 1, field: column, "the header has no '\(column)' column")
         }
@@ -31,7 +31,7 @@ enum DPLReader {
                     "expected \(names.count) tab-separated fields, found \(record.fields.count)")
             }
             func value(_ column: String) -> String {
-                record.fields[index[column]!].trimmingCharacters(in: .whitespacesAndNewlines)
+                record.fields[index[column]!].trimmed
             }
             func date(_ column: String) throws(ListReadError) -> LocalDate? {
                 let text = value(column)

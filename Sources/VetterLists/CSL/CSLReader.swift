@@ -17,7 +17,7 @@ enum CSLReader {
         guard let header = records.first else {
             throw ListReadError(.empty, file: file, line: 1, "the file holds no header and no records")
         }
-        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let columns = header.fields.map { $0.trimmed }
         for required in requiredColumns where !columns.contains(required) {
             throw ListReadError(.missingColumn, file: file, line: 1, field: required,
                 "the header has no '\(required)' column; is this a Consolidated Screening List CSV?")
@@ -31,7 +31,7 @@ enum CSLReader {
         var entries: [ListEntry] = []
         var positions: [String: Int] = [:]
         for record in records.dropFirst() {
-            if record.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) == columns {
+            if record.fields.map({ $0.trimmed }) == columns {
                 warnings.append("\(file):\(record.line): header line repeated; skipped")
                 continue
             }
@@ -66,12 +66,9 @@ enum CSLReader {
     static func entry(from record: CSVParser.Record, index: [String: Int], file: String) throws(ListReadError) -> ListEntry {
         func value(_ column: String) -> String {
             guard let position = index[column] else { return "" }
-            return record.fields[position].trimmingCharacters(in: .whitespacesAndNewlines)
+            return record.fields[position].trimmed
         }
-        func list(_ column: String) -> [String] {
-            value(column).components(separatedBy: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
-        }
+        func list(_ column: String) -> [String] { value(column).splitList() }
         func date(_ column: String) throws(ListReadError) -> LocalDate? {
             let text = value(column)
             if text.isEmpty { return nil }
@@ -153,7 +150,7 @@ enum CSLReader {
 
     /// "No. 555 Qianmo Road, Binjiang District, Hangzhou, 310052, CN": the last part is the ISO country.
     static func parseAddress(_ text: String) -> Address {
-        let parts = text.components(separatedBy: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmed }
         var address = Address(raw: text)
         if parts.count >= 1, let last = parts.last, let code = Countries.code(for: last) {
             address.country = code

@@ -58,7 +58,7 @@ enum OFACLegacyReader {
             return all
         }
         func clean(_ text: String) -> String? {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmed
             return trimmed == "-0-" || trimmed.isEmpty ? nil : trimmed
         }
         let primary = try records(set.primary, minimumFields: 12)
@@ -87,7 +87,7 @@ enum OFACLegacyReader {
         var entries: [ListEntry] = []
         var seen: [String: Int] = [:]
         for row in primary {
-            let id = row.fields[0].trimmingCharacters(in: .whitespaces)
+            let id = row.fields[0].trimmed
             guard !id.isEmpty, id.allSatisfy(\.isNumber) else {
                 throw ListReadError(.invalidValue, file: set.primary, line: row.line, field: "ent_num",
                     "'\(row.fields[0])' is not an OFAC entity number")
@@ -152,7 +152,7 @@ enum OFACLegacyReader {
     /// Values of "DOB 19 Jun 1951; alt. DOB 1950" style remarks.
     static func remarkValues(_ remarks: String, label: String) -> [String] {
         remarks.components(separatedBy: ";").compactMap { part in
-            var piece = part.trimmingCharacters(in: .whitespaces)
+            var piece = part.trimmed
             if piece.hasPrefix("alt. ") { piece = String(piece.dropFirst(5)) }
             guard piece.hasPrefix(label + " ") else { return nil }
             return String(piece.dropFirst(label.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: " ."))

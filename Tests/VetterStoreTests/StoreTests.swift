@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import VetterCore
+import VetterLists
+import VetterService
+import VetterStore
+import VetterTesting
+
+@Suite("The SQLite store: versions, content addressing, all-or-nothing imports")
+struct StoreTests {
+    func freshVetter() throws -> (Vetter, URL) {
+        let directory = try makeTemporaryDirectory()
+        return (try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path), directory)
+    }
+
+    @Test("importing the full CSL makes one version per source, with its counts and data dates")
+    func importFullCSL() async throws {
+        let (vetter, directory) = try freshVetter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = try await vetter.store.importList(try SharedData.fullCSL(), importedAt: Date())
+        #expect(outcome.created.count == 13)
+        #expect(outcome.unchanged.isEmpty)
+        let current = try await vetter.store.currentVersions()
+        let bySource = Dictionary(uniqueKeysWithValues: current.map { ($0.source, $0) })
+        #expect(bySource[.entityList]?.entryCount == 2_001)
+        #expect(bySource[.sdn]?.entryCount == 10_026)
+        #expect(bySource[.deniedPersons]?.dataDate == LocalDate(year: 2022, month: 4, day: 21))
+        #expect(bySource[.entityList]?.fileSHA256.count == 64)
+        let entries = try await vetter.store.entries(versionIDs: current.map(\.id))
+        #expect(entries.count == 14_159)
+        // An entry comes back exactly as it went in.
+        let original = try SharedData.fullCSL().entries.first { $0.id == "f095626c9f8becc70b5948507fb6de6e443b257a" }
+        #expect(entries.first { $0.id == "f095626c9f8becc70b5948507fb6de6e443b257a" } == original)
+    }
+
+    @Test("re-importing the same content writes nothing new")
+    func unchanged() async throws {
+        let (vetter, directory) = try freshVetter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try ListReader.read(path: SharedData.path("bis/dpl-2023-11.txt"))
+        let first = try await vetter.store.importList(file, importedAt: Date())
+        let second = try await vetter.store.importList(file, importedAt: Date())
+        #expect(first.created.count == 1)
+        #expect(second.created.isEmpty)
+        #expect(second.unchanged == [.deniedPersons])
+        #expect(try await vetter.store.versions(source: .deniedPersons).count == 1)
+    }
+
+    @Test("two SDN versions share the entries they have in common")
+    func contentAddressed() async throws {
+        let (vetter, directory) = try freshVetter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let older = try ListReader.read(path: SharedData.path("ofac/sdn-2019-01"))
+        let newer = try ListReader.read(path: SharedData.path("ofac/sdn-2021-07"))
+        _ = try await vetter.store.importList(older, importedAt: Date(timeIntervalSince1970: 1_546_560_000))
+        _ = try await vetter.store.importList(newer, importedAt: Date())
+        let versions = try await vetter.store.versions(source: .sdn)
+        #expect(versions.map(\.entryCount) == [8_976, 7_379])
+        let store = try #require(vetter.store as? SQLiteStore)
+        let blobs = try await store.blobCount()
+        // Far fewer blobs than 7,379 + 8,976: unchanged entries are stored once.
+        #expect(blobs < 7_379 + 8_976 - 3_000)
+        #expect(blobs >= 8_976)
+        // The current version is the newer one; the older stays readable.
+        #expect(try await vetter.store.currentVersions().first?.entryCount == 8_976)
+        #expect(try await vetter.store.entries(versionIDs: [versions[1].id]).count == 7_379)
+    }
+
+    @Test("a batch with one bad file imports nothing, and the lists are as before")
+    func allOrNothing() async throws {
+        let (vetter, directory) = try freshVetter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try await vetter.importFiles([SharedData.path("bis/dpl-2023-11.txt")], format: nil)
+        let before = try await vetter.store.versions(source: nil)
+        let bad = directory.appendingPathComponent("bad.csv").path
+        var text = try String(contentsOfFile: SharedData.path("csl/sample-2025-06.csv"), encoding: .utf8)
+        text = String(text.dropLast(40))  // cut the last record mid-line
+        FileManager.default.createFile(atPath: bad, contents: Data(text.utf8))
+        await #expect(throws: ListReadError.self) {
+            _ = try await vetter.importFiles([SharedData.path("ofac/cons-2025-12"), bad], format: nil)
+        }
+        #expect(try await vetter.store.versions(source: nil) == before)
+    }
+
+    @Test("versions cannot be altered once written")
+    func immutable() async throws {
+        let (vetter, directory) = try freshVetter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try await vetter.importFiles([SharedData.path("bis/dpl-2023-11.txt")], format: nil)
+        let store = try #require(vetter.store as? SQLiteStore)
+        await #expect(throws: (any Error).self) { try await store.execute("UPDATE list_version SET entry_count = 1") }
+        await #expect(throws: (any Error).self) { try await store.execute("UPDATE version_entry SET entry_id = 'x'") }
+    }
+
+    @Test("two stores writing one database file at once leave it intact")
+    func concurrentWriters() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("v.sqlite").path
+        let first = try SQLiteStore(path: path)
+        let second = try SQLiteStore(path: path)
+        let files = [
+            try ListReader.read(path: SharedData.path("ofac/sdn-2019-01")),
+            try ListReader.read(path: SharedData.path("ofac/cons-2025-12")),
+            try ListReader.read(path: SharedData.path("bis/dpl-2023-11.txt")),
+            try ListReader.read(path: SharedData.path("csl/sample-2025-06.csv")),
+        ]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, file) in files.enumerated() {
+                let store = index % 2 == 0 ? first : second
+                group.addTask { _ = try await store.importList(file, importedAt: Date()) }
+                group.addTask { _ = try await (index % 2 == 0 ? second : first).currentVersions() }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await first.integrityCheck() == "ok")
+        let seenBySecond = try await second.versions(source: nil).count
+        let seenByFirst = try await first.versions(source: nil).count
+        #expect(seenBySecond == seenByFirst)
+        #expect(seenByFirst >= 4)
+    }
+
+    @Test("the bundled snapshot seeds an empty store once")
+    func seeding() async throws {
+        let (vetter, directory) = try freshVetter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seeded = try await vetter.seedIfEmpty()
+        #expect(seeded?.created.count == 13)
+        #expect(try await vetter.seedIfEmpty() == nil)
+    }
+
+    @Test("the default database path follows VETTER_DB and XDG_DATA_HOME")
+    func defaultPath() {
+        #expect(Vetter.defaultDatabasePath(environment: ["VETTER_DB": "/x/y.sqlite"]) == "/x/y.sqlite")
+        #expect(Vetter.defaultDatabasePath(environment: ["XDG_DATA_HOME": "/data"]) == "/data/vetter/vetter.sqlite")
+        #expect(Vetter.defaultDatabasePath(environment: [:]).hasSuffix(".local/share/vetter/vetter.sqlite"))
+    }
+}
