@@ -11,6 +11,15 @@ public struct MatchParameters: Sendable, Codable, Hashable {
     public var legalFormWeight = 0.35
     /// Weight of a stop word (`of`, `the`, `de` …).
     public var stopWordWeight = 0.1
+    /// Weight of a place name, whatever its rarity: context, not identity.
+    public var placeWeight = 1.0
+    /// Factor when query and listed name each have a place the other lacks (two places: two legal entities).
+    public var placeConflict = 0.85
+    /// Weight of a one-letter word (an initial).
+    public var initialWeight = 1.0
+    /// How much it costs when the listed name's most distinctive word is left out while only lesser words
+    /// matched: the score falls by this share of the gap between the two words' weights (0 turns it off).
+    public var missingCorePenalty = 0.5
     /// Factor for a country that is not among the entry's countries.
     public var countryConflict = 0.92
     /// Added for a country that is among the entry's countries.
@@ -33,6 +42,10 @@ public struct MatchParameters: Sendable, Codable, Hashable {
             case "idfExponent": idfExponent = value
             case "legalFormWeight": legalFormWeight = value
             case "stopWordWeight": stopWordWeight = value
+            case "placeWeight": placeWeight = value
+            case "placeConflict": placeConflict = value
+            case "initialWeight": initialWeight = value
+            case "missingCorePenalty": missingCorePenalty = value
             case "countryConflict": countryConflict = value
             case "countryMatchBonus": countryMatchBonus = value
             case "typeConflict": typeConflict = value

@@ -171,7 +171,8 @@ public enum NameNormalizer {
                     index += 1
                     continue
                 }
-                tokens.append(Token(word, kind: LegalForms.stopWords.contains(word) ? .stopWord : .word))
+                let kind: Token.Kind = LegalForms.stopWords.contains(word) ? .stopWord : Places.names.contains(word) ? .place : .word
+                tokens.append(Token(word, kind: kind))
                 legalAt.append(false)
                 index += 1
             }
@@ -186,7 +187,7 @@ public enum NameNormalizer {
             collapsed.append(token)
         }
         tokens = collapsed
-        // A name made only of legal forms and stop words ("Co. Ltd") keeps them as words.
+        // A name made only of legal forms, places and stop words ("Co. Ltd", "Beijing") keeps them as words.
         if !tokens.isEmpty && tokens.allSatisfy({ $0.kind != .word }) {
             return tokens.map { Token($0.text, kind: .word) }
         }

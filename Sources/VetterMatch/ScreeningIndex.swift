@@ -71,6 +71,10 @@ public final class ScreeningIndex: Sendable {
     let entrySources: [ListSource]
     let entryTypes: [PartyType]
     let entryCountries: [[String]]
+    /// Each entry's countries as two-letter codes packed in a `UInt16`, flat: entry `e` has
+    /// `countryCodes[countryStarts[e]..<countryStarts[e + 1]]` (no reference counting in the scorer).
+    let countryCodes: [UInt16]
+    let countryStarts: [Int32]
     let unknownWordWeight: Double
     public let buildSeconds: Double
     public let parameters: MatchParameters
@@ -182,8 +186,21 @@ public final class ScreeningIndex: Sendable {
         self.entrySources = entries.map(\.source)
         self.entryTypes = entries.map(\.type)
         self.entryCountries = entryCountries
+        var codes: [UInt16] = []
+        var codeStarts: [Int32] = [0]
+        for countries in entryCountries {
+            codes.append(contentsOf: countries.map(Self.pack))
+            codeStarts.append(Int32(codes.count))
+        }
+        self.countryCodes = codes
+        self.countryStarts = codeStarts
         self.unknownWordWeight = pow(log(1 + total / 0.5), parameters.idfExponent)
         self.buildSeconds = Date().timeIntervalSince(start)
+    }
+
+    static func pack(_ country: String) -> UInt16 {
+        let bytes = Array(country.utf8)
+        return bytes.count == 2 ? UInt16(bytes[0]) << 8 | UInt16(bytes[1]) : 0
     }
 
     /// Number of names and aliases indexed.
@@ -267,6 +284,62 @@ public final class ScreeningIndex: Sendable {
         }
     }
 
+    /// The query words' hot fields in flat, manually managed buffers for the time of one screen, so that the
+    /// scorer's inner loop reads plain memory.
+    struct QueryTables {
+        let count: Int
+        let weight: UnsafeMutableBufferPointer<Double>
+        let kind: UnsafeMutableBufferPointer<Token.Kind>
+        let length: UnsafeMutableBufferPointer<Int>
+        let first: UnsafeMutableBufferPointer<UInt8>
+        let mask: UnsafeMutableBufferPointer<UInt64>
+        let similarStart: UnsafeMutableBufferPointer<Int>
+        let similarIDs: UnsafeMutableBufferPointer<Int32>
+        let similarValues: UnsafeMutableBufferPointer<Double>
+        let hasLegalForm: Bool
+
+        init(_ words: [QueryWord]) {
+            count = words.count
+            weight = .allocate(capacity: count)
+            kind = .allocate(capacity: count)
+            length = .allocate(capacity: count)
+            first = .allocate(capacity: count)
+            mask = .allocate(capacity: count)
+            similarStart = .allocate(capacity: count + 1)
+            let total = words.reduce(0) { $0 + $1.similarIDs.count }
+            similarIDs = .allocate(capacity: max(1, total))
+            similarValues = .allocate(capacity: max(1, total))
+            var offset = 0
+            for (q, word) in words.enumerated() {
+                weight[q] = word.weight
+                kind[q] = word.kind
+                length[q] = word.length
+                first[q] = word.first
+                mask[q] = word.mask
+                similarStart[q] = offset
+                for (id, value) in zip(word.similarIDs, word.similarValues) {
+                    similarIDs[offset] = id
+                    similarValues[offset] = value
+                    offset += 1
+                }
+            }
+            similarStart[count] = offset
+            hasLegalForm = words.contains { $0.kind == .legalForm }
+        }
+
+        func deallocate() {
+            weight.deallocate(); kind.deallocate(); length.deallocate(); first.deallocate(); mask.deallocate()
+            similarStart.deallocate(); similarIDs.deallocate(); similarValues.deallocate()
+        }
+
+        @inline(__always)
+        func similarity(_ q: Int, to id: Int32) -> Double? {
+            guard mask[q] & (1 << UInt64(id & 63)) != 0 else { return nil }
+            for index in similarStart[q]..<similarStart[q + 1] where similarIDs[index] == id { return similarValues[index] }
+            return nil
+        }
+    }
+
     func prepare(_ normalized: NormalizedName, session: Session?) -> [QueryWord] {
         normalized.tokens.map { token in
             let key = token.isExact || !token.alternatives.isEmpty ? nil : token.text
@@ -296,7 +369,7 @@ public final class ScreeningIndex: Sendable {
                     values.append(1)
                 }
             }
-            if token.kind == .word && bytes.count >= 3 && !token.isExact {
+            if (token.kind == .word || token.kind == .place) && bytes.count >= 3 && !token.isExact {
                 let skeleton = Similarity.skeleton(bytes)
                 var candidates: [Int32] = []
                 Self.forEachDeletionHash(bytes) { tokens(deletionHash: $0, into: &candidates) }
@@ -319,7 +392,9 @@ public final class ScreeningIndex: Sendable {
             let weight: Double = switch token.kind {
             case .legalForm: parameters.legalFormWeight
             case .stopWord: parameters.stopWordWeight
+            case .word where bytes.count == 1 && bytes[0] >= UInt8(ascii: "a"): parameters.initialWeight
             case .word: known.map { weights[Int($0)] } ?? misspeltWeight(ids, values)
+            case .place: parameters.placeWeight
             }
             return QueryWord(text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,
                 similarValues: values)
@@ -389,13 +464,15 @@ public final class ScreeningIndex: Sendable {
         // No name can score more than alignedShare² plus the country bonus: collection may stop below that.
         let candidates = collectCandidates(words, minimum: query.threshold - parameters.countryMatchBonus - 1e-9)
         var best: [Int32: (score: Double, name: Int32)] = [:]
+        let tables = QueryTables(words)
+        defer { tables.deallocate() }
         for nameIndex in candidates {
             let name = view(nameIndex, tokens: tokens, kinds: kinds)
             if let sources = query.sources, !sources.contains(entrySources[Int(name.entry)]) { continue }
             if query.filterByCountry, let country = query.country, !entryCountries[Int(name.entry)].contains(country) {
                 continue
             }
-            let score = scoreName(words, name, query: query, strictListed: normalized.isChinesePersonName, explanation: nil)
+            let score = scoreName(words, tables, name, query: query, strictListed: normalized.isChinesePersonName, explanation: nil)
             if score >= query.threshold, score > (best[name.entry]?.score ?? -1) {
                 best[name.entry] = (score, nameIndex)
             }
@@ -408,7 +485,7 @@ public final class ScreeningIndex: Sendable {
                 normalization: normalized.notes)
             let name = view(value.name, tokens: tokens, kinds: kinds)
             _ = withUnsafeMutablePointer(to: &explanation) {
-                scoreName(words, name, query: query, strictListed: normalized.isChinesePersonName, explanation: $0)
+                scoreName(words, tables, name, query: query, strictListed: normalized.isChinesePersonName, explanation: $0)
             }
             let entry = entries[Int(entryIndex)]
             let alias = name.alias >= 0 ? entry.aliases[Int(name.alias)] : nil
@@ -448,7 +525,10 @@ public final class ScreeningIndex: Sendable {
         switch name.kinds[position] {
         case .legalForm: parameters.legalFormWeight
         case .stopWord: parameters.stopWordWeight
-        case .word: weights[Int(name.tokens[position])]
+        case .word:
+            tokenLengths[Int(name.tokens[position])] == 1 && tokenFirstBytes[Int(name.tokens[position])] >= UInt8(ascii: "a")
+                ? parameters.initialWeight : weights[Int(name.tokens[position])]
+        case .place: parameters.placeWeight
         }
     }
 
@@ -462,8 +542,8 @@ public final class ScreeningIndex: Sendable {
         var how: UInt8
     }
 
-    private func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery, strictListed: Bool,
-        explanation: UnsafeMutablePointer<MatchExplanation>?) -> Double
+    private func scoreName(_ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
+        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?) -> Double
     {
         let n = words.count, m = name.tokens.count
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: n + m) { matched in
@@ -471,29 +551,30 @@ public final class ScreeningIndex: Sendable {
                 matched.initialize(repeating: -1)  // -1: not aligned; else the similarity
                 let queryMatched = UnsafeMutableBufferPointer(rebasing: matched[0..<n])
                 let listedMatched = UnsafeMutableBufferPointer(rebasing: matched[n..<(n + m)])
-                return scoreName(words, name, query: query, strictListed: strictListed, explanation: explanation,
+                return scoreName(words, tables, name, query: query, strictListed: strictListed, explanation: explanation,
                     queryMatched: queryMatched, listedMatched: listedMatched, pairBuffer: pairBuffer)
             }
         }
     }
 
-    private func scoreName(_ words: [QueryWord], _ name: Name, query: ScreeningQuery, strictListed: Bool,
-        explanation: UnsafeMutablePointer<MatchExplanation>?, queryMatched: UnsafeMutableBufferPointer<Double>,
+    private func scoreName(_ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
+        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?, queryMatched: UnsafeMutableBufferPointer<Double>,
         listedMatched: UnsafeMutableBufferPointer<Double>, pairBuffer: UnsafeMutableBufferPointer<Pair>) -> Double
     {
         let n = words.count, m = name.tokens.count
         let explaining = explanation != nil
+        let queryHasLegalForm = tables.hasLegalForm
         var aligned: [(q: [Int], l: [Int], similarity: Double, how: UInt8)] = []
         // Candidate pairs.
         var pairCount = 0
         for q in 0..<n {
-            let queryKind = words[q].kind, queryLength = words[q].length, queryFirst = words[q].first
-            let queryWeight = words[q].weight
+            let queryKind = tables.kind[q], queryLength = tables.length[q], queryFirst = tables.first[q]
+            let queryWeight = tables.weight[q]
             for l in 0..<m {
                 let id = name.tokens[l]
                 var similarity = 0.0
                 var how: UInt8 = 0
-                if let value = words[q].similarity(to: id) {
+                if let value = tables.similarity(q, to: id) {
                     similarity = value
                     how = value == 1 ? 0 : value == 0.85 ? 2 : 1
                 } else if queryKind == .word, name.kinds[l] == .word {
@@ -525,10 +606,10 @@ public final class ScreeningIndex: Sendable {
         }
         // Compounds among what is left: two adjacent words on one side written as one on the other.
         if unalignedQuery > 0 && unalignedListed > 0 {
-            for q in 0..<n where queryMatched[q] < 0 && words[q].kind == .word && words[q].length >= 4 {
+            for q in 0..<n where queryMatched[q] < 0 && tables.kind[q] == .word && tables.length[q] >= 4 {
                 for l in 0..<max(0, m - 1) where listedMatched[l] < 0 && listedMatched[l + 1] < 0 {
                     let lengths = Int(tokenLengths[Int(name.tokens[l])] + tokenLengths[Int(name.tokens[l + 1])])
-                    guard abs(lengths - words[q].length) <= 1 else { continue }
+                    guard abs(lengths - tables.length[q]) <= 1 else { continue }
                     let first = tokenBytes[Int(name.tokens[l])], second = tokenBytes[Int(name.tokens[l + 1])]
                     let similarity = compoundSimilarity(words[q].bytes, first + second)
                     if similarity > 0 {
@@ -542,7 +623,7 @@ public final class ScreeningIndex: Sendable {
             for l in 0..<m where listedMatched[l] < 0 && name.kinds[l] == .word && tokenLengths[Int(name.tokens[l])] >= 4 {
                 let listedLength = Int(tokenLengths[Int(name.tokens[l])])
                 for q in 0..<max(0, n - 1) where queryMatched[q] < 0 && queryMatched[q + 1] < 0 {
-                    guard abs(words[q].length + words[q + 1].length - listedLength) <= 1 else { continue }
+                    guard abs(tables.length[q] + tables.length[q + 1] - listedLength) <= 1 else { continue }
                     let listed = tokenBytes[Int(name.tokens[l])]
                     let similarity = compoundSimilarity(words[q].bytes + words[q + 1].bytes, listed)
                     if similarity > 0 {
@@ -557,7 +638,7 @@ public final class ScreeningIndex: Sendable {
         // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent").
         if unalignedQuery > 0 || unalignedListed > 0 {
             var queryLetters = 0, listedLetters = 0
-            for q in 0..<n where words[q].kind == .word { queryLetters += words[q].length }
+            for q in 0..<n where tables.kind[q] == .word { queryLetters += tables.length[q] }
             for l in 0..<m where name.kinds[l] == .word { listedLetters += Int(tokenLengths[Int(name.tokens[l])]) }
             if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
                 let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
@@ -572,10 +653,10 @@ public final class ScreeningIndex: Sendable {
         }
         var queryTotal = 0.0, queryAligned = 0.0, queryHit = 0.0, listedTotal = 0.0, listedHit = 0.0
         for q in 0..<n {
-            queryTotal += words[q].weight
+            queryTotal += tables.weight[q]
             if queryMatched[q] >= 0 {
-                queryAligned += words[q].weight
-                queryHit += words[q].weight * queryMatched[q]
+                queryAligned += tables.weight[q]
+                queryHit += tables.weight[q] * queryMatched[q]
             }
         }
         for l in 0..<m {
@@ -592,23 +673,53 @@ public final class ScreeningIndex: Sendable {
         let nameScore = alignedShare * alignedShare * quality * (floor + (1 - floor) * listedCoverage)
         var score = nameScore
         var adjustments: [String] = []
+        // The listed name's most distinctive word left out while only lesser words matched: generic words
+        // ("Digital Technology Co., Ltd.") must not carry a match to a company on their own. People are exempt:
+        // a middle name left out is the most ordinary of variants.
+        let listedType = entryTypes[Int(name.entry)]
+        let isCompany = listedType != .individual && query.type != .individual
+            && (listedType == .entity || listedType == .vessel || listedType == .aircraft
+                || name.kinds.contains(.legalForm) || queryHasLegalForm)
+        var heaviestMatched = 0.0, heaviestMissed = 0.0
+        for l in 0..<m where isCompany && name.kinds[l] == .word {
+            let weight = listedWeight(name, l)
+            if listedMatched[l] >= 0 { heaviestMatched = max(heaviestMatched, weight) } else { heaviestMissed = max(heaviestMissed, weight) }
+        }
+        if heaviestMissed > heaviestMatched, parameters.missingCorePenalty > 0 {
+            let factor = 1 - parameters.missingCorePenalty * (heaviestMissed - heaviestMatched) / heaviestMissed
+            score *= factor
+            if explaining {
+                adjustments.append("the listed name's most distinctive word is not in the query × \((factor * 1000).rounded() / 1000)")
+            }
+        }
+        var queryPlaceMissed = false
+        for q in 0..<n where tables.kind[q] == .place && queryMatched[q] < 0 { queryPlaceMissed = true }
+        if queryPlaceMissed
+            && (0..<m).contains(where: { name.kinds[$0] == .place && listedMatched[$0] < 0 })
+        {
+            score *= parameters.placeConflict
+            if explaining {
+                adjustments.append("different places × \(parameters.placeConflict): another legal entity, possibly an affiliate")
+            }
+        }
         if name.isWeak {
             score *= parameters.weakAlias
             if explaining { adjustments.append("weak alias × \(parameters.weakAlias) (OFAC: weak aliases confirm, they do not match on their own)") }
         }
         if let country = query.country, !country.isEmpty {
-            let countries = entryCountries[Int(name.entry)]
-            if countries.contains(country) {
+            let packed = Self.pack(country)
+            let range = Int(countryStarts[Int(name.entry)])..<Int(countryStarts[Int(name.entry) + 1])
+            if range.contains(where: { countryCodes[$0] == packed }) {
                 score = min(1, score + parameters.countryMatchBonus)
                 if explaining { adjustments.append("country \(country) matches + \(parameters.countryMatchBonus)") }
-            } else if !countries.isEmpty {
+            } else if !range.isEmpty {
                 score *= parameters.countryConflict
                 if explaining {
-                    adjustments.append("country \(country) not among \(countries.sorted().joined(separator: ", ")) × \(parameters.countryConflict)")
+                    let countries = entryCountries[Int(name.entry)].sorted().joined(separator: ", ")
+                    adjustments.append("country \(country) not among \(countries) × \(parameters.countryConflict)")
                 }
             }
         }
-        let listedType = entryTypes[Int(name.entry)]
         if let type = query.type, type != .unknown, listedType != .unknown, isConflict(type, listedType) {
             score *= parameters.typeConflict
             if explaining {

@@ -7,6 +7,8 @@ public struct Token: Hashable, Sendable, Codable {
         case legalForm = "legal_form"
         /// An article or preposition: kept for display, nearly weightless.
         case stopWord = "stop_word"
+        /// A province or city ("Hangzhou", "Zhejiang"): context with a small fixed weight (``Places``).
+        case place
     }
 
     /// Lowercase ASCII.
