@@ -1,3 +1,5 @@
+import Foundation
+
 /// Country names as US lists write them, mapped to ISO 3166-1 alpha-2.
 ///
 /// OFAC's legacy files and BIS's Denied Persons file spell countries out ("Iran", "Korea, North"); screening
@@ -182,5 +184,3 @@ public enum Countries {
         ZW|Zimbabwe
         """
 }
-
-import Foundation

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A citation of the Federal Register, the official record of every list change.
 ///
@@ -60,7 +60,8 @@ public struct FederalRegisterCitation: Hashable, Sendable, Codable, CustomString
 
     // Compiled once: `NSRegularExpression` is immutable and safe to share.
     private static let pageCitation = try! NSRegularExpression(
-        pattern: #"(\d{1,3})\s*F\.?\s?R\.?\s*(\d{1,6})(?:\s*,?\s*No\.\s*(\d+))?(?:\s*,?\s*\(?(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\)?)?"#
+        pattern:
+            #"(\d{1,3})\s*F\.?\s?R\.?\s*(\d{1,6})(?:\s*,?\s*No\.\s*(\d+))?(?:\s*,?\s*\(?(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\)?)?"#
     )
     private static let volumeCitation = try! NSRegularExpression(
         pattern: #"Vol\.\s*(\d{1,3}),\s*No\.\s*(\d+)(?:,\s*(\d{1,2}/\d{1,2}/\d{2,4}))?"#

@@ -1,4 +1,3 @@
-
 /// The formats Vetter reads.
 public enum ListFormat: String, CaseIterable, Sendable, Codable {
     /// trade.gov's Consolidated Screening List CSV, 29-column layout (with `_id`) or the older 28-column one.
@@ -20,7 +19,8 @@ public struct ListFile: Sendable {
     /// Things the reader repaired or skipped, each naming its line; empty for a clean file.
     public var warnings: [String]
 
-    public init(format: ListFormat, fileName: String, fileSHA256: String, entries: [ListEntry], warnings: [String] = []) {
+    public init(format: ListFormat, fileName: String, fileSHA256: String, entries: [ListEntry], warnings: [String] = [])
+    {
         self.format = format
         self.fileName = fileName
         self.fileSHA256 = fileSHA256
@@ -38,4 +38,3 @@ public struct ListFile: Sendable {
         entries.lazy.filter { $0.source == source }.compactMap(\.startDate).filter { $0.year > 1900 }.max()
     }
 }
-

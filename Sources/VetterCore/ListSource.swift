@@ -1,3 +1,5 @@
+import Foundation
+
 /// One published restricted-party list, as US agencies define it.
 ///
 /// A source is the unit of legal meaning: the Entity List and the SDN list attach different consequences to a
@@ -71,8 +73,10 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
             return
         }
         // "Capta List (CAP) - …", "Non-SDN Menu-Based Sanctions List (NS-MBS List) - …"
-        for source in ListSource.allCases where trimmed.contains("(\(source.code))")
-            || trimmed.contains("(\(source.code) List)") {
+        for source in ListSource.allCases
+        where trimmed.contains("(\(source.code))")
+            || trimmed.contains("(\(source.code) List)")
+        {
             self = source
             return
         }
@@ -87,5 +91,3 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
-
-import Foundation

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Splits the name cells of BIS rows into a primary name and aliases.
 ///
@@ -19,7 +19,8 @@ public enum NameCleaner {
     }
 
     static let successorClause = try! NSRegularExpression(
-        pattern: #"[;,]?\s*(and|including)\s+(any|all)\s+(of\s+its\s+)?successors?(,\s*|\s+or\s+|\s+and\s+)?(sub-units?,?\s*)?(or\s+|and\s+)?(subsidiar(y|ies))?(\s+thereof)?\.?"#,
+        pattern:
+            #"[;,]?\s*(and|including)\s+(any|all)\s+(of\s+its\s+)?successors?(,\s*|\s+or\s+|\s+and\s+)?(sub-units?,?\s*)?(or\s+|and\s+)?(subsidiar(y|ies))?(\s+thereof)?\.?"#,
         options: [.caseInsensitive]
     )
     static let akaMarker = try! NSRegularExpression(
@@ -32,7 +33,9 @@ public enum NameCleaner {
         var covers = false
         let ns = text as NSString
         let lowered = text.lowercased()
-        if lowered.contains("successor"), successorClause.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) != nil {
+        if lowered.contains("successor"),
+            successorClause.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) != nil
+        {
             covers = true
             text = successorClause.stringByReplacingMatches(
                 in: text, range: NSRange(location: 0, length: ns.length), withTemplate: "")
@@ -63,7 +66,8 @@ public enum NameCleaner {
             }
         }
         let name = trimPunctuation(text)
-        return Cleaned(name: name.isEmpty ? raw.trimmed : name, aliases: aliases,
+        return Cleaned(
+            name: name.isEmpty ? raw.trimmed : name, aliases: aliases,
             coversSuccessors: covers)
     }
 

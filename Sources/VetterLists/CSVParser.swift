@@ -49,7 +49,9 @@ public struct CSVParser {
     }
 
     /// Parses more bytes, emitting every record completed by them.
-    public mutating func feed(_ chunk: some Collection<UInt8>, emit: (Record) throws(ListReadError) -> Void)
+    public mutating func feed(
+        _ chunk: some Collection<UInt8>, emit: (Record) throws(ListReadError) -> Void
+    )
         throws(ListReadError)
     {
         var input = chunk[...]
@@ -112,7 +114,8 @@ public struct CSVParser {
             inQuotes = false
         }
         if inQuotes {
-            throw ListReadError(.unterminatedQuote, file: file, line: quoteOpenedOnLine,
+            throw ListReadError(
+                .unterminatedQuote, file: file, line: quoteOpenedOnLine,
                 field: "#\(fields.count + 1)", "a quoted field opened here is never closed (the file is cut short?)")
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
@@ -125,7 +128,8 @@ public struct CSVParser {
 
     private mutating func finishField() throws(ListReadError) {
         guard let text = String(validating: field, as: UTF8.self) else {
-            throw ListReadError(.invalidUTF8, file: file, line: recordLine, field: "#\(fields.count + 1)",
+            throw ListReadError(
+                .invalidUTF8, file: file, line: recordLine, field: "#\(fields.count + 1)",
                 "the bytes of field \(fields.count + 1) are not valid UTF-8")
         }
         fields.append(text)

@@ -37,7 +37,8 @@ enum Gzip {
             } while status == Z_OK
         }
         guard status == Z_STREAM_END else {
-            throw ListReadError(.unreadable, file: file, "the gzip stream is damaged or cut short (zlib status \(status))")
+            throw ListReadError(
+                .unreadable, file: file, "the gzip stream is damaged or cut short (zlib status \(status))")
         }
         return output
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Why a list file could not be read, with the place in the file at fault.
 ///

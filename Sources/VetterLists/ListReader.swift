@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import VetterCore
 
 /// Reads any supported list file into ``ListEntry`` values, detecting the format when not told.
@@ -11,7 +11,9 @@ public enum ListReader {
     /// - Parameters:
     ///   - format: the format, or `nil` to detect it from the path and the first bytes.
     ///   - options: relaxations of strictness, each off by default.
-    public static func read(path: String, format: ListFormat? = nil, options: ReadOptions = ReadOptions())
+    public static func read(
+        path: String, format: ListFormat? = nil, options: ReadOptions = ReadOptions()
+    )
         throws(ListReadError) -> ListFile
     {
         var isDirectory: ObjCBool = false
@@ -20,10 +22,12 @@ public enum ListReader {
         }
         if isDirectory.boolValue {
             guard format == nil || format == .ofacLegacyCSV, let set = OFACLegacyReader.fileSet(at: path) else {
-                throw ListReadError(.unknownFormat, file: path,
+                throw ListReadError(
+                    .unknownFormat, file: path,
                     "a directory must hold OFAC's sdn.csv or cons_prim.csv set")
             }
-            return try OFACLegacyReader.read(set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
+            return try OFACLegacyReader.read(
+                set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
         }
         let bytes = try load(path)
         let detected: ListFormat
@@ -36,7 +40,8 @@ public enum ListReader {
         case .ofacLegacyCSV:
             let name = (path as NSString).lastPathComponent
             if name == "sdn.csv" || name == "cons_prim.csv", let set = OFACLegacyReader.fileSet(at: path) {
-                return try OFACLegacyReader.read(set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
+                return try OFACLegacyReader.read(
+                    set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
             }
             let set = OFACLegacyReader.FileSet(primary: path, isNonSDN: name.hasPrefix("cons"))
             return try OFACLegacyReader.read(set: set, load: { _ throws(ListReadError) in bytes }, options: options)
@@ -63,7 +68,9 @@ public enum ListReader {
         if let first = fields.first, !first.isEmpty, first.allSatisfy(\.isNumber), fields.count >= 12 {
             return .ofacLegacyCSV
         }
-        throw ListReadError(.unknownFormat, file: path, line: 1,
-            "cannot tell the format from the first line; name it with --format (\(ListFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+        throw ListReadError(
+            .unknownFormat, file: path, line: 1,
+            "cannot tell the format from the first line; name it with --format (\(ListFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
+        )
     }
 }

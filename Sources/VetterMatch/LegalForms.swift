@@ -11,33 +11,51 @@ enum LegalForms {
         func add(_ canonical: String, _ variants: [String]) {
             for variant in variants { table[variant] = canonical }
         }
-        add("ltd", ["ltd", "limited", "co ltd", "company limited", "co limited", "company ltd", "coltd", "pvt ltd",
-            "private limited", "pte ltd", "pty ltd", "sdn bhd", "bhd", "kk", "kabushiki kaisha", "yugen kaisha",
-            "limited company", "limited liability company ltd", "plc", "public limited company", "llp", "lp"])
-        add("llc", ["llc", "l l c", "ooo", "obshchestvo s ogranichennoy otvetstvennostyu",
-            "obshchestvo s ogranichennoi otvetstvennostyu", "obshestvo s ogranichennoy otvetstvennostyu",
-            "obschestvo s ogranichennoy otvetstvennostyu", "obshchestvo s organichennoi otvetstvennostyu",
-            "limited liability company", "limited liability partnership", "tov", "too", "mchj", "sp z o o", "spzoo"])
-        add("jsc", ["jsc", "ojsc", "cjsc", "pjsc", "ao", "oao", "zao", "pao", "nao", "jstock", "joint stock company",
-            "open joint stock company", "closed joint stock company", "public joint stock company",
-            "aktsionernoe obshchestvo", "aktsionernoye obshchestvo", "otkrytoe aktsionernoe obshchestvo",
-            "otkrytoye aktsionernoye obshchestvo", "zakrytoe aktsionernoe obshchestvo",
-            "zakrytoye aktsionernoye obshchestvo", "publichnoe aktsionernoe obshchestvo",
-            "publichnoye aktsionernoye obshchestvo", "aktsionernoe obschestvo", "joint stock co",
-            "open joint stock co", "closed joint stock co", "public joint stock co", "joint-stock company",
-            "jt stock co", "ad", "dd", "a s", "as", "asa", "ab"])
+        add(
+            "ltd",
+            [
+                "ltd", "limited", "co ltd", "company limited", "co limited", "company ltd", "coltd", "pvt ltd",
+                "private limited", "pte ltd", "pty ltd", "sdn bhd", "bhd", "kk", "kabushiki kaisha", "yugen kaisha",
+                "limited company", "limited liability company ltd", "plc", "public limited company", "llp", "lp",
+            ])
+        add(
+            "llc",
+            [
+                "llc", "l l c", "ooo", "obshchestvo s ogranichennoy otvetstvennostyu",
+                "obshchestvo s ogranichennoi otvetstvennostyu", "obshestvo s ogranichennoy otvetstvennostyu",
+                "obschestvo s ogranichennoy otvetstvennostyu", "obshchestvo s organichennoi otvetstvennostyu",
+                "limited liability company", "limited liability partnership", "tov", "too", "mchj", "sp z o o", "spzoo",
+            ])
+        add(
+            "jsc",
+            [
+                "jsc", "ojsc", "cjsc", "pjsc", "ao", "oao", "zao", "pao", "nao", "jstock", "joint stock company",
+                "open joint stock company", "closed joint stock company", "public joint stock company",
+                "aktsionernoe obshchestvo", "aktsionernoye obshchestvo", "otkrytoe aktsionernoe obshchestvo",
+                "otkrytoye aktsionernoye obshchestvo", "zakrytoe aktsionernoe obshchestvo",
+                "zakrytoye aktsionernoye obshchestvo", "publichnoe aktsionernoe obshchestvo",
+                "publichnoye aktsionernoye obshchestvo", "aktsionernoe obschestvo", "joint stock co",
+                "open joint stock co", "closed joint stock co", "public joint stock co", "joint-stock company",
+                "jt stock co", "ad", "dd", "a s", "as", "asa", "ab",
+            ])
         add("inc", ["inc", "incorporated", "corp", "corporation"])
         add("co", ["co", "company", "cia", "compania", "compagnie", "cie"])
         add("gmbh", ["gmbh", "gesellschaft mit beschrankter haftung", "mbh", "ug", "kg", "gmbh co kg", "ohg"])
         add("ag", ["ag", "aktiengesellschaft", "se"])
-        add("sa", ["sa", "s a", "sociedad anonima", "societe anonyme", "sa de cv", "s a de c v", "sa de c v",
-            "sapi de cv", "s de rl", "s de rl de cv", "s de r l", "s de r l de c v", "srl", "s r l", "sarl",
-            "s a r l", "spa", "s p a", "sas", "s a s", "ltda", "limitada", "sociedade anonima", "sl", "s l",
-            "eirl", "cv", "c v", "sac", "saa", "sca", "scs"])
+        add(
+            "sa",
+            [
+                "sa", "s a", "sociedad anonima", "societe anonyme", "sa de cv", "s a de c v", "sa de c v",
+                "sapi de cv", "s de rl", "s de rl de cv", "s de r l", "s de r l de c v", "srl", "s r l", "sarl",
+                "s a r l", "spa", "s p a", "sas", "s a s", "ltda", "limitada", "sociedade anonima", "sl", "s l",
+                "eirl", "cv", "c v", "sac", "saa", "sca", "scs",
+            ])
         add("bv", ["bv", "b v", "nv", "n v", "besloten vennootschap", "naamloze vennootschap"])
         add("fze", ["fze", "fzco", "fzc", "fz llc", "fzllc", "dmcc", "llc fz"])
         add("pjsc", [])
-        add("sal", ["sal", "s a l", "sarl offshore", "wll", "w l l", "spc", "bsc", "b s c", "psc", "qsc", "saog", "saoc"])
+        add(
+            "sal",
+            ["sal", "s a l", "sarl offshore", "wll", "w l l", "spc", "bsc", "b s c", "psc", "qsc", "saog", "saoc"])
         return table
     }()
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The tunable constants of the scorer (``ScreeningIndex``), with the values chosen on the development set.
 ///
 /// They are exposed for experiments and for a compliance team that must document its own settings; the
@@ -61,5 +63,3 @@ public struct MatchParametersError: Error, CustomStringConvertible {
     public var text: String
     public var description: String { "VETTER_MATCH_PARAMETERS: '\(text)' is not name=number for a known parameter" }
 }
-
-import Foundation

@@ -76,8 +76,10 @@ public enum NameNormalizer {
             case UInt8(ascii: "?"):
                 // "People?s": a possessive whose apostrophe was lost upstream; elsewhere "?" separates.
                 let before = position > 0 && isLetter(bytes[position - 1])
-                let after = position + 1 < bytes.count && (bytes[position + 1] == UInt8(ascii: "s")
-                    || bytes[position + 1] == UInt8(ascii: "S"))
+                let after =
+                    position + 1 < bytes.count
+                    && (bytes[position + 1] == UInt8(ascii: "s")
+                        || bytes[position + 1] == UInt8(ascii: "S"))
                 let ends = position + 2 >= bytes.count || !isLetter(bytes[position + 2])
                 if before && after && ends { continue }
                 if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)); current.removeAll() }
@@ -122,10 +124,12 @@ public enum NameNormalizer {
         var result = words
         for (index, word) in words.enumerated() where word.count >= 5 && !LegalForms.words.contains(word) {
             let bytes = Array(word.utf8)
-            let besideLegal = (index > 0 && LegalForms.words.contains(words[index - 1]))
+            let besideLegal =
+                (index > 0 && LegalForms.words.contains(words[index - 1]))
                 || (index + 1 < words.count && LegalForms.words.contains(words[index + 1]))
             // One edit cannot change both the first and the last letter of a word of five or more.
-            for candidate in LegalForms.longWords where abs(candidate.count - bytes.count) <= 1
+            for candidate in LegalForms.longWords
+            where abs(candidate.count - bytes.count) <= 1
                 && (candidate.first == bytes.first || candidate.last == bytes.last)
             {
                 let corrected = String(decoding: candidate, as: UTF8.self)
@@ -153,7 +157,8 @@ public enum NameNormalizer {
                 let phrase = words[index..<index + length].joined(separator: " ")
                 guard let canonical = LegalForms.phrases[phrase] else { continue }
                 let short = phrase.count <= 3
-                let atEdge = index == 0 || index + length == words.count || (legalAt.last ?? false)
+                let atEdge =
+                    index == 0 || index + length == words.count || (legalAt.last ?? false)
                     || (index + length < words.count && isLegalStart(words, at: index + length))
                 if short && !atEdge { continue }
                 tokens.append(Token(canonical, kind: .legalForm))
@@ -171,7 +176,8 @@ public enum NameNormalizer {
                     index += 1
                     continue
                 }
-                let kind: Token.Kind = LegalForms.stopWords.contains(word) ? .stopWord : Places.names.contains(word) ? .place : .word
+                let kind: Token.Kind =
+                    LegalForms.stopWords.contains(word) ? .stopWord : Places.names.contains(word) ? .place : .word
                 tokens.append(Token(word, kind: kind))
                 legalAt.append(false)
                 index += 1
@@ -207,7 +213,8 @@ public enum NameNormalizer {
     /// The pinyin of one character, without tones (ICU's Han-Latin/Names, cached: the transform is slow).
     static func pinyin(_ character: Character) -> String {
         if let known = pinyinCache.withLock({ $0[character] }) { return known }
-        let latin = String(character).applyingTransform(StringTransform("Han-Latin/Names; Latin-ASCII"), reverse: false)
+        let latin =
+            String(character).applyingTransform(StringTransform("Han-Latin/Names; Latin-ASCII"), reverse: false)
             ?? String(character)
         let cleaned = latin.replacingOccurrences(of: " ", with: "")
         pinyinCache.withLock { $0[character] = cleaned }
@@ -259,7 +266,9 @@ public enum NameNormalizer {
                     if choices.count > 1, !english.contains(" ") { alternatives[english] = Array(choices.dropFirst()) }
                     // Single-character words only when they end a name ("…局", "…厂"): inside a name the
                     // character is usually part of another word.
-                    if length == 1 && index + 1 < characters.count && characters[index + 1].unicodeScalars.allSatisfy(HanWords.isHan) {
+                    if length == 1 && index + 1 < characters.count
+                        && characters[index + 1].unicodeScalars.allSatisfy(HanWords.isHan)
+                    {
                         continue
                     }
                     flushRun()

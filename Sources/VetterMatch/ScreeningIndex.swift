@@ -119,14 +119,18 @@ public final class ScreeningIndex: Sendable {
                     }
                     if postings[Int(id)].last != nameIndex { postings[Int(id)].append(nameIndex) }
                 }
-                names.append(NameRecord(entry: Int32(entryIndex), alias: Int32(aliasIndex - 1),
-                    start: Int32(nameTokens.count), count: Int32(ids.count), isWeak: item.alias?.isWeak ?? false))
+                names.append(
+                    NameRecord(
+                        entry: Int32(entryIndex), alias: Int32(aliasIndex - 1),
+                        start: Int32(nameTokens.count), count: Int32(ids.count), isWeak: item.alias?.isWeak ?? false))
                 nameTokens.append(contentsOf: ids)
                 nameKinds.append(contentsOf: normalized.tokens.map(\.kind))
             }
             var countries = entry.countries
             for address in entry.addresses {
-                if let country = address.country, country.count == 2, !countries.contains(country) { countries.append(country) }
+                if let country = address.country, country.count == 2, !countries.contains(country) {
+                    countries.append(country)
+                }
             }
             entryCountries.append(countries)
         }
@@ -141,7 +145,9 @@ public final class ScreeningIndex: Sendable {
             let skeleton = Similarity.skeleton(bytes)
             tokenSkeletons.append(skeleton)
             Self.forEachDeletionHash(bytes) { pairs.append(($0, Int32(id))) }
-            if bytes.count >= 4 && skeleton.count >= 3 { skeletons[Self.hash(skeleton[...]), default: []].append(Int32(id)) }
+            if bytes.count >= 4 && skeleton.count >= 3 {
+                skeletons[Self.hash(skeleton[...]), default: []].append(Int32(id))
+            }
         }
         pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.token < $1.token }
         var deletionTokens: [Int32] = []
@@ -266,7 +272,9 @@ public final class ScreeningIndex: Sendable {
         var length: Int { bytes.count }
         var first: UInt8 { bytes.first ?? 0 }
 
-        init(text: String, bytes: [UInt8], kind: Token.Kind, weight: Double, similarIDs: [Int32], similarValues: [Double]) {
+        init(
+            text: String, bytes: [UInt8], kind: Token.Kind, weight: Double, similarIDs: [Int32], similarValues: [Double]
+        ) {
             self.text = text
             self.bytes = bytes
             self.kind = kind
@@ -335,7 +343,9 @@ public final class ScreeningIndex: Sendable {
         @inline(__always)
         func similarity(_ q: Int, to id: Int32) -> Double? {
             guard mask[q] & (1 << UInt64(id & 63)) != 0 else { return nil }
-            for index in similarStart[q]..<similarStart[q + 1] where similarIDs[index] == id { return similarValues[index] }
+            for index in similarStart[q]..<similarStart[q + 1] where similarIDs[index] == id {
+                return similarValues[index]
+            }
             return nil
         }
     }
@@ -381,7 +391,8 @@ public final class ScreeningIndex: Sendable {
                 for id in candidates where id != previous {
                     previous = id
                     if ids.contains(id) { continue }
-                    let similarity = Similarity.words(bytes, tokenBytes[Int(id)], skeletonA: skeleton,
+                    let similarity = Similarity.words(
+                        bytes, tokenBytes[Int(id)], skeletonA: skeleton,
                         skeletonB: tokenSkeletons[Int(id)])
                     if similarity > 0 {
                         ids.append(id)
@@ -389,14 +400,16 @@ public final class ScreeningIndex: Sendable {
                     }
                 }
             }
-            let weight: Double = switch token.kind {
-            case .legalForm: parameters.legalFormWeight
-            case .stopWord: parameters.stopWordWeight
-            case .word where bytes.count == 1 && bytes[0] >= UInt8(ascii: "a"): parameters.initialWeight
-            case .word: known.map { weights[Int($0)] } ?? misspeltWeight(ids, values)
-            case .place: parameters.placeWeight
-            }
-            return QueryWord(text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,
+            let weight: Double =
+                switch token.kind {
+                case .legalForm: parameters.legalFormWeight
+                case .stopWord: parameters.stopWordWeight
+                case .word where bytes.count == 1 && bytes[0] >= UInt8(ascii: "a"): parameters.initialWeight
+                case .word: known.map { weights[Int($0)] } ?? misspeltWeight(ids, values)
+                case .place: parameters.placeWeight
+                }
+            return QueryWord(
+                text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,
                 similarValues: values)
         }
     }
@@ -444,20 +457,24 @@ public final class ScreeningIndex: Sendable {
 
     func screenOne(_ query: ScreeningQuery, session: Session?) -> [ScreeningMatch] {
         nameTokens.withUnsafeBufferPointer { tokens in
-            nameKinds.withUnsafeBufferPointer { kinds in screenOne(query, session: session, tokens: tokens, kinds: kinds) }
+            nameKinds.withUnsafeBufferPointer { kinds in
+                screenOne(query, session: session, tokens: tokens, kinds: kinds)
+            }
         }
     }
 
     func view(_ index: Int32, tokens: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<Token.Kind>) -> Name {
         let record = names[Int(index)]
         let range = Int(record.start)..<Int(record.start + record.count)
-        return Name(entry: record.entry, alias: record.alias, tokens: UnsafeBufferPointer(rebasing: tokens[range]),
+        return Name(
+            entry: record.entry, alias: record.alias, tokens: UnsafeBufferPointer(rebasing: tokens[range]),
             kinds: UnsafeBufferPointer(rebasing: kinds[range]), isWeak: record.isWeak)
     }
 
-    func screenOne(_ query: ScreeningQuery, session: Session?, tokens: UnsafeBufferPointer<Int32>,
-        kinds: UnsafeBufferPointer<Token.Kind>) -> [ScreeningMatch]
-    {
+    func screenOne(
+        _ query: ScreeningQuery, session: Session?, tokens: UnsafeBufferPointer<Int32>,
+        kinds: UnsafeBufferPointer<Token.Kind>
+    ) -> [ScreeningMatch] {
         let normalized = NameNormalizer.normalize(query.name, isPerson: query.type == .individual)
         let words = prepare(normalized, session: session)
         guard !words.isEmpty else { return [] }
@@ -472,24 +489,30 @@ public final class ScreeningIndex: Sendable {
             if query.filterByCountry, let country = query.country, !entryCountries[Int(name.entry)].contains(country) {
                 continue
             }
-            let score = scoreName(words, tables, name, query: query, strictListed: normalized.isChinesePersonName, explanation: nil)
+            let score = scoreName(
+                words, tables, name, query: query, strictListed: normalized.isChinesePersonName, explanation: nil)
             if score >= query.threshold, score > (best[name.entry]?.score ?? -1) {
                 best[name.entry] = (score, nameIndex)
             }
         }
-        let ranked = best.sorted { $0.value.score != $1.value.score ? $0.value.score > $1.value.score : $0.key < $1.key }
-            .prefix(query.limit)
+        let ranked = best.sorted {
+            $0.value.score != $1.value.score ? $0.value.score > $1.value.score : $0.key < $1.key
+        }
+        .prefix(query.limit)
         return ranked.map { entryIndex, value in
-            var explanation = MatchExplanation(queryTokens: [], listedTokens: [], alignments: [], unmatchedQuery: [],
+            var explanation = MatchExplanation(
+                queryTokens: [], listedTokens: [], alignments: [], unmatchedQuery: [],
                 unmatchedListed: [], queryCoverage: 0, listedCoverage: 0, nameScore: 0, adjustments: [],
                 normalization: normalized.notes)
             let name = view(value.name, tokens: tokens, kinds: kinds)
             _ = withUnsafeMutablePointer(to: &explanation) {
-                scoreName(words, tables, name, query: query, strictListed: normalized.isChinesePersonName, explanation: $0)
+                scoreName(
+                    words, tables, name, query: query, strictListed: normalized.isChinesePersonName, explanation: $0)
             }
             let entry = entries[Int(entryIndex)]
             let alias = name.alias >= 0 ? entry.aliases[Int(name.alias)] : nil
-            return ScreeningMatch(entry: entry, score: (value.score * 1000).rounded() / 1000,
+            return ScreeningMatch(
+                entry: entry, score: (value.score * 1000).rounded() / 1000,
                 matchedName: alias?.name ?? entry.name, matchedNameKind: alias?.kind.rawValue ?? "primary",
                 matchedWeakAlias: alias?.isWeak ?? false, explanation: explanation)
         }
@@ -500,12 +523,16 @@ public final class ScreeningIndex: Sendable {
     func collectCandidates(_ words: [QueryWord], minimum: Double) -> [Int32] {
         let total = words.reduce(0) { $0 + $1.weight }
         guard total > 0 else { return [] }
-        var order = words.indices.filter { !words[$0].similarIDs.isEmpty }.sorted { words[$0].weight > words[$1].weight }
+        var order = words.indices.filter { !words[$0].similarIDs.isEmpty }.sorted {
+            words[$0].weight > words[$1].weight
+        }
         var remaining = total
         var result: [Int32] = []
         // Two query words written as one listed word ("Hik Vision" / "Hikvision").
         for index in words.indices.dropLast() where words[index].kind == .word {
-            if let id = vocabulary[words[index].text + words[index + 1].text] { result.append(contentsOf: postings[Int(id)]) }
+            if let id = vocabulary[words[index].text + words[index + 1].text] {
+                result.append(contentsOf: postings[Int(id)])
+            }
         }
         while !order.isEmpty {
             let ceiling = remaining / total
@@ -526,7 +553,8 @@ public final class ScreeningIndex: Sendable {
         case .legalForm: parameters.legalFormWeight
         case .stopWord: parameters.stopWordWeight
         case .word:
-            tokenLengths[Int(name.tokens[position])] == 1 && tokenFirstBytes[Int(name.tokens[position])] >= UInt8(ascii: "a")
+            tokenLengths[Int(name.tokens[position])] == 1
+                && tokenFirstBytes[Int(name.tokens[position])] >= UInt8(ascii: "a")
                 ? parameters.initialWeight : weights[Int(name.tokens[position])]
         case .place: parameters.placeWeight
         }
@@ -542,25 +570,29 @@ public final class ScreeningIndex: Sendable {
         var how: UInt8
     }
 
-    private func scoreName(_ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
-        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?) -> Double
-    {
+    private func scoreName(
+        _ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
+        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?
+    ) -> Double {
         let n = words.count, m = name.tokens.count
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: n + m) { matched in
             withUnsafeTemporaryAllocation(of: Pair.self, capacity: max(1, n * m)) { pairBuffer in
                 matched.initialize(repeating: -1)  // -1: not aligned; else the similarity
                 let queryMatched = UnsafeMutableBufferPointer(rebasing: matched[0..<n])
                 let listedMatched = UnsafeMutableBufferPointer(rebasing: matched[n..<(n + m)])
-                return scoreName(words, tables, name, query: query, strictListed: strictListed, explanation: explanation,
+                return scoreName(
+                    words, tables, name, query: query, strictListed: strictListed, explanation: explanation,
                     queryMatched: queryMatched, listedMatched: listedMatched, pairBuffer: pairBuffer)
             }
         }
     }
 
-    private func scoreName(_ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
-        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?, queryMatched: UnsafeMutableBufferPointer<Double>,
-        listedMatched: UnsafeMutableBufferPointer<Double>, pairBuffer: UnsafeMutableBufferPointer<Pair>) -> Double
-    {
+    private func scoreName(
+        _ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
+        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?,
+        queryMatched: UnsafeMutableBufferPointer<Double>,
+        listedMatched: UnsafeMutableBufferPointer<Double>, pairBuffer: UnsafeMutableBufferPointer<Pair>
+    ) -> Double {
         let n = words.count, m = name.tokens.count
         let explaining = explanation != nil
         let queryHasLegalForm = tables.hasLegalForm
@@ -588,7 +620,8 @@ public final class ScreeningIndex: Sendable {
                     }
                 }
                 if similarity > 0 {
-                    pairBuffer[pairCount] = Pair(q: Int32(q), l: Int32(l), similarity: similarity,
+                    pairBuffer[pairCount] = Pair(
+                        q: Int32(q), l: Int32(l), similarity: similarity,
                         priority: similarity * (queryWeight + listedWeight(name, l)), how: how)
                     pairCount += 1
                 }
@@ -620,7 +653,8 @@ public final class ScreeningIndex: Sendable {
                     }
                 }
             }
-            for l in 0..<m where listedMatched[l] < 0 && name.kinds[l] == .word && tokenLengths[Int(name.tokens[l])] >= 4 {
+            for l in 0..<m
+            where listedMatched[l] < 0 && name.kinds[l] == .word && tokenLengths[Int(name.tokens[l])] >= 4 {
                 let listedLength = Int(tokenLengths[Int(name.tokens[l])])
                 for q in 0..<max(0, n - 1) where queryMatched[q] < 0 && queryMatched[q + 1] < 0 {
                     guard abs(tables.length[q] + tables.length[q + 1] - listedLength) <= 1 else { continue }
@@ -642,7 +676,8 @@ public final class ScreeningIndex: Sendable {
             for l in 0..<m where name.kinds[l] == .word { listedLetters += Int(tokenLengths[Int(name.tokens[l])]) }
             if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
                 let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
-                let similarity = compoundSimilarity(qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] })
+                let similarity = compoundSimilarity(
+                    qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] })
                 if similarity > 0, qs.contains(where: { queryMatched[$0] < similarity }) {
                     if explaining { aligned.removeAll { item in item.q.contains { qs.contains($0) } } }
                     for q in qs { queryMatched[q] = similarity }
@@ -677,19 +712,25 @@ public final class ScreeningIndex: Sendable {
         // ("Digital Technology Co., Ltd.") must not carry a match to a company on their own. People are exempt:
         // a middle name left out is the most ordinary of variants.
         let listedType = entryTypes[Int(name.entry)]
-        let isCompany = listedType != .individual && query.type != .individual
+        let isCompany =
+            listedType != .individual && query.type != .individual
             && (listedType == .entity || listedType == .vessel || listedType == .aircraft
                 || name.kinds.contains(.legalForm) || queryHasLegalForm)
         var heaviestMatched = 0.0, heaviestMissed = 0.0
         for l in 0..<m where isCompany && name.kinds[l] == .word {
             let weight = listedWeight(name, l)
-            if listedMatched[l] >= 0 { heaviestMatched = max(heaviestMatched, weight) } else { heaviestMissed = max(heaviestMissed, weight) }
+            if listedMatched[l] >= 0 {
+                heaviestMatched = max(heaviestMatched, weight)
+            } else {
+                heaviestMissed = max(heaviestMissed, weight)
+            }
         }
         if heaviestMissed > heaviestMatched, parameters.missingCorePenalty > 0 {
             let factor = 1 - parameters.missingCorePenalty * (heaviestMissed - heaviestMatched) / heaviestMissed
             score *= factor
             if explaining {
-                adjustments.append("the listed name's most distinctive word is not in the query × \((factor * 1000).rounded() / 1000)")
+                adjustments.append(
+                    "the listed name's most distinctive word is not in the query × \((factor * 1000).rounded() / 1000)")
             }
         }
         var queryPlaceMissed = false
@@ -699,12 +740,16 @@ public final class ScreeningIndex: Sendable {
         {
             score *= parameters.placeConflict
             if explaining {
-                adjustments.append("different places × \(parameters.placeConflict): another legal entity, possibly an affiliate")
+                adjustments.append(
+                    "different places × \(parameters.placeConflict): another legal entity, possibly an affiliate")
             }
         }
         if name.isWeak {
             score *= parameters.weakAlias
-            if explaining { adjustments.append("weak alias × \(parameters.weakAlias) (OFAC: weak aliases confirm, they do not match on their own)") }
+            if explaining {
+                adjustments.append(
+                    "weak alias × \(parameters.weakAlias) (OFAC: weak aliases confirm, they do not match on their own)")
+            }
         }
         if let country = query.country, !country.isEmpty {
             let packed = Self.pack(country)
@@ -723,7 +768,8 @@ public final class ScreeningIndex: Sendable {
         if let type = query.type, type != .unknown, listedType != .unknown, isConflict(type, listedType) {
             score *= parameters.typeConflict
             if explaining {
-                adjustments.append("type \(type.rawValue) against listed \(listedType.rawValue) × \(parameters.typeConflict)")
+                adjustments.append(
+                    "type \(type.rawValue) against listed \(listedType.rawValue) × \(parameters.typeConflict)")
             }
         }
         if let explanation {
@@ -737,10 +783,13 @@ public final class ScreeningIndex: Sendable {
                     listed: item.l.map { explanation.pointee.listedTokens[$0] }.joined(separator: "+"),
                     how: how[Int(item.how)], similarity: (item.similarity * 1000).rounded() / 1000,
                     weight: (weight * 100).rounded() / 100,
-                    contribution: ((item.q.reduce(0) { $0 + words[$1].weight } * item.similarity / queryTotal) * 1000).rounded() / 1000)
+                    contribution: ((item.q.reduce(0) { $0 + words[$1].weight } * item.similarity / queryTotal) * 1000)
+                        .rounded() / 1000)
             }
             explanation.pointee.unmatchedQuery = (0..<n).filter { queryMatched[$0] < 0 }.map { words[$0].text }
-            explanation.pointee.unmatchedListed = (0..<m).filter { listedMatched[$0] < 0 }.map { explanation.pointee.listedTokens[$0] }
+            explanation.pointee.unmatchedListed = (0..<m).filter { listedMatched[$0] < 0 }.map {
+                explanation.pointee.listedTokens[$0]
+            }
             explanation.pointee.queryCoverage = (queryCoverage * 1000).rounded() / 1000
             explanation.pointee.listedCoverage = (listedCoverage * 1000).rounded() / 1000
             explanation.pointee.nameScore = (nameScore * 1000).rounded() / 1000

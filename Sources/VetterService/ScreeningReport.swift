@@ -1,4 +1,4 @@
-public import VetterCore
+import VetterCore
 public import VetterMatch
 
 /// The JSON answer to one screen, shared by `vetter screen --json`, `vetter batch` and the HTTP API.
@@ -63,7 +63,8 @@ public struct ScreeningReport: Codable, Sendable {
     public var matches: [Match]
 
     public init(query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool) {
-        self.query = Query(name: query.name, country: query.country, type: query.type?.rawValue,
+        self.query = Query(
+            name: query.name, country: query.country, type: query.type?.rawValue,
             sources: query.sources.map { $0.map(\.code).sorted() }, threshold: query.threshold, limit: query.limit)
         self.matches = matches.map { Match($0, explain: explain) }
     }

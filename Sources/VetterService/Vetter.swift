@@ -22,9 +22,12 @@ public final class Vetter: Sendable {
     }
 
     /// `$VETTER_DB`, else `$XDG_DATA_HOME/vetter/vetter.sqlite`, else `~/.local/share/vetter/vetter.sqlite`.
-    public static func defaultDatabasePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultDatabasePath(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         if let path = environment["VETTER_DB"], !path.isEmpty { return path }
-        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
         return ((base as NSString).appendingPathComponent("vetter") as NSString).appendingPathComponent("vetter.sqlite")
     }
@@ -46,7 +49,9 @@ public final class Vetter: Sendable {
     }
 
     /// Reads and imports list files: all of them or none.
-    public func importFiles(_ paths: [String], format: ListFormat?, options: ReadOptions = ReadOptions())
+    public func importFiles(
+        _ paths: [String], format: ListFormat?, options: ReadOptions = ReadOptions()
+    )
         async throws -> [(file: ListFile, outcome: ImportOutcome)]
     {
         // Every file is read before anything is written, so one bad file leaves the store untouched.

@@ -35,36 +35,37 @@ public final class SQLiteStore: Store {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: list versions") { db in
-            try db.execute(sql: """
-                CREATE TABLE list_version (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    source TEXT NOT NULL,
-                    imported_at REAL NOT NULL,
-                    data_date TEXT,
-                    file_sha256 TEXT NOT NULL,
-                    content_sha256 TEXT NOT NULL,
-                    file_name TEXT NOT NULL,
-                    format TEXT NOT NULL,
-                    entry_count INTEGER NOT NULL
-                );
-                CREATE INDEX list_version_by_source ON list_version(source, id);
-                CREATE TABLE entry_blob (
-                    id INTEGER PRIMARY KEY,
-                    hash TEXT NOT NULL UNIQUE,
-                    body BLOB NOT NULL
-                );
-                CREATE TABLE version_entry (
-                    version_id INTEGER NOT NULL REFERENCES list_version(id),
-                    entry_id TEXT NOT NULL,
-                    hash TEXT NOT NULL REFERENCES entry_blob(hash),
-                    PRIMARY KEY (version_id, entry_id)
-                ) WITHOUT ROWID;
-                CREATE INDEX version_entry_by_entry ON version_entry(entry_id);
-                CREATE TRIGGER list_version_immutable BEFORE UPDATE ON list_version
-                    BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
-                CREATE TRIGGER version_entry_immutable BEFORE UPDATE ON version_entry
-                    BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE list_version (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        source TEXT NOT NULL,
+                        imported_at REAL NOT NULL,
+                        data_date TEXT,
+                        file_sha256 TEXT NOT NULL,
+                        content_sha256 TEXT NOT NULL,
+                        file_name TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        entry_count INTEGER NOT NULL
+                    );
+                    CREATE INDEX list_version_by_source ON list_version(source, id);
+                    CREATE TABLE entry_blob (
+                        id INTEGER PRIMARY KEY,
+                        hash TEXT NOT NULL UNIQUE,
+                        body BLOB NOT NULL
+                    );
+                    CREATE TABLE version_entry (
+                        version_id INTEGER NOT NULL REFERENCES list_version(id),
+                        entry_id TEXT NOT NULL,
+                        hash TEXT NOT NULL REFERENCES entry_blob(hash),
+                        PRIMARY KEY (version_id, entry_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX version_entry_by_entry ON version_entry(entry_id);
+                    CREATE TRIGGER list_version_immutable BEFORE UPDATE ON list_version
+                        BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
+                    CREATE TRIGGER version_entry_immutable BEFORE UPDATE ON version_entry
+                        BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
+                    """)
         }
         return migrator
     }
@@ -80,36 +81,46 @@ public final class SQLiteStore: Store {
             prepared.append((source, rows, hasher.finalizeHex()))
         }
         let batches = prepared
-        let dataDates = Dictionary(uniqueKeysWithValues: file.entriesBySource.map { ($0.source, file.dataDate(for: $0.source)) })
+        let dataDates = Dictionary(
+            uniqueKeysWithValues: file.entriesBySource.map { ($0.source, file.dataDate(for: $0.source)) })
         let outcome = try await pool.write { db in
             var created: [ListVersion] = []
             var unchanged: [ListSource] = []
             for item in batches {
-                let current = try String.fetchOne(db, sql: """
-                    SELECT content_sha256 FROM list_version WHERE source = ? ORDER BY id DESC LIMIT 1
-                    """, arguments: [item.source.code])
+                let current = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT content_sha256 FROM list_version WHERE source = ? ORDER BY id DESC LIMIT 1
+                        """, arguments: [item.source.code])
                 if current == item.content {
                     unchanged.append(item.source)
                     continue
                 }
-                try db.execute(sql: """
-                    INSERT INTO list_version (source, imported_at, data_date, file_sha256, content_sha256, file_name,
-                        format, entry_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [item.source.code, importedAt.timeIntervalSince1970,
+                try db.execute(
+                    sql: """
+                        INSERT INTO list_version (source, imported_at, data_date, file_sha256, content_sha256, file_name,
+                            format, entry_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        item.source.code, importedAt.timeIntervalSince1970,
                         dataDates[item.source].flatMap { $0?.description }, file.fileSHA256, item.content,
-                        (file.fileName as NSString).lastPathComponent, file.format.rawValue, item.rows.count])
+                        (file.fileName as NSString).lastPathComponent, file.format.rawValue, item.rows.count,
+                    ])
                 let versionID = db.lastInsertedRowID
                 let blob = try db.makeStatement(sql: "INSERT OR IGNORE INTO entry_blob (hash, body) VALUES (?, ?)")
-                let link = try db.makeStatement(sql: "INSERT INTO version_entry (version_id, entry_id, hash) VALUES (?, ?, ?)")
+                let link = try db.makeStatement(
+                    sql: "INSERT INTO version_entry (version_id, entry_id, hash) VALUES (?, ?, ?)")
                 for row in item.rows {
                     try blob.execute(arguments: [row.hash, row.body])
                     try link.execute(arguments: [versionID, row.id, row.hash])
                 }
-                created.append(ListVersion(
-                    id: versionID, source: item.source, importedAt: importedAt, dataDate: dataDates[item.source] ?? nil,
-                    fileSHA256: file.fileSHA256, contentSHA256: item.content,
-                    fileName: (file.fileName as NSString).lastPathComponent, format: file.format.rawValue,
-                    entryCount: item.rows.count))
+                created.append(
+                    ListVersion(
+                        id: versionID, source: item.source, importedAt: importedAt,
+                        dataDate: dataDates[item.source] ?? nil,
+                        fileSHA256: file.fileSHA256, contentSHA256: item.content,
+                        fileName: (file.fileName as NSString).lastPathComponent, format: file.format.rawValue,
+                        entryCount: item.rows.count))
             }
             return ImportOutcome(created: created, unchanged: unchanged)
         }
@@ -150,7 +161,8 @@ public final class SQLiteStore: Store {
 
     public func currentVersions() async throws -> [ListVersion] {
         try await pool.read { db in
-            try Self.fetchVersions(db, where: "WHERE id IN (SELECT MAX(id) FROM list_version GROUP BY source)", arguments: [])
+            try Self.fetchVersions(
+                db, where: "WHERE id IN (SELECT MAX(id) FROM list_version GROUP BY source)", arguments: [])
         }
     }
 
@@ -158,10 +170,12 @@ public final class SQLiteStore: Store {
         guard !versionIDs.isEmpty else { return [] }
         return try await pool.read { db in
             let placeholders = Array(repeating: "?", count: versionIDs.count).joined(separator: ",")
-            let bodies = try Data.fetchAll(db, sql: """
-                SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
-                WHERE v.version_id IN (\(placeholders)) ORDER BY v.version_id, v.entry_id
-                """, arguments: StatementArguments(versionIDs))
+            let bodies = try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
+                    WHERE v.version_id IN (\(placeholders)) ORDER BY v.version_id, v.entry_id
+                    """, arguments: StatementArguments(versionIDs))
             return try Self.decode(bodies)
         }
     }
@@ -170,10 +184,12 @@ public final class SQLiteStore: Store {
         guard !versionIDs.isEmpty else { return [] }
         return try await pool.read { db in
             let placeholders = Array(repeating: "?", count: versionIDs.count).joined(separator: ",")
-            let bodies = try Data.fetchAll(db, sql: """
-                SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
-                WHERE v.entry_id = ? AND v.version_id IN (\(placeholders)) ORDER BY v.version_id
-                """, arguments: StatementArguments([id] + versionIDs.map { String($0) }))
+            let bodies = try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
+                    WHERE v.entry_id = ? AND v.version_id IN (\(placeholders)) ORDER BY v.version_id
+                    """, arguments: StatementArguments([id] + versionIDs.map { String($0) }))
             return try Self.decode(bodies)
         }
     }
@@ -206,8 +222,11 @@ public final class SQLiteStore: Store {
         }
     }
 
-    static func fetchVersions(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [ListVersion] {
-        try Row.fetchAll(db, sql: "SELECT * FROM list_version \(clause) ORDER BY id DESC", arguments: arguments).map { row in
+    static func fetchVersions(
+        _ db: Database, where clause: String, arguments: StatementArguments
+    ) throws -> [ListVersion] {
+        try Row.fetchAll(db, sql: "SELECT * FROM list_version \(clause) ORDER BY id DESC", arguments: arguments).map {
+            row in
             guard let source = ListSource(rawValue: row["source"]) else {
                 throw StoreError(.corrupt, "list_version \(row["id"] as Int64) names an unknown source")
             }

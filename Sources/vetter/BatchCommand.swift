@@ -46,7 +46,9 @@ struct BatchCommand: AsyncParsableCommand {
         let asCSV = output?.lowercased().hasSuffix(".csv") ?? false
         let sink: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+            guard FileManager.default.createFile(atPath: output, contents: nil),
+                let file = FileHandle(forWritingAtPath: output)
+            else {
                 throw ListReadError(.unreadable, file: output, "cannot write the output file")
             }
             sink = file
@@ -98,7 +100,8 @@ struct BatchCommand: AsyncParsableCommand {
                 if columns == nil {
                     let names = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                     guard names.contains("id"), names.contains("name") else {
-                        throw ListReadError(.missingColumn, file: input, line: record.line, field: names.contains("id") ? "name" : "id",
+                        throw ListReadError(
+                            .missingColumn, file: input, line: record.line, field: names.contains("id") ? "name" : "id",
                             "the header must name the columns id and name (and optionally country, type)")
                     }
                     columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -116,14 +119,17 @@ struct BatchCommand: AsyncParsableCommand {
         if output != nil { Terminal.note("Screened \(done) parties into \(output!).") }
     }
 
-    func makeRow(_ record: CSVParser.Record, columns: [String: Int], sources: Set<ListSource>?) throws(ListReadError) -> Row {
+    func makeRow(
+        _ record: CSVParser.Record, columns: [String: Int], sources: Set<ListSource>?
+    ) throws(ListReadError) -> Row {
         func value(_ column: String) -> String? {
             guard let index = columns[column], index < record.fields.count else { return nil }
             let text = record.fields[index].trimmingCharacters(in: .whitespaces)
             return text.isEmpty ? nil : text
         }
         guard record.fields.count <= columns.count else {
-            throw ListReadError(.wrongFieldCount, file: input, line: record.line, field: nil,
+            throw ListReadError(
+                .wrongFieldCount, file: input, line: record.line, field: nil,
                 "expected \(columns.count) fields as in the header, found \(record.fields.count)")
         }
         guard let name = value("name") else {
@@ -132,23 +138,28 @@ struct BatchCommand: AsyncParsableCommand {
         var country: String? = nil
         if let text = value("country") {
             guard let code = Countries.code(for: text) else {
-                throw ListReadError(.invalidValue, file: input, line: record.line, field: "country",
+                throw ListReadError(
+                    .invalidValue, file: input, line: record.line, field: "country",
                     "'\(text)' is not an ISO 3166 two-letter code")
             }
             country = code
         }
         let type = value("type").map { PartyType(lenient: $0) }
-        return Row(id: value("id") ?? "\(record.line)", query: ScreeningQuery(
-            name: name, country: country, type: type == .unknown ? nil : type, sources: sources,
-            threshold: matching.threshold, limit: matching.limit))
+        return Row(
+            id: value("id") ?? "\(record.line)",
+            query: ScreeningQuery(
+                name: name, country: country, type: type == .unknown ? nil : type, sources: sources,
+                threshold: matching.threshold, limit: matching.limit))
     }
 
     static func render(id: String, matches: [ScreeningMatch], asCSV: Bool) -> String {
         if asCSV {
             func quote(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
             return matches.map { match in
-                [quote(id), quote(match.entry.id), match.entry.source.code, String(format: "%.3f", match.score),
-                    quote(match.entry.name), quote(match.matchedName)].joined(separator: ",") + "\n"
+                [
+                    quote(id), quote(match.entry.id), match.entry.source.code, String(format: "%.3f", match.score),
+                    quote(match.entry.name), quote(match.matchedName),
+                ].joined(separator: ",") + "\n"
             }.joined()
         }
         struct Line: Encodable {
@@ -162,10 +173,13 @@ struct BatchCommand: AsyncParsableCommand {
             var id: String
             var matches: [Hit]
         }
-        let line = Line(id: id, matches: matches.map {
-            .init(entry_id: $0.entry.id, score: $0.score, source: $0.entry.source.code, name: $0.entry.name,
-                matched_name: $0.matchedName)
-        })
+        let line = Line(
+            id: id,
+            matches: matches.map {
+                .init(
+                    entry_id: $0.entry.id, score: $0.score, source: $0.entry.source.code, name: $0.entry.name,
+                    matched_name: $0.matchedName)
+            })
         return ((try? Terminal.json(line, pretty: false)) ?? "{}") + "\n"
     }
 }

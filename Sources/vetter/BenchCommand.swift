@@ -49,9 +49,12 @@ struct BenchCommand: AsyncParsableCommand {
             clock = Date()
             _ = try await vetter.store.importList(file, importedAt: Date())
             let writeSeconds = Date().timeIntervalSince(clock)
-            let dbSize = (try FileManager.default.attributesOfItem(atPath: dbPath)[.size] as? Int ?? 0)
+            let dbSize =
+                (try FileManager.default.attributesOfItem(atPath: dbPath)[.size] as? Int ?? 0)
                 + ((try? FileManager.default.attributesOfItem(atPath: dbPath + "-wal")[.size] as? Int) ?? 0)
-            print("import   read+parse \(ms(readSeconds)), write \(ms(writeSeconds)), total \(ms(readSeconds + writeSeconds)) for \(file.entries.count) entries; database \(dbSize / 1024) KiB")
+            print(
+                "import   read+parse \(ms(readSeconds)), write \(ms(writeSeconds)), total \(ms(readSeconds + writeSeconds)) for \(file.entries.count) entries; database \(dbSize / 1024) KiB"
+            )
 
             clock = Date()
             let versions = try await vetter.store.currentVersions()
@@ -60,7 +63,9 @@ struct BenchCommand: AsyncParsableCommand {
             var random = SplitMix(seed: seed)
             if scale > 1 { entries = Self.grow(entries, times: scale, random: &random) }
             let index = ScreeningIndex(entries: entries)
-            print("index    load from store \(ms(loadSeconds)), build \(ms(index.buildSeconds)) for \(entries.count) entries, \(index.nameCount) names")
+            print(
+                "index    load from store \(ms(loadSeconds)), build \(ms(index.buildSeconds)) for \(entries.count) entries, \(index.nameCount) names"
+            )
 
             let generated = Self.makeQueries(from: file.entries, count: queries, random: &random)
             clock = Date()
@@ -80,7 +85,9 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let batchSeconds = Date().timeIntervalSince(clock)
             let alerted = hits.reduce(0, +)
-            print("batch    \(generated.count) queries on \(workers) cores in \(String(format: "%.2f", batchSeconds)) s: \(Int(Double(generated.count) / batchSeconds)) queries/s (\(alerted) with an alert)")
+            print(
+                "batch    \(generated.count) queries on \(workers) cores in \(String(format: "%.2f", batchSeconds)) s: \(Int(Double(generated.count) / batchSeconds)) queries/s (\(alerted) with an alert)"
+            )
 
             var latencies: [Double] = []
             latencies.reserveCapacity(latencySamples)
@@ -95,8 +102,12 @@ struct BenchCommand: AsyncParsableCommand {
                 print("slow     \(Int(micros)) µs  \(name)")
             }
             latencies.sort()
-            func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-            print("latency  one query at a time (\(latencies.count)): p50 \(Int(percentile(0.5))) µs, p90 \(Int(percentile(0.9))) µs, p99 \(Int(percentile(0.99))) µs, max \(Int(latencies.last ?? 0)) µs")
+            func percentile(_ p: Double) -> Double {
+                latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+            }
+            print(
+                "latency  one query at a time (\(latencies.count)): p50 \(Int(percentile(0.5))) µs, p90 \(Int(percentile(0.9))) µs, p99 \(Int(percentile(0.99))) µs, max \(Int(latencies.last ?? 0)) µs"
+            )
             print("memory   peak resident \(Self.peakResidentMiB()) MiB")
         }
     }
@@ -121,8 +132,11 @@ struct BenchCommand: AsyncParsableCommand {
             for entry in entries {
                 var variant = entry
                 variant.id = "\(entry.id)-s\(copy)"
-                variant.name = mutate(entry.name, random: &random) + " " + extras[Int(random.next() % UInt64(extras.count))]
-                variant.aliases = entry.aliases.map { Alias(name: mutate($0.name, random: &random), kind: $0.kind, isWeak: $0.isWeak) }
+                variant.name =
+                    mutate(entry.name, random: &random) + " " + extras[Int(random.next() % UInt64(extras.count))]
+                variant.aliases = entry.aliases.map {
+                    Alias(name: mutate($0.name, random: &random), kind: $0.kind, isWeak: $0.isWeak)
+                }
                 grown.append(variant)
             }
         }
@@ -164,11 +178,14 @@ struct BenchCommand: AsyncParsableCommand {
             case 72..<80:
                 text = name.applyingTransform(StringTransform("Latin-Cyrillic"), reverse: false) ?? name
             case 80..<85:
-                text = (0..<(2 + Int(random.next() % 3))).map { _ in han[Int(random.next() % UInt64(han.count))] }.joined()
+                text = (0..<(2 + Int(random.next() % 3))).map { _ in han[Int(random.next() % UInt64(han.count))] }
+                    .joined()
             default:
                 text = (0..<(2 + Int(random.next() % 2))).map { _ in
-                    (0..<(2 + Int(random.next() % 2))).map { _ in syllables[Int(random.next() % UInt64(syllables.count))] }
-                        .joined().capitalized
+                    (0..<(2 + Int(random.next() % 2))).map { _ in
+                        syllables[Int(random.next() % UInt64(syllables.count))]
+                    }
+                    .joined().capitalized
                 }.joined(separator: " ")
             }
             let country = random.next() % 2 == 0 ? entry.countries.first : nil

@@ -35,13 +35,16 @@ struct ImportCommand: AsyncParsableCommand {
         var chosen: ListFormat? = nil
         if let format {
             guard let parsed = ListFormat(rawValue: format) else {
-                throw ValidationError("--format: '\(format)' is not one of \(ListFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "--format: '\(format)' is not one of \(ListFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             chosen = parsed
         }
         let results = try await reportingErrors {
             let vetter = try await storeOptions.open(seed: false)
-            return try await vetter.importFiles(paths, format: chosen,
+            return try await vetter.importFiles(
+                paths, format: chosen,
                 options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord))
         }
         for result in results { for warning in result.file.warnings { Terminal.note("warning: \(warning)") } }
@@ -53,10 +56,13 @@ struct ImportCommand: AsyncParsableCommand {
                 var unchanged: [String]
                 var warnings: [String]
             }
-            print(try Terminal.json(results.map {
-                Item(file: $0.file.fileName, format: $0.file.format.rawValue, created: $0.outcome.created,
-                    unchanged: $0.outcome.unchanged.map(\.code), warnings: $0.file.warnings)
-            }))
+            print(
+                try Terminal.json(
+                    results.map {
+                        Item(
+                            file: $0.file.fileName, format: $0.file.format.rawValue, created: $0.outcome.created,
+                            unchanged: $0.outcome.unchanged.map(\.code), warnings: $0.file.warnings)
+                    }))
             return
         }
         for result in results {
@@ -92,10 +98,15 @@ struct ListsCommand: AsyncParsableCommand {
             return
         }
         let formatter = ISO8601DateFormatter()
-        print(Terminal.table(["LIST", "VERSION", "ENTRIES", "DATA AS OF", "IMPORTED", "FILE"], versions.map {
-            [$0.source.code, String($0.id), String($0.entryCount), $0.dataDate?.description ?? "",
-                formatter.string(from: $0.importedAt), $0.fileName]
-        }))
+        print(
+            Terminal.table(
+                ["LIST", "VERSION", "ENTRIES", "DATA AS OF", "IMPORTED", "FILE"],
+                versions.map {
+                    [
+                        $0.source.code, String($0.id), String($0.entryCount), $0.dataDate?.description ?? "",
+                        formatter.string(from: $0.importedAt), $0.fileName,
+                    ]
+                }))
     }
 }
 
@@ -139,12 +150,19 @@ struct ShowCommand: AsyncParsableCommand {
             if !entry.programs.isEmpty { lines.append("  programs: \(entry.programs.joined(separator: ", "))") }
             if let title = entry.title { lines.append("  title: \(title)") }
             for document in entry.identityDocuments {
-                lines.append("  id document: \(document.type) \(document.number)\(document.country.map { " (\($0))" } ?? "")")
+                lines.append(
+                    "  id document: \(document.type) \(document.number)\(document.country.map { " (\($0))" } ?? "")")
             }
             if !entry.datesOfBirth.isEmpty { lines.append("  born: \(entry.datesOfBirth.joined(separator: "; "))") }
-            if !entry.placesOfBirth.isEmpty { lines.append("  place of birth: \(entry.placesOfBirth.joined(separator: "; "))") }
-            if !entry.nationalities.isEmpty { lines.append("  nationality: \(entry.nationalities.joined(separator: ", "))") }
-            if !entry.citizenships.isEmpty { lines.append("  citizenship: \(entry.citizenships.joined(separator: ", "))") }
+            if !entry.placesOfBirth.isEmpty {
+                lines.append("  place of birth: \(entry.placesOfBirth.joined(separator: "; "))")
+            }
+            if !entry.nationalities.isEmpty {
+                lines.append("  nationality: \(entry.nationalities.joined(separator: ", "))")
+            }
+            if !entry.citizenships.isEmpty {
+                lines.append("  citizenship: \(entry.citizenships.joined(separator: ", "))")
+            }
             if let start = entry.startDate { lines.append("  start date: \(start)") }
             if let end = entry.endDate { lines.append("  end date: \(end)") }
             if let requirement = entry.licenseRequirement { lines.append("  licence requirement: \(requirement)") }
@@ -154,9 +172,13 @@ struct ShowCommand: AsyncParsableCommand {
             if let citation = entry.rawCitation { lines.append("  Federal Register: \(citation)") }
             for citation in entry.citations { lines.append("    \(citation)") }
             if let vessel = entry.vessel {
-                let parts = [("call sign", vessel.callSign), ("type", vessel.vesselType), ("flag", vessel.flag),
-                    ("owner", vessel.owner), ("tonnage", vessel.grossTonnage), ("GRT", vessel.grossRegisteredTonnage)]
-                lines.append("  vessel: " + parts.compactMap { label, value in value.map { "\(label) \($0)" } }.joined(separator: ", "))
+                let parts = [
+                    ("call sign", vessel.callSign), ("type", vessel.vesselType), ("flag", vessel.flag),
+                    ("owner", vessel.owner), ("tonnage", vessel.grossTonnage), ("GRT", vessel.grossRegisteredTonnage),
+                ]
+                lines.append(
+                    "  vessel: "
+                        + parts.compactMap { label, value in value.map { "\(label) \($0)" } }.joined(separator: ", "))
             }
             if let remarks = entry.remarks { lines.append("  remarks: \(remarks)") }
             if let url = entry.sourceListURL { lines.append("  source list: \(url)") }

@@ -20,7 +20,9 @@ struct MatchOptions: ParsableArguments {
         var result = Set<ListSource>()
         for code in source.split(separator: ",") {
             guard let parsed = ListSource(lenient: String(code)) else {
-                throw ValidationError("--source: '\(code)' is not a list code; use \(ListSource.allCases.map(\.code).joined(separator: ", "))")
+                throw ValidationError(
+                    "--source: '\(code)' is not a list code; use \(ListSource.allCases.map(\.code).joined(separator: ", "))"
+                )
             }
             result.insert(parsed)
         }
@@ -28,7 +30,9 @@ struct MatchOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1, not \(threshold)") }
+        guard (0...1).contains(threshold) else {
+            throw ValidationError("--threshold must be between 0 and 1, not \(threshold)")
+        }
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
 }
@@ -108,23 +112,34 @@ struct ScreenCommand: AsyncParsableCommand {
         }
         let rows = matches.map { match -> [String] in
             let entry = match.entry
-            return [String(format: "%.3f", match.score), entry.source.code, entry.name,
+            return [
+                String(format: "%.3f", match.score), entry.source.code, entry.name,
                 match.matchedName == entry.name ? "" : match.matchedName, entry.countries.joined(separator: ","),
-                entry.id]
+                entry.id,
+            ]
         }
-        print(Terminal.table(["SCORE", "LIST", "LISTED NAME", "MATCHED ALIAS", "CTRY", "ENTRY ID"], rows, maxWidth: 48))
+        print(
+            Terminal.table(["SCORE", "LIST", "LISTED NAME", "MATCHED ALIAS", "CTRY", "ENTRY ID"], rows, maxWidth: 48))
         for match in matches {
             let entry = match.entry
             var lines: [String] = []
             if explain {
-                lines.append("\n\(entry.source.code) \(entry.id) — \(entry.name) (score \(String(format: "%.3f", match.score)))")
+                lines.append(
+                    "\n\(entry.source.code) \(entry.id) — \(entry.name) (score \(String(format: "%.3f", match.score)))")
                 let e = match.explanation
                 for a in e.alignments {
-                    lines.append("  \(a.query) ↔ \(a.listed)  \(a.how), similarity \(a.similarity), weight \(a.weight), contributes \(a.contribution)")
+                    lines.append(
+                        "  \(a.query) ↔ \(a.listed)  \(a.how), similarity \(a.similarity), weight \(a.weight), contributes \(a.contribution)"
+                    )
                 }
-                if !e.unmatchedQuery.isEmpty { lines.append("  query words not found: \(e.unmatchedQuery.joined(separator: " "))") }
-                if !e.unmatchedListed.isEmpty { lines.append("  listed words not in the query: \(e.unmatchedListed.joined(separator: " "))") }
-                lines.append("  coverage: query \(e.queryCoverage), listed \(e.listedCoverage); name score \(e.nameScore)")
+                if !e.unmatchedQuery.isEmpty {
+                    lines.append("  query words not found: \(e.unmatchedQuery.joined(separator: " "))")
+                }
+                if !e.unmatchedListed.isEmpty {
+                    lines.append("  listed words not in the query: \(e.unmatchedListed.joined(separator: " "))")
+                }
+                lines.append(
+                    "  coverage: query \(e.queryCoverage), listed \(e.listedCoverage); name score \(e.nameScore)")
                 for adjustment in e.adjustments { lines.append("  \(adjustment)") }
                 for note in e.normalization { lines.append("  normalised: \(note)") }
             }

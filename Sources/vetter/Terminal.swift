@@ -14,7 +14,8 @@ enum Terminal {
 
     static func json<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
@@ -27,7 +28,8 @@ enum Terminal {
             cells.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        return
+            ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
             + clipped.map(line)).joined(separator: "\n")
     }
 
@@ -49,7 +51,8 @@ enum Terminal {
             if let total, total > 0 {
                 let fraction = min(1, Double(done) / Double(total))
                 let filled = Int(fraction * 30)
-                text = "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(done)/\(total)"
+                text =
+                    "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(done)/\(total)"
             }
             FileHandle.standardError.write(Data(text.utf8))
         }

@@ -40,8 +40,13 @@ struct VetterCommand: AsyncParsableCommand {
 
 /// Where the database is.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "SQLite database file.", discussion: "Default: $VETTER_DB, else $XDG_DATA_HOME/vetter/vetter.sqlite, else ~/.local/share/vetter/vetter.sqlite."))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite database file.",
+            discussion:
+                "Default: $VETTER_DB, else $XDG_DATA_HOME/vetter/vetter.sqlite, else ~/.local/share/vetter/vetter.sqlite."
+        ))
     var db: String?
 
     /// Opens the store, seeding it with the bundled snapshot when empty.
@@ -49,8 +54,9 @@ struct StoreOptions: ParsableArguments {
         let path = db ?? Vetter.defaultDatabasePath()
         let vetter = try Vetter(databasePath: path)
         if seed, let outcome = try await vetter.seedIfEmpty() {
-            Terminal.note("Loaded the bundled snapshot (\(Vetter.snapshotDescription)) into \(path): "
-                + "\(outcome.created.reduce(0) { $0 + $1.entryCount }) entries.")
+            Terminal.note(
+                "Loaded the bundled snapshot (\(Vetter.snapshotDescription)) into \(path): "
+                    + "\(outcome.created.reduce(0) { $0 + $1.entryCount }) entries.")
         }
         return vetter
     }

@@ -1,1 +1,193 @@
+import Foundation
 import Testing
+import VetterTesting
+
+/// The `vetter` executable run as a user runs it, on a real database file.
+@Suite("The vetter command line", .serialized)
+struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "vetter")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside.path }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return repository.appendingPathComponent(".build/debug/vetter").path
+    }()
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A database seeded once for the suite (seeding reads the whole bundled snapshot).
+    static let seeded: String = {
+        let directory = try! makeTemporaryDirectory()
+        let path = directory.appendingPathComponent("seeded.sqlite").path
+        _ = try! run(["--db", path, "lists"])
+        return path
+    }()
+
+    @Test("a fresh database answers 'screen Hikvision --json' with the EL and CMIC entries")
+    func freshScreen() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Self.run([
+            "--db", directory.appendingPathComponent("v.sqlite").path, "screen", "Hikvision", "--json",
+        ])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let matches = try #require(json["matches"] as? [[String: Any]])
+        let ids = matches.compactMap { $0["entry_id"] as? String }
+        #expect(ids.contains("f095626c9f8becc70b5948507fb6de6e443b257a"))
+        #expect(ids.contains("30946"))
+        let el = try #require(matches.first { $0["entry_id"] as? String == "f095626c9f8becc70b5948507fb6de6e443b257a" })
+        #expect(el["source"] as? String == "EL")
+        #expect(el["matched_name"] as? String == "Hikvision")
+        #expect((el["license_policy"] as? String)?.contains("presumption of denial") == true)
+        #expect((el["citations"] as? [String])?.first == "84 FR 54002")
+        #expect(result.stderr.contains("bundled snapshot"))
+    }
+
+    @Test("VETTER_DB chooses the database")
+    func environmentDatabase() throws {
+        let result = try Self.run(["lists", "--json"], environment: ["VETTER_DB": Self.seeded])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"entryCount\" : 2001"))
+    }
+
+    @Test("--fail-on-match exits 3 on a match and 0 without one")
+    func failOnMatch() throws {
+        #expect(try Self.run(["screen", "Hikvision", "--fail-on-match", "--db", Self.seeded]).status == 3)
+        let clean = try Self.run(["screen", "Zyxwvut Quorblat Holdings", "--fail-on-match", "--db", Self.seeded])
+        #expect(clean.status == 0)
+        #expect(clean.stdout.contains("No match"))
+    }
+
+    @Test("--explain shows aligned words; the table names the list and alias")
+    func explainTable() throws {
+        let result = try Self.run(["screen", "Hikvision Digital Technology", "--explain", "--db", Self.seeded])
+        #expect(result.stdout.contains("hikvision ↔ hikvision  exact"))
+        #expect(result.stdout.contains("listed words not in the query: hangzhou"))
+        #expect(result.stdout.contains("SCORE  LIST"))
+    }
+
+    @Test("a corrupted CSL is refused with its line, and the lists are exactly as before")
+    func corruptImport() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("v.sqlite").path
+        _ = try Self.run(["--db", db, "lists"])
+        let before = try Self.run(["--db", db, "lists", "--json"]).stdout
+        var lines = try String(contentsOfFile: SharedData.path("csl/sample-2025-06.csv"), encoding: .utf8)
+            .components(separatedBy: "\n")
+        lines[5] = String(lines[5].prefix(60))  // cut line 6 mid-line
+        let bad = directory.appendingPathComponent("cut.csv").path
+        try lines.joined(separator: "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        let result = try Self.run(["--db", db, "import", bad])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cut.csv:6"))
+        #expect(try Self.run(["--db", db, "lists", "--json"]).stdout == before)
+    }
+
+    @Test("import creates versions and reports unchanged sources on a second run")
+    func importTwice() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("v.sqlite").path
+        let first = try Self.run(["--db", db, "import", SharedData.path("bis/dpl-2023-11.txt")])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("DPL: version 1, 663 entries"))
+        #expect(first.stderr.contains("repeated; skipped"))
+        let second = try Self.run(["--db", db, "import", SharedData.path("bis/dpl-2023-11.txt")])
+        #expect(second.stdout.contains("unchanged: DPL"))
+    }
+
+    @Test("batch streams one JSON line per input row, in order, and writes CSV too")
+    func batch() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.csv").path
+        try "id,name,country,type\nq1,Hikvision,CN,entity\nq2,\"Zyxwvut, Quorblat\",,\nq3,ABBAS Rim,,individual\n"
+            .write(toFile: input, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out.jsonl").path
+        let result = try Self.run(["batch", "--input", input, "--output", output, "--db", Self.seeded])
+        #expect(result.status == 0)
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        let rows = try lines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(rows.map { $0["id"] as? String } == ["q1", "q2", "q3"])
+        #expect((rows[0]["matches"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == "30946" } == true)
+        #expect((rows[1]["matches"] as? [[String: Any]])?.isEmpty == true)
+        #expect((rows[2]["matches"] as? [[String: Any]])?.first?["entry_id"] as? String == "21944")
+        let csv = directory.appendingPathComponent("out.csv").path
+        _ = try Self.run(["batch", "--input", input, "--output", csv, "--db", Self.seeded])
+        #expect(
+            try String(contentsOfFile: csv, encoding: .utf8).hasPrefix(
+                "id,entry_id,source,score,listed_name,matched_name\n\"q1\","))
+    }
+
+    @Test("a batch file with a bad country names its line")
+    func batchBadInput() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.csv").path
+        try "id,name,country\nq1,Hikvision,CN\nq2,Dahua,Narnia\n".write(
+            toFile: input, atomically: true, encoding: .utf8)
+        let result = try Self.run(["batch", "--input", input, "--db", Self.seeded])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("in.csv:3 field 'country'"))
+    }
+
+    @Test("show prints every field of an entry, as text and JSON")
+    func show() throws {
+        let text = try Self.run(["show", "f095626c9f8becc70b5948507fb6de6e443b257a", "--db", Self.seeded])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("licence review policy: Case-by-case review for ECCNs 1A004.c"))
+        #expect(text.stdout.contains("aka: Hikvision"))
+        #expect(text.stdout.contains("84 FR 54002"))
+        let json = try Self.run(["show", "21944", "--json", "--db", Self.seeded])
+        #expect(json.stdout.contains("\"datesOfBirth\" : [\n      \"1973-03-25\""))
+        let missing = try Self.run(["show", "no-such-id", "--db", Self.seeded])
+        #expect(missing.status == 1)
+    }
+
+    @Test("bad options are refused with a clear message")
+    func badOptions() throws {
+        let source = try Self.run(["screen", "x", "--source", "EL,XYZ", "--db", Self.seeded])
+        #expect(source.status != 0)
+        #expect(source.stderr.contains("'XYZ' is not a list code"))
+        let threshold = try Self.run(["screen", "x", "--threshold", "2", "--db", Self.seeded])
+        #expect(threshold.stderr.contains("--threshold must be between 0 and 1"))
+        let format = try Self.run(["import", "x.csv", "--format", "xml", "--db", Self.seeded])
+        #expect(format.stderr.contains("--format: 'xml'"))
+    }
+
+    @Test("every command has --help", arguments: ["screen", "batch", "import", "lists", "show", "bench"])
+    func help(command: String) throws {
+        let result = try Self.run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: vetter \(command)"))
+    }
+}

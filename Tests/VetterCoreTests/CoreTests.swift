@@ -4,12 +4,16 @@ import VetterCore
 
 @Suite("SHA-256")
 struct SHA256Tests {
-    @Test("FIPS 180-2 test vectors", arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-    ])
+    @Test(
+        "FIPS 180-2 test vectors",
+        arguments: [
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
+        ])
     func vectors(input: String, digest: String) {
         #expect(SHA256.hex(input) == digest)
     }
@@ -30,13 +34,15 @@ struct SHA256Tests {
 
 @Suite("Dates and Federal Register citations")
 struct CitationTests {
-    @Test("dates in the forms lists use", arguments: [
-        ("2019-10-09", LocalDate(year: 2019, month: 10, day: 9)),
-        ("10/9/19", LocalDate(year: 2019, month: 10, day: 9)),
-        ("06/27/03", LocalDate(year: 2003, month: 6, day: 27)),
-        ("1/30/1997", LocalDate(year: 1997, month: 1, day: 30)),
-        ("0017-05-26", LocalDate(year: 17, month: 5, day: 26)),
-    ])
+    @Test(
+        "dates in the forms lists use",
+        arguments: [
+            ("2019-10-09", LocalDate(year: 2019, month: 10, day: 9)),
+            ("10/9/19", LocalDate(year: 2019, month: 10, day: 9)),
+            ("06/27/03", LocalDate(year: 2003, month: 6, day: 27)),
+            ("1/30/1997", LocalDate(year: 1997, month: 1, day: 30)),
+            ("0017-05-26", LocalDate(year: 17, month: 5, day: 26)),
+        ])
     func dates(text: String, date: LocalDate) {
         #expect(LocalDate(parsing: text) == date)
         #expect(LocalDate(parsing: date.description) == date)
@@ -49,22 +55,30 @@ struct CitationTests {
 
     @Test("citation cells as the lists write them")
     func citations() {
-        #expect(FederalRegisterCitation.parseAll("84 FR 54002; 85 FR 44159") == [
-            FederalRegisterCitation(volume: 84, page: 54002), FederalRegisterCitation(volume: 85, page: 44159),
-        ])
-        #expect(FederalRegisterCitation.parseAll("84 FR 54002, 10/9/19.") == [
-            FederalRegisterCitation(volume: 84, page: 54002, date: LocalDate(year: 2019, month: 10, day: 9)),
-        ])
-        #expect(FederalRegisterCitation.parseAll("66 FR 24266 (5/14/01), 70 FR 54629 (9/16/05)").map(\.date) == [
-            LocalDate(year: 2001, month: 5, day: 14), LocalDate(year: 2005, month: 9, day: 16),
-        ])
-        #expect(FederalRegisterCitation.parseAll("68 F.R. 38290 6/27/03 71 F.R. 38843 7/10/06").map(\.page) == [38290, 38843])
-        #expect(FederalRegisterCitation.parseAll("77 FR 61249 No. 195") == [
-            FederalRegisterCitation(volume: 77, page: 61249, issue: 195),
-        ])
-        #expect(FederalRegisterCitation.parseAll("Vol. 87, No. 57, 03/24/2022") == [
-            FederalRegisterCitation(volume: 87, issue: 57, date: LocalDate(year: 2022, month: 3, day: 24)),
-        ])
+        #expect(
+            FederalRegisterCitation.parseAll("84 FR 54002; 85 FR 44159") == [
+                FederalRegisterCitation(volume: 84, page: 54002), FederalRegisterCitation(volume: 85, page: 44159),
+            ])
+        #expect(
+            FederalRegisterCitation.parseAll("84 FR 54002, 10/9/19.") == [
+                FederalRegisterCitation(volume: 84, page: 54002, date: LocalDate(year: 2019, month: 10, day: 9))
+            ])
+        #expect(
+            FederalRegisterCitation.parseAll("66 FR 24266 (5/14/01), 70 FR 54629 (9/16/05)").map(\.date) == [
+                LocalDate(year: 2001, month: 5, day: 14), LocalDate(year: 2005, month: 9, day: 16),
+            ])
+        #expect(
+            FederalRegisterCitation.parseAll("68 F.R. 38290 6/27/03 71 F.R. 38843 7/10/06").map(\.page) == [
+                38290, 38843,
+            ])
+        #expect(
+            FederalRegisterCitation.parseAll("77 FR 61249 No. 195") == [
+                FederalRegisterCitation(volume: 77, page: 61249, issue: 195)
+            ])
+        #expect(
+            FederalRegisterCitation.parseAll("Vol. 87, No. 57, 03/24/2022") == [
+                FederalRegisterCitation(volume: 87, issue: 57, date: LocalDate(year: 2022, month: 3, day: 24))
+            ])
         #expect(FederalRegisterCitation.parseAll("FEDERAL REGISTER NOTICE UPDATED").isEmpty)
     }
 }
@@ -77,10 +91,12 @@ struct NameCleanerTests {
         #expect(fetco.name == "Far East Trading Company, Inc.")
         #expect(fetco.aliases.map(\.name) == ["FETCO, Inc."])
 
-        let mexpar = NameCleaner.clean("Mexpar International, Inc. (a.k.a. Pasadena Aerospace; Aviation Logistics and Supply)")
+        let mexpar = NameCleaner.clean(
+            "Mexpar International, Inc. (a.k.a. Pasadena Aerospace; Aviation Logistics and Supply)")
         #expect(mexpar.aliases.map(\.name) == ["Pasadena Aerospace", "Aviation Logistics and Supply"])
 
-        let sinobright = NameCleaner.clean("Sinobright Import and Export Company; and any successor, sub-unit, or subsidiary thereof")
+        let sinobright = NameCleaner.clean(
+            "Sinobright Import and Export Company; and any successor, sub-unit, or subsidiary thereof")
         #expect(sinobright.name == "Sinobright Import and Export Company")
         #expect(sinobright.coversSuccessors)
         #expect(sinobright.aliases.isEmpty)
@@ -89,10 +105,12 @@ struct NameCleanerTests {
         #expect(fka.name == "JSC Almaz-Antey MSDB")
         #expect(fka.aliases == [Alias(name: "Otkrytoe Aktsionernoe Obshchestvo Almaz", kind: .fka)])
 
-        #expect(NameCleaner.splitAliasList("Beijing Shangtang Technology Development Co., Ltd., and Sense Time")
-            == ["Beijing Shangtang Technology Development Co., Ltd.", "Sense Time"])
-        #expect(NameCleaner.clean("Hangzhou Hikvision Digital Technology Co., Ltd.").name
-            == "Hangzhou Hikvision Digital Technology Co., Ltd.")
+        #expect(
+            NameCleaner.splitAliasList("Beijing Shangtang Technology Development Co., Ltd., and Sense Time")
+                == ["Beijing Shangtang Technology Development Co., Ltd.", "Sense Time"])
+        #expect(
+            NameCleaner.clean("Hangzhou Hikvision Digital Technology Co., Ltd.").name
+                == "Hangzhou Hikvision Digital Technology Co., Ltd.")
     }
 }
 
@@ -114,7 +132,9 @@ struct VocabularyTests {
         #expect(Countries.code(for: "Atlantis") == nil)
     }
 
-    @Test("trimming", arguments: [("  a b  ", "a b"), ("x", "x"), ("", ""), ("\t\nq\r\n", "q"), ("\u{00A0}ü\u{00A0}", "ü")])
+    @Test(
+        "trimming",
+        arguments: [("  a b  ", "a b"), ("x", "x"), ("", ""), ("\t\nq\r\n", "q"), ("\u{00A0}ü\u{00A0}", "ü")])
     func trimming(input: String, expected: String) {
         #expect(input.trimmed == expected)
     }

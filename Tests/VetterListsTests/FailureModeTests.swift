@@ -2,14 +2,18 @@ import Foundation
 import Testing
 import VetterCore
 import VetterTesting
+
 @testable import VetterLists
 
 /// Hand-made broken files: each must be refused with the line and field at fault.
 @Suite("Malformed files are refused with the place at fault")
 struct FailureModeTests {
-    static let header = "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids"
+    static let header =
+        "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids"
 
-    static func row(id: String, name: String, source: String = "Entity List (EL) - Bureau of Industry and Security") -> String {
+    static func row(
+        id: String, name: String, source: String = "Entity List (EL) - Bureau of Industry and Security"
+    ) -> String {
         "\(id),\(source),,,,\"\(name)\",,\"1 Main St, Beijing, CN\",84 FR 54002,2019-10-09,,,For all items subject to the EAR.,Presumption of denial.,,,,,,,,,,,,,,,"
     }
 
@@ -33,22 +37,30 @@ struct FailureModeTests {
 
     @Test("a clean hand-made file reads")
     func clean() throws {
-        let path = try write([Self.header, Self.row(id: "a1", name: "Alpha Co."), Self.row(id: "a2", name: "Beta Co.")].joined(separator: "\n") + "\n")
+        let path = try write(
+            [Self.header, Self.row(id: "a1", name: "Alpha Co."), Self.row(id: "a2", name: "Beta Co.")].joined(
+                separator: "\n") + "\n")
         let file = try ListReader.read(path: path)
         #expect(file.entries.map(\.name) == ["Alpha Co.", "Beta Co."])
     }
 
     @Test("a row cut mid-line (inside quotes) names the line it starts on")
     func cutInsideQuotes() throws {
-        let cut = [Self.header, Self.row(id: "a1", name: "Alpha Co."),
-            "a2,Entity List (EL) - Bureau of Industry and Security,,,,\"Beta Co.\",,\"1 Main"].joined(separator: "\n")
+        let cut = [
+            Self.header, Self.row(id: "a1", name: "Alpha Co."),
+            "a2,Entity List (EL) - Bureau of Industry and Security,,,,\"Beta Co.\",,\"1 Main",
+        ].joined(separator: "\n")
         let path = try write(cut)
         expectError(path, .unterminatedQuote, line: 3)
     }
 
     @Test("a row cut mid-line (between fields) is a wrong field count on its line")
     func cutBetweenFields() throws {
-        let path = try write([Self.header, Self.row(id: "a1", name: "Alpha Co."), "a2,Entity List (EL) - Bureau of Industry and Security,,"].joined(separator: "\n"))
+        let path = try write(
+            [
+                Self.header, Self.row(id: "a1", name: "Alpha Co."),
+                "a2,Entity List (EL) - Bureau of Industry and Security,,",
+            ].joined(separator: "\n"))
         expectError(path, .wrongFieldCount, line: 3, field: "programs")
     }
 
@@ -56,7 +68,8 @@ struct FailureModeTests {
     func missingColumn() throws {
         var broken = Self.row(id: "a2", name: "Beta Co.")
         broken.removeLast()  // drop the last (empty) field's separator
-        let path = try write([Self.header, Self.row(id: "a1", name: "Alpha Co."), broken].joined(separator: "\n") + "\n")
+        let path = try write(
+            [Self.header, Self.row(id: "a1", name: "Alpha Co."), broken].joined(separator: "\n") + "\n")
         expectError(path, .wrongFieldCount, line: 3, field: "ids")
     }
 
@@ -68,7 +81,11 @@ struct FailureModeTests {
 
     @Test("invalid UTF-8 names line and field")
     func invalidUTF8() throws {
-        let path = try write([Self.header, Self.row(id: "a1", name: "Alpha Co."), "a2,Entity List (EL) - Bureau of Industry and Security,,,,\"Bad "].joined(separator: "\n"),
+        let path = try write(
+            [
+                Self.header, Self.row(id: "a1", name: "Alpha Co."),
+                "a2,Entity List (EL) - Bureau of Industry and Security,,,,\"Bad ",
+            ].joined(separator: "\n"),
             bytes: [0xC3, 0x28] + Array("\",,,,,,,,,,,,,,,,,,,,,,,\n".utf8))
         expectError(path, .invalidUTF8, line: 3, field: "#6")
     }
@@ -87,19 +104,24 @@ struct FailureModeTests {
 
     @Test("one id used for two different parties")
     func duplicateIDs() throws {
-        let path = try write([Self.header, Self.row(id: "a1", name: "Alpha Co."), Self.row(id: "a1", name: "Gamma Co.")].joined(separator: "\n") + "\n")
+        let path = try write(
+            [Self.header, Self.row(id: "a1", name: "Alpha Co."), Self.row(id: "a1", name: "Gamma Co.")].joined(
+                separator: "\n") + "\n")
         expectError(path, .duplicateID, line: 3, field: "_id")
     }
 
     @Test("an unknown source")
     func unknownSource() throws {
-        let path = try write([Self.header, Self.row(id: "a1", name: "Alpha Co.", source: "Naughty List")].joined(separator: "\n") + "\n")
+        let path = try write(
+            [Self.header, Self.row(id: "a1", name: "Alpha Co.", source: "Naughty List")].joined(separator: "\n") + "\n")
         expectError(path, .invalidValue, line: 2, field: "source")
     }
 
     @Test("a date that is not one")
     func badDate() throws {
-        let path = try write([Self.header, Self.row(id: "a1", name: "Alpha Co.").replacingOccurrences(of: "2019-10-09", with: "soon")].joined(separator: "\n") + "\n")
+        let path = try write(
+            [Self.header, Self.row(id: "a1", name: "Alpha Co.").replacingOccurrences(of: "2019-10-09", with: "soon")]
+                .joined(separator: "\n") + "\n")
         expectError(path, .invalidValue, line: 2, field: "start_date")
     }
 
@@ -112,7 +134,8 @@ struct FailureModeTests {
     @Test("a damaged gzip stream")
     func damagedGzip() throws {
         let gz = try #require(FileManager.default.contents(atPath: SharedData.path("csl/consolidated-2022-05.csv.gz")))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-\(UUID().uuidString).csv.gz").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-\(UUID().uuidString).csv.gz")
+            .path
         FileManager.default.createFile(atPath: path, contents: gz.prefix(gz.count / 2))
         #expect(throws: ListReadError.self) { try ListReader.read(path: path) }
     }
@@ -121,9 +144,12 @@ struct FailureModeTests {
     func ofacBadID() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let text = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \nX7,\"BAD\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("sdn.csv").path, contents: Data(text.utf8))
-        expectError(directory.path, .invalidValue, line: 2, field: "ent_num",
+        let text =
+            "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \nX7,\"BAD\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+        FileManager.default.createFile(
+            atPath: directory.appendingPathComponent("sdn.csv").path, contents: Data(text.utf8))
+        expectError(
+            directory.path, .invalidValue, line: 2, field: "ent_num",
             file: directory.appendingPathComponent("sdn.csv").path)
     }
 }

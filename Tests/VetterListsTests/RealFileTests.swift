@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VetterCore
 import VetterTesting
+
 @testable import VetterLists
 
 @Suite("Importers on the real files in shared/data")
@@ -113,7 +114,9 @@ struct RealFileTests {
         #expect(file.entries.allSatisfy { !$0.name.lowercased().contains("successor") })
     }
 
-    @Test("OFAC SDN legacy CSV sets of 2019-01 and 2021-07", arguments: [("ofac/sdn-2019-01", 7_379), ("ofac/sdn-2021-07", 8_976)])
+    @Test(
+        "OFAC SDN legacy CSV sets of 2019-01 and 2021-07",
+        arguments: [("ofac/sdn-2019-01", 7_379), ("ofac/sdn-2021-07", 8_976)])
     func ofacSDN(directory: String, count: Int) throws {
         let file = try ListReader.read(path: SharedData.path(directory))
         #expect(file.format == .ofacLegacyCSV)
@@ -163,12 +166,15 @@ struct RealFileTests {
         let file = try ListReader.read(path: SharedData.path("bis/dpl-2023-11.txt"))
         #expect(file.format == .bisDPL)
         #expect(file.entries.count == 663)
-        #expect(file.warnings.map { $0.components(separatedBy: ".txt:").last! } == [
-            "154: the row of line 153 is repeated; skipped", "458: the row of line 457 is repeated; skipped",
-        ])
+        #expect(
+            file.warnings.map { $0.components(separatedBy: ".txt:").last! } == [
+                "154: the row of line 153 is repeated; skipped", "458: the row of line 457 is repeated; skipped",
+            ])
         let ash = try #require(file.entries.first { $0.name == "I. ASH" })
         #expect(ash.citations.count == 3)
-        #expect(ash.citations[1] == FederalRegisterCitation(volume: 71, page: 38843, date: LocalDate(year: 2006, month: 7, day: 10)))
+        #expect(
+            ash.citations[1]
+                == FederalRegisterCitation(volume: 71, page: 38843, date: LocalDate(year: 2006, month: 7, day: 10)))
         #expect(ash.addresses.first?.state == "TX")
         #expect(ash.endDate == LocalDate(year: 2056, month: 6, day: 29))
     }

@@ -10,15 +10,21 @@ enum Fixtures {
         return ScreeningIndex(entries: entries)
     }()
 
-    static func ids(_ name: String, country: String? = nil, type: PartyType? = nil, threshold: Double? = nil) -> [String] {
+    static func ids(
+        _ name: String, country: String? = nil, type: PartyType? = nil, threshold: Double? = nil
+    ) -> [String] {
         matches(name, country: country, type: type, threshold: threshold).map(\.entry.id)
     }
 
-    static func matches(_ name: String, country: String? = nil, type: PartyType? = nil, threshold: Double? = nil)
+    static func matches(
+        _ name: String, country: String? = nil, type: PartyType? = nil, threshold: Double? = nil
+    )
         -> [ScreeningMatch]
     {
-        index.screen(ScreeningQuery(name: name, country: country, type: type,
-            threshold: threshold ?? ScreeningIndex.defaultThreshold, limit: 50))
+        index.screen(
+            ScreeningQuery(
+                name: name, country: country, type: type,
+                threshold: threshold ?? ScreeningIndex.defaultThreshold, limit: 50))
     }
 
     static func score(_ name: String, _ entryID: String, country: String? = nil, type: PartyType? = nil) -> Double {

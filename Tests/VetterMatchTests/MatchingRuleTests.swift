@@ -1,37 +1,42 @@
 import Foundation
 import Testing
 import VetterCore
-@testable import VetterMatch
 import VetterTesting
+
+@testable import VetterMatch
 
 /// Tables of real names from the May 2022 CSL: each rule of the engine, with pairs that must match and pairs
 /// that must not.
 @Suite("Matching rules on real list names")
 struct MatchingRuleTests {
-    @Test("companies: brand alone, missing city prefix, legal-form variants, case and punctuation", arguments: [
-        ("Hikvision", Fixtures.hikvision),
-        ("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD", Fixtures.hikvision),
-        ("Hikvision Digital Technology Co., Ltd.", Fixtures.hikvision),
-        ("Hangzhou Hikvision Digital Technology Company Limited", Fixtures.hikvision),
-        ("hangzhou hikvision digital technology", Fixtures.hikvision),
-        ("Megvii", "cd95318af12232a80126adbcd645526b755fc58a"),
-        ("Zhejiang Dahua Technology", "f85aef98e839dc15d4956f5a6da09d01489ecde5"),
-        ("Iflytek", "a09e83dc7e0dca1e6bbe040010b091174c7dbdb8"),
-        ("Harbin Engineering University", "5e6aed33a7b95fd1edc797a44e367db004845cb6"),
-        // A missing city prefix is the same company, even a distinctive word as common as Yixin.
-        ("Beijing Yixin Technology Co., Ltd.", "4d0b27768e22d5a71fb87640b0d9ceb5aa7558e1"),
-    ])
+    @Test(
+        "companies: brand alone, missing city prefix, legal-form variants, case and punctuation",
+        arguments: [
+            ("Hikvision", Fixtures.hikvision),
+            ("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD", Fixtures.hikvision),
+            ("Hikvision Digital Technology Co., Ltd.", Fixtures.hikvision),
+            ("Hangzhou Hikvision Digital Technology Company Limited", Fixtures.hikvision),
+            ("hangzhou hikvision digital technology", Fixtures.hikvision),
+            ("Megvii", "cd95318af12232a80126adbcd645526b755fc58a"),
+            ("Zhejiang Dahua Technology", "f85aef98e839dc15d4956f5a6da09d01489ecde5"),
+            ("Iflytek", "a09e83dc7e0dca1e6bbe040010b091174c7dbdb8"),
+            ("Harbin Engineering University", "5e6aed33a7b95fd1edc797a44e367db004845cb6"),
+            // A missing city prefix is the same company, even a distinctive word as common as Yixin.
+            ("Beijing Yixin Technology Co., Ltd.", "4d0b27768e22d5a71fb87640b0d9ceb5aa7558e1"),
+        ])
     func companiesMatch(query: String, entryID: String) {
         #expect(Fixtures.ids(query).contains(entryID), "\(query)")
     }
 
-    @Test("a different distinctive word or a generic-only likeness is not a match", arguments: [
-        ("Hangzhou Huarui Digital Technology Co., Ltd.", Fixtures.hikvision),
-        ("Hangzhou Digital Technology Co., Ltd.", Fixtures.hikvision),
-        ("Technology Co., Ltd.", ""),
-        ("Microsoft", ""),
-        ("Sumitomo Chemical", ""),
-    ])
+    @Test(
+        "a different distinctive word or a generic-only likeness is not a match",
+        arguments: [
+            ("Hangzhou Huarui Digital Technology Co., Ltd.", Fixtures.hikvision),
+            ("Hangzhou Digital Technology Co., Ltd.", Fixtures.hikvision),
+            ("Technology Co., Ltd.", ""),
+            ("Microsoft", ""),
+            ("Sumitomo Chemical", ""),
+        ])
     func companiesDoNotMatch(query: String, entryID: String) {
         let found = Fixtures.ids(query)
         if entryID.isEmpty { #expect(found.isEmpty, "\(query) → \(found)") } else { #expect(!found.contains(entryID)) }
@@ -39,56 +44,67 @@ struct MatchingRuleTests {
 
     @Test("a different city prefix lowers the score and says why")
     func differentPlace() throws {
-        let same = Fixtures.score("Beijing Sensetime Technology Development", "caeb24bb901171744f7b376b17c4ad98a782c827")
-        let other = Fixtures.score("Shanghai Sensetime Technology Development", "caeb24bb901171744f7b376b17c4ad98a782c827")
+        let same = Fixtures.score(
+            "Beijing Sensetime Technology Development", "caeb24bb901171744f7b376b17c4ad98a782c827")
+        let other = Fixtures.score(
+            "Shanghai Sensetime Technology Development", "caeb24bb901171744f7b376b17c4ad98a782c827")
         #expect(other < same)
-        let match = try #require(Fixtures.matches("Shanghai Sensetime Technology Development", threshold: 0.3)
-            .first { $0.entry.id == "caeb24bb901171744f7b376b17c4ad98a782c827" })
+        let match = try #require(
+            Fixtures.matches("Shanghai Sensetime Technology Development", threshold: 0.3)
+                .first { $0.entry.id == "caeb24bb901171744f7b376b17c4ad98a782c827" })
         #expect(match.explanation.adjustments.contains { $0.contains("affiliate") })
     }
 
-    @Test("people: any word order, a middle name left out, initials, romanisation variants", arguments: [
-        ("Rim Abbas", "21944"),
-        ("ABBAS, Rim", "21944"),
-        ("Igor Shlykov", "16271"),
-        ("SHLYKOV, Igor", "16271"),
-        ("I. L. Shlykov", "16271"),
-        ("Igor Leonidovich Shlykov", "16271"),
-        ("Aleksei Belan", "21324"),
-        ("Alexei Alekseyevich Belan", "21324"),
-    ])
+    @Test(
+        "people: any word order, a middle name left out, initials, romanisation variants",
+        arguments: [
+            ("Rim Abbas", "21944"),
+            ("ABBAS, Rim", "21944"),
+            ("Igor Shlykov", "16271"),
+            ("SHLYKOV, Igor", "16271"),
+            ("I. L. Shlykov", "16271"),
+            ("Igor Leonidovich Shlykov", "16271"),
+            ("Aleksei Belan", "21324"),
+            ("Alexei Alekseyevich Belan", "21324"),
+        ])
     func peopleMatch(query: String, entryID: String) throws {
         let listed = try SharedData.fullCSL().entries.first { $0.id == entryID }
         try #require(listed != nil)
         #expect(Fixtures.ids(query, type: .individual).contains(entryID), "\(query)")
     }
 
-    @Test("a shared surname with another given name is another person", arguments: [
-        ("Rim Smith", "21944"),
-        ("Yasir Abbas", "21944"),
-        ("Dmitri Shlykov", "16271"),
-    ])
+    @Test(
+        "a shared surname with another given name is another person",
+        arguments: [
+            ("Rim Smith", "21944"),
+            ("Yasir Abbas", "21944"),
+            ("Dmitri Shlykov", "16271"),
+        ])
     func peopleDoNotMatch(query: String, entryID: String) {
         #expect(!Fixtures.ids(query, type: .individual).contains(entryID), "\(query)")
     }
 
-    @Test("one or two typing errors anywhere, the first letter included", arguments: [
-        ("Gikvision", Fixtures.hikvision),
-        ("Hikvisoin", Fixtures.hikvision),
-        ("Hangzhou Hikvsion Digital Technologgy", Fixtures.hikvision),
-        ("Megvi", "cd95318af12232a80126adbcd645526b755fc58a"),
-        ("Harbni Enginering University", "5e6aed33a7b95fd1edc797a44e367db004845cb6"),
-    ])
+    @Test(
+        "one or two typing errors anywhere, the first letter included",
+        arguments: [
+            ("Gikvision", Fixtures.hikvision),
+            ("Hikvisoin", Fixtures.hikvision),
+            ("Hangzhou Hikvsion Digital Technologgy", Fixtures.hikvision),
+            ("Megvi", "cd95318af12232a80126adbcd645526b755fc58a"),
+            ("Harbni Enginering University", "5e6aed33a7b95fd1edc797a44e367db004845cb6"),
+        ])
     func typos(query: String, entryID: String) {
         #expect(Fixtures.ids(query).contains(entryID), "\(query)")
     }
 
-    @Test("Cyrillic and Chinese queries find the romanised listing", arguments: [
-        ("Шлыков Игорь Леонидович", "16271"),
-        ("哈尔滨工程大学", "5e6aed33a7b95fd1edc797a44e367db004845cb6"),
-        ("华为", "8af92323b510cb0860f22fd245b2a845d670e26d"),
-        ("中国交通建设股份有限公司", "30930"),
-    ])
+    @Test(
+        "Cyrillic and Chinese queries find the romanised listing",
+        arguments: [
+            ("Шлыков Игорь Леонидович", "16271"),
+            ("哈尔滨工程大学", "5e6aed33a7b95fd1edc797a44e367db004845cb6"),
+            ("华为", "8af92323b510cb0860f22fd245b2a845d670e26d"),
+            ("中国交通建设股份有限公司", "30930"),
+        ])
     func scripts(query: String, entryID: String) {
         #expect(Fixtures.ids(query).contains(entryID), "\(query)")
     }
@@ -101,7 +117,8 @@ struct MatchingRuleTests {
         let person = Fixtures.score("ABBAS, Rim", "21944")
         #expect(Fixtures.score("ABBAS, Rim", "21944", type: .entity) < person)
         // Context is evidence, not a filter: the conflicting country still finds the exact name.
-        #expect(Fixtures.ids("Hangzhou Hikvision Digital Technology Co., Ltd.", country: "FR").contains(Fixtures.hikvision))
+        #expect(
+            Fixtures.ids("Hangzhou Hikvision Digital Technology Co., Ltd.", country: "FR").contains(Fixtures.hikvision))
     }
 
     @Test("filters: --source and --country filter when asked")
@@ -119,7 +136,9 @@ struct MatchingRuleTests {
         let match = try #require(Fixtures.matches("HIKVISION DIGITAL TECHNOLOGY CO LTD").first)
         #expect(match.entry.id == Fixtures.hikvision || match.entry.id == "30946")
         let explanation = match.explanation
-        #expect(explanation.alignments.contains { $0.query == "hikvision" && $0.listed == "hikvision" && $0.how == "exact" })
+        #expect(
+            explanation.alignments.contains { $0.query == "hikvision" && $0.listed == "hikvision" && $0.how == "exact" }
+        )
         #expect(explanation.unmatchedListed.contains("hangzhou"))
         #expect(explanation.normalization.contains { $0.contains("→ ltd") })
         let hikvisionWeight = try #require(explanation.alignments.first { $0.listed == "hikvision" }).weight
@@ -133,7 +152,8 @@ struct MatchingRuleTests {
     @Test("weak aliases score below the same strong name")
     func weakAlias() throws {
         let entries = [
-            ListEntry(id: "1", source: .sdn, type: .entity, name: "BANCO NACIONAL DE CUBA",
+            ListEntry(
+                id: "1", source: .sdn, type: .entity, name: "BANCO NACIONAL DE CUBA",
                 aliases: [Alias(name: "BNC", isWeak: true)]),
             ListEntry(id: "2", source: .sdn, type: .entity, name: "BNC TRADING"),
             ListEntry(id: "3", source: .sdn, type: .entity, name: "BNC"),

@@ -1,42 +1,49 @@
 import Foundation
 import Testing
 import VetterCore
-@testable import VetterMatch
 import VetterTesting
+
+@testable import VetterMatch
 
 @Suite("Normalisation")
 struct NormalizationTests {
     func text(_ name: String) -> String { NameNormalizer.normalize(name).text }
 
-    @Test("case, punctuation, diacritics, compatibility forms", arguments: [
-        ("Société Générale", "societe generale"),
-        ("ＡＢＣ　Trading", "abc trading"),
-        ("O'Brien-Smith", "obrien smith"),
-        ("Donetsk People?s Republic", "donetsk people republic"),
-        ("Donetsk People's Republic", "donetsk people republic"),
-        ("AL-KUBAYSI, 'Omar", "al kubaysi omar"),
-    ])
+    @Test(
+        "case, punctuation, diacritics, compatibility forms",
+        arguments: [
+            ("Société Générale", "societe generale"),
+            ("ＡＢＣ　Trading", "abc trading"),
+            ("O'Brien-Smith", "obrien smith"),
+            ("Donetsk People?s Republic", "donetsk people republic"),
+            ("Donetsk People's Republic", "donetsk people republic"),
+            ("AL-KUBAYSI, 'Omar", "al kubaysi omar"),
+        ])
     func basics(input: String, expected: String) {
         #expect(text(input) == expected)
     }
 
-    @Test("Cyrillic is romanised as US lists spell it (BGN/PCGN)", arguments: [
-        ("Кучумова Надежда Леонидовна", "kuchumova nadezhda leonidovna"),
-        ("Хабаров Щукин", "khabarov shchukin"),
-        ("ООО «Ромашка»", "llc romashka"),
-        ("ПАО Газпром", "jsc gazprom"),
-    ])
+    @Test(
+        "Cyrillic is romanised as US lists spell it (BGN/PCGN)",
+        arguments: [
+            ("Кучумова Надежда Леонидовна", "kuchumova nadezhda leonidovna"),
+            ("Хабаров Щукин", "khabarov shchukin"),
+            ("ООО «Ромашка»", "llc romashka"),
+            ("ПАО Газпром", "jsc gazprom"),
+        ])
     func cyrillic(input: String, expected: String) {
         #expect(text(input) == expected)
     }
 
-    @Test("Chinese: generic words translated, the rest in pinyin", arguments: [
-        ("华为", "huawei"),
-        ("依图科技", "yitu technology"),
-        ("哈尔滨工程大学", "harbin engineering university"),
-        ("中国交通建设股份有限公司", "china communication construction ltd"),
-        ("新疆维吾尔自治区公安厅", "xinjiang uighur autonomous region public security department"),
-    ])
+    @Test(
+        "Chinese: generic words translated, the rest in pinyin",
+        arguments: [
+            ("华为", "huawei"),
+            ("依图科技", "yitu technology"),
+            ("哈尔滨工程大学", "harbin engineering university"),
+            ("中国交通建设股份有限公司", "china communication construction ltd"),
+            ("新疆维吾尔自治区公安厅", "xinjiang uighur autonomous region public security department"),
+        ])
     func han(input: String, expected: String) {
         #expect(text(input) == expected)
     }
@@ -47,20 +54,22 @@ struct NormalizationTests {
         #expect(NameNormalizer.normalize("张继成", isPerson: true).isChinesePersonName)
     }
 
-    @Test("legal forms fold to one weak token across jurisdictions", arguments: [
-        ("Hikvision Co., Ltd.", "hikvision ltd"),
-        ("Hikvision Company Limited", "hikvision ltd"),
-        ("Hikvision Ltd", "hikvision ltd"),
-        ("海康威视有限公司", "haikang weishi ltd"),
-        ("Argut Obshchestvo s Ogranichennoy Otvetstvennostyu", "argut llc"),
-        ("OOO Argut", "llc argut"),
-        ("Open Joint Stock Company Izhmash", "jsc izhmash"),
-        ("PJSC Izhmash", "jsc izhmash"),
-        ("Goldi Electronics Sociedad Anonima", "goldi electronic sa"),
-        ("Ascotec G.m.b.H.", "ascotec gmbh"),
-        ("Sky Blue Bird F.Z.E.", "sky blue bird fze"),
-        ("China Marine Compayn Limmited", "china marine ltd"),
-    ])
+    @Test(
+        "legal forms fold to one weak token across jurisdictions",
+        arguments: [
+            ("Hikvision Co., Ltd.", "hikvision ltd"),
+            ("Hikvision Company Limited", "hikvision ltd"),
+            ("Hikvision Ltd", "hikvision ltd"),
+            ("海康威视有限公司", "haikang weishi ltd"),
+            ("Argut Obshchestvo s Ogranichennoy Otvetstvennostyu", "argut llc"),
+            ("OOO Argut", "llc argut"),
+            ("Open Joint Stock Company Izhmash", "jsc izhmash"),
+            ("PJSC Izhmash", "jsc izhmash"),
+            ("Goldi Electronics Sociedad Anonima", "goldi electronic sa"),
+            ("Ascotec G.m.b.H.", "ascotec gmbh"),
+            ("Sky Blue Bird F.Z.E.", "sky blue bird fze"),
+            ("China Marine Compayn Limmited", "china marine ltd"),
+        ])
     func legalForms(input: String, expected: String) {
         let normalized = NameNormalizer.normalize(input)
         #expect(normalized.text == expected)
@@ -92,18 +101,22 @@ struct SimilarityTests {
         return Similarity.words(x, y, skeletonA: Similarity.skeleton(x), skeletonB: Similarity.skeleton(y))
     }
 
-    @Test("typing errors, transpositions and transliteration variants are the same word", arguments: [
-        ("hikvision", "gikvision"), ("megvii", "megvi"), ("naibl", "nabil"), ("mohammed", "muhammad"),
-        ("sergei", "sergey"), ("ivanov", "ivanoff"), ("alexei", "aleksey"), ("kontsren", "kontsern"),
-    ])
+    @Test(
+        "typing errors, transpositions and transliteration variants are the same word",
+        arguments: [
+            ("hikvision", "gikvision"), ("megvii", "megvi"), ("naibl", "nabil"), ("mohammed", "muhammad"),
+            ("sergei", "sergey"), ("ivanov", "ivanoff"), ("alexei", "aleksey"), ("kontsren", "kontsern"),
+        ])
     func same(a: String, b: String) {
         #expect(similarity(a, b) >= 0.75)
     }
 
-    @Test("different words are not", arguments: [
-        ("hikvision", "huarui"), ("abud", "abed"), ("acciona", "aukcion"), ("chemours", "camorra"),
-        ("parshsd", "forest"), ("ali", "ari"), ("tianxin", "beijing"),
-    ])
+    @Test(
+        "different words are not",
+        arguments: [
+            ("hikvision", "huarui"), ("abud", "abed"), ("acciona", "aukcion"), ("chemours", "camorra"),
+            ("parshsd", "forest"), ("ali", "ari"), ("tianxin", "beijing"),
+        ])
     func different(a: String, b: String) {
         #expect(similarity(a, b) < 0.8)
     }
@@ -118,14 +131,20 @@ struct SimilarityTests {
             for i in stride(from: 1, through: a.count, by: 1) {
                 for j in stride(from: 1, through: b.count, by: 1) {
                     d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                    }
                 }
             }
             return d[a.count][b.count]
         }
         for _ in 0..<2_000 {
-            let a = (0..<Int.random(in: 0...9, using: &generator)).map { _ in UInt8.random(in: 97...100, using: &generator) }
-            let b = (0..<Int.random(in: 0...9, using: &generator)).map { _ in UInt8.random(in: 97...100, using: &generator) }
+            let a = (0..<Int.random(in: 0...9, using: &generator)).map { _ in
+                UInt8.random(in: 97...100, using: &generator)
+            }
+            let b = (0..<Int.random(in: 0...9, using: &generator)).map { _ in
+                UInt8.random(in: 97...100, using: &generator)
+            }
             let expected = reference(a, b)
             #expect(Similarity.distance(a, b, limit: 20) == expected)
             #expect(Similarity.distance(a, b, limit: 2) == min(expected, 3))

@@ -19,12 +19,15 @@ enum CSLReader {
         }
         let columns = header.fields.map { $0.trimmed }
         for required in requiredColumns where !columns.contains(required) {
-            throw ListReadError(.missingColumn, file: file, line: 1, field: required,
+            throw ListReadError(
+                .missingColumn, file: file, line: 1, field: required,
                 "the header has no '\(required)' column; is this a Consolidated Screening List CSV?")
         }
         var warnings: [String] = []
         if options.dropIncompleteLastRecord, let last = records.last, last.fields.count < columns.count {
-            warnings.append("\(file):\(last.line): last record has \(last.fields.count) of \(columns.count) fields (cut short); dropped")
+            warnings.append(
+                "\(file):\(last.line): last record has \(last.fields.count) of \(columns.count) fields (cut short); dropped"
+            )
             records.removeLast()
         }
         let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -37,21 +40,26 @@ enum CSLReader {
             }
             guard record.fields.count == columns.count else {
                 let missing = record.fields.count < columns.count ? columns[record.fields.count] : nil
-                throw ListReadError(.wrongFieldCount, file: file, line: record.line, field: missing,
+                throw ListReadError(
+                    .wrongFieldCount, file: file, line: record.line, field: missing,
                     "expected \(columns.count) fields as in the header, found \(record.fields.count)"
-                        + (record.fields.count < columns.count ? " (the record is cut short or a column is missing)" : ""))
+                        + (record.fields.count < columns.count
+                            ? " (the record is cut short or a column is missing)" : ""))
             }
             let entry = try entry(from: record, index: index, file: file)
             let key = "\(entry.source.code)\u{1F}\(entry.id)"
             if let existing = positions[key] {
                 let previous = entries[existing]
                 guard previous.name == entry.name else {
-                    throw ListReadError(.duplicateID, file: file, line: record.line,
+                    throw ListReadError(
+                        .duplicateID, file: file, line: record.line,
                         field: index["_id"] == nil ? "entity_number" : "_id",
-                        "id \(entry.id) of \(entry.source.code) is already used by '\(previous.name)' for another name '\(entry.name)'")
+                        "id \(entry.id) of \(entry.source.code) is already used by '\(previous.name)' for another name '\(entry.name)'"
+                    )
                 }
                 entries[existing] = merge(previous, entry)
-                warnings.append("\(file):\(record.line): \(entry.source.code) \(entry.id) repeated; merged with the earlier row")
+                warnings.append(
+                    "\(file):\(record.line): \(entry.source.code) \(entry.id) repeated; merged with the earlier row")
                 continue
             }
             positions[key] = entries.count
@@ -60,10 +68,13 @@ enum CSLReader {
         if entries.isEmpty {
             throw ListReadError(.empty, file: file, line: 2, "the file has a header but no records")
         }
-        return ListFile(format: .csl, fileName: file, fileSHA256: SHA256.hex(bytes), entries: entries, warnings: warnings)
+        return ListFile(
+            format: .csl, fileName: file, fileSHA256: SHA256.hex(bytes), entries: entries, warnings: warnings)
     }
 
-    static func entry(from record: CSVParser.Record, index: [String: Int], file: String) throws(ListReadError) -> ListEntry {
+    static func entry(
+        from record: CSVParser.Record, index: [String: Int], file: String
+    ) throws(ListReadError) -> ListEntry {
         func value(_ column: String) -> String {
             guard let position = index[column] else { return "" }
             return record.fields[position].trimmed
@@ -73,13 +84,15 @@ enum CSLReader {
             let text = value(column)
             if text.isEmpty { return nil }
             guard let date = LocalDate(parsing: text) else {
-                throw ListReadError(.invalidValue, file: file, line: record.line, field: column, "'\(text)' is not a date")
+                throw ListReadError(
+                    .invalidValue, file: file, line: record.line, field: column, "'\(text)' is not a date")
             }
             return date
         }
         let sourceText = value("source")
         guard let source = ListSource(lenient: sourceText) else {
-            throw ListReadError(.invalidValue, file: file, line: record.line, field: "source",
+            throw ListReadError(
+                .invalidValue, file: file, line: record.line, field: "source",
                 "'\(sourceText)' is not a known list source")
         }
         let rawName = value("name")
@@ -91,18 +104,23 @@ enum CSLReader {
         if id.isEmpty { id = entityNumber }
         if id.isEmpty {
             // Old layout without `_id`: a stable id from what identifies the row.
-            id = String(SHA256.hex([source.code, rawName, value("addresses"), value("start_date")].joined(separator: "|")).prefix(40))
+            id = String(
+                SHA256.hex([source.code, rawName, value("addresses"), value("start_date")].joined(separator: "|"))
+                    .prefix(40))
         }
         // BIS and State rows write aliases and the successor clause into the name; OFAC rows never do, and their
         // names can hold commas and parentheses that must stay.
         let isBIS = source.agency != "Treasury/OFAC"
-        var cleaned = isBIS ? NameCleaner.clean(rawName) : NameCleaner.Cleaned(name: rawName, aliases: [], coversSuccessors: false)
+        var cleaned =
+            isBIS
+            ? NameCleaner.clean(rawName) : NameCleaner.Cleaned(name: rawName, aliases: [], coversSuccessors: false)
         let altNames = value("alt_names")
         if !altNames.isEmpty {
             let names = isBIS ? NameCleaner.splitAliasList(altNames) : list("alt_names")
             for alias in names {
                 // OFAC-origin rows quote weak aliases, as in its own files.
-                let isQuoted = alias.count > 2 && alias.first == "'" && alias.last == "'" && !isBIS
+                let isQuoted =
+                    alias.count > 2 && alias.first == "'" && alias.last == "'" && !isBIS
                     && alias.filter({ $0 == "'" }).count == 2
                 let name = isQuoted ? String(alias.dropFirst().dropLast()) : alias
                 if !cleaned.aliases.contains(where: { $0.name == name }) {
@@ -119,7 +137,8 @@ enum CSLReader {
         }
         let documents = list("ids").map { item -> IdentityDocument in
             let parts = item.components(separatedBy: ", ")
-            return IdentityDocument(type: parts.dropFirst().first ?? "", number: parts[0],
+            return IdentityDocument(
+                type: parts.dropFirst().first ?? "", number: parts[0],
                 country: parts.count > 2 ? parts[2] : nil)
         }
         let vessel = VesselDetails(
@@ -127,11 +146,12 @@ enum CSLReader {
             grossTonnage: value("gross_tonnage").nilIfEmpty,
             grossRegisteredTonnage: value("gross_registered_tonnage").nilIfEmpty,
             flag: value("vessel_flag").nilIfEmpty, owner: value("vessel_owner").nilIfEmpty)
-        let standardOrder: Bool? = switch value("standard_order").uppercased() {
-        case "Y", "YES": true
-        case "N", "NO": false
-        default: nil
-        }
+        let standardOrder: Bool? =
+            switch value("standard_order").uppercased() {
+            case "Y", "YES": true
+            case "N", "NO": false
+            default: nil
+            }
         let citation = value("federal_register_notice")
         return ListEntry(
             id: id, source: source, type: PartyType(lenient: value("type")), name: cleaned.name, rawName: rawName,

@@ -28,7 +28,8 @@ enum OFACLegacyReader {
             let candidate = (directory as NSString).appendingPathComponent(name)
             return manager.fileExists(atPath: candidate) ? candidate : nil
         }
-        let isNonSDN = primaryName.map { $0.hasPrefix("cons") } ?? (existing("cons_prim.csv") != nil && existing("sdn.csv") == nil)
+        let isNonSDN =
+            primaryName.map { $0.hasPrefix("cons") } ?? (existing("cons_prim.csv") != nil && existing("sdn.csv") == nil)
         let primary = isDirectory.boolValue ? existing(isNonSDN ? "cons_prim.csv" : "sdn.csv") : path
         guard let primary else { return nil }
         // Companions only belong to the set when the primary is the plainly named file.
@@ -41,7 +42,9 @@ enum OFACLegacyReader {
             isNonSDN: isNonSDN)
     }
 
-    static func read(set: FileSet, load: (String) throws(ListReadError) -> [UInt8], options: ReadOptions)
+    static func read(
+        set: FileSet, load: (String) throws(ListReadError) -> [UInt8], options: ReadOptions
+    )
         throws(ListReadError) -> ListFile
     {
         var hasher = SHA256()
@@ -49,10 +52,14 @@ enum OFACLegacyReader {
             guard let path else { return [] }
             let bytes = try load(path)
             hasher.update(bytes)
-            var all = try CSVParser(bytes: bytes, file: path).records(allowCutLastRecord: options.dropIncompleteLastRecord)
-            if options.dropIncompleteLastRecord, let last = all.last, last.fields.count < minimumFields { all.removeLast() }
+            var all = try CSVParser(bytes: bytes, file: path).records(
+                allowCutLastRecord: options.dropIncompleteLastRecord)
+            if options.dropIncompleteLastRecord, let last = all.last, last.fields.count < minimumFields {
+                all.removeLast()
+            }
             for record in all where record.fields.count < minimumFields {
-                throw ListReadError(.wrongFieldCount, file: path, line: record.line, field: "#\(record.fields.count + 1)",
+                throw ListReadError(
+                    .wrongFieldCount, file: path, line: record.line, field: "#\(record.fields.count + 1)",
                     "expected at least \(minimumFields) fields, found \(record.fields.count)")
             }
             return all
@@ -71,9 +78,10 @@ enum OFACLegacyReader {
         for row in addressRows {
             let raw = [row.fields[2], row.fields[3], row.fields[4]].compactMap(clean).joined(separator: ", ")
             let country = clean(row.fields[4])
-            addresses[row.fields[0], default: []].append(Address(
-                street: clean(row.fields[2]), city: clean(row.fields[3]),
-                country: country.flatMap { Countries.code(for: $0) } ?? country, raw: raw.isEmpty ? nil : raw))
+            addresses[row.fields[0], default: []].append(
+                Address(
+                    street: clean(row.fields[2]), city: clean(row.fields[3]),
+                    country: country.flatMap { Countries.code(for: $0) } ?? country, raw: raw.isEmpty ? nil : raw))
         }
         var aliases: [String: [Alias]] = [:]
         for row in aliasRows {
@@ -89,16 +97,19 @@ enum OFACLegacyReader {
         for row in primary {
             let id = row.fields[0].trimmed
             guard !id.isEmpty, id.allSatisfy(\.isNumber) else {
-                throw ListReadError(.invalidValue, file: set.primary, line: row.line, field: "ent_num",
+                throw ListReadError(
+                    .invalidValue, file: set.primary, line: row.line, field: "ent_num",
                     "'\(row.fields[0])' is not an OFAC entity number")
             }
             if let line = seen[id] {
-                throw ListReadError(.duplicateID, file: set.primary, line: row.line, field: "ent_num",
+                throw ListReadError(
+                    .duplicateID, file: set.primary, line: row.line, field: "ent_num",
                     "entity number \(id) already used on line \(line)")
             }
             seen[id] = row.line
             guard let name = clean(row.fields[1]) else {
-                throw ListReadError(.invalidValue, file: set.primary, line: row.line, field: "SDN_Name", "the name is empty")
+                throw ListReadError(
+                    .invalidValue, file: set.primary, line: row.line, field: "SDN_Name", "the name is empty")
             }
             let programs = (clean(row.fields[3]) ?? "").components(separatedBy: "] [")
                 .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")) }.filter { !$0.isEmpty }
@@ -113,18 +124,22 @@ enum OFACLegacyReader {
             for code in entryAddresses.compactMap(\.country) where code.count == 2 && !countries.contains(code) {
                 countries.append(code)
             }
-            let vessel = VesselDetails(callSign: clean(row.fields[5]), vesselType: clean(row.fields[6]),
+            let vessel = VesselDetails(
+                callSign: clean(row.fields[5]), vesselType: clean(row.fields[6]),
                 grossTonnage: clean(row.fields[7]), grossRegisteredTonnage: clean(row.fields[8]),
                 flag: clean(row.fields[9]), owner: clean(row.fields[10]))
             let type = clean(row.fields[2]).map { PartyType(lenient: $0) } ?? .entity
-            entries.append(ListEntry(
-                id: id, source: set.isNonSDN ? source(forNonSDNPrograms: programs) : .sdn, type: type, name: name,
-                aliases: entryAliases, addresses: entryAddresses, countries: countries, programs: programs,
-                datesOfBirth: remarkValues(remarks, label: "DOB"), placesOfBirth: remarkValues(remarks, label: "POB"),
-                title: clean(row.fields[4]), remarks: remarks.isEmpty ? nil : remarks, entityNumber: id,
-                vessel: vessel.isEmpty ? nil : vessel))
+            entries.append(
+                ListEntry(
+                    id: id, source: set.isNonSDN ? source(forNonSDNPrograms: programs) : .sdn, type: type, name: name,
+                    aliases: entryAliases, addresses: entryAddresses, countries: countries, programs: programs,
+                    datesOfBirth: remarkValues(remarks, label: "DOB"),
+                    placesOfBirth: remarkValues(remarks, label: "POB"),
+                    title: clean(row.fields[4]), remarks: remarks.isEmpty ? nil : remarks, entityNumber: id,
+                    vessel: vessel.isEmpty ? nil : vessel))
         }
-        return ListFile(format: .ofacLegacyCSV, fileName: set.primary, fileSHA256: hasher.finalizeHex(), entries: entries)
+        return ListFile(
+            format: .ofacLegacyCSV, fileName: set.primary, fileSHA256: hasher.finalizeHex(), entries: entries)
     }
 
     /// The non-SDN list a program belongs to. Programs not named here are OFAC's menu-based sanctions.
