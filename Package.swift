@@ -54,7 +54,9 @@ let package = Package(
         ),
         .testTarget(
             name: "VetterStoreTests",
-            dependencies: ["VetterCore", "VetterLists", "VetterStore", "VetterService", "VetterTesting"],
+            dependencies: [
+                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService", "VetterTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

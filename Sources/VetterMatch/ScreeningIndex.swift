@@ -77,55 +77,77 @@ public final class ScreeningIndex: Sendable {
     let countryStarts: [Int32]
     let unknownWordWeight: Double
     public let buildSeconds: Double
+    /// The entries are summaries read from a snapshot (id, list, type, names, countries): fetch full entries from
+    /// the store for what is shown.
+    public let isSummary: Bool
     public let parameters: MatchParameters
 
-    public init(entries: [ListEntry], parameters: MatchParameters = MatchParameters()) {
+    /// What an index is made of, before what can be derived from it: built from entries by
+    /// ``init(entries:parameters:)`` or read back from a snapshot (``IndexSnapshot``).
+    struct Core {
+        var entries: [ListEntry]
+        var names: [NameRecord]
+        var nameTokens: [Int32]
+        var nameKinds: [Token.Kind]
+        var tokenTexts: [String]
+        var weights: [Double]
+        var deletionSlots: [UInt64]
+        var deletionStarts: [Int32]
+        var deletionCounts: [Int32]
+        var deletionTokens: [Int32]
+        var unknownWordWeight: Double
+    }
+
+    /// Indexes every name and alias of `entries`.
+    public convenience init(entries: [ListEntry], parameters: MatchParameters = MatchParameters()) {
         let start = Date()
-        self.entries = entries
+        self.init(core: Self.build(entries: entries, parameters: parameters), parameters: parameters, since: start)
+    }
+
+    init(core: Core, parameters: MatchParameters, since start: Date, isSummary: Bool = false) {
+        self.entries = core.entries
+        self.isSummary = isSummary
         self.parameters = parameters
+        self.names = core.names
+        self.nameTokens = core.nameTokens
+        self.nameKinds = core.nameKinds
+        self.weights = core.weights
+        self.deletionSlots = core.deletionSlots
+        self.deletionStarts = core.deletionStarts
+        self.deletionCounts = core.deletionCounts
+        self.deletionTokens = core.deletionTokens
+        self.unknownWordWeight = core.unknownWordWeight
+        let tokenBytes = core.tokenTexts.map { Array($0.utf8) }
+        self.tokenBytes = tokenBytes
+        self.tokenLengths = tokenBytes.map { Int32($0.count) }
+        self.tokenFirstBytes = tokenBytes.map { $0.first ?? 0 }
         var vocabulary: [String: Int32] = [:]
-        var tokenBytes: [[UInt8]] = []
-        var documentFrequency: [Int32] = []
-        var names: [NameRecord] = []
-        var nameTokens: [Int32] = []
-        var nameKinds: [Token.Kind] = []
-        var postings: [[Int32]] = []
-        var entryCountries: [[String]] = []
-        entryCountries.reserveCapacity(entries.count)
-        var lastEntryOfToken: [Int32] = []
-        for (entryIndex, entry) in entries.enumerated() {
-            for (aliasIndex, item) in entry.allNames.enumerated() {
-                let normalized = NameNormalizer.normalize(item.name, isPerson: entry.type == .individual)
-                guard !normalized.tokens.isEmpty else { continue }
-                var ids: [Int32] = []
-                ids.reserveCapacity(normalized.tokens.count)
-                let nameIndex = Int32(names.count)
-                for token in normalized.tokens {
-                    let id: Int32
-                    if let existing = vocabulary[token.text] {
-                        id = existing
-                    } else {
-                        id = Int32(tokenBytes.count)
-                        vocabulary[token.text] = id
-                        tokenBytes.append(Array(token.text.utf8))
-                        documentFrequency.append(0)
-                        postings.append([])
-                        lastEntryOfToken.append(-1)
-                    }
-                    ids.append(id)
-                    if lastEntryOfToken[Int(id)] != Int32(entryIndex) {
-                        lastEntryOfToken[Int(id)] = Int32(entryIndex)
-                        documentFrequency[Int(id)] += 1
-                    }
-                    if postings[Int(id)].last != nameIndex { postings[Int(id)].append(nameIndex) }
-                }
-                names.append(
-                    NameRecord(
-                        entry: Int32(entryIndex), alias: Int32(aliasIndex - 1),
-                        start: Int32(nameTokens.count), count: Int32(ids.count), isWeak: item.alias?.isWeak ?? false))
-                nameTokens.append(contentsOf: ids)
-                nameKinds.append(contentsOf: normalized.tokens.map(\.kind))
+        vocabulary.reserveCapacity(core.tokenTexts.count)
+        for (id, text) in core.tokenTexts.enumerated() { vocabulary[text] = Int32(id) }
+        self.vocabulary = vocabulary
+        var skeletons: [UInt64: [Int32]] = [:]
+        var tokenSkeletons: [[UInt8]] = []
+        tokenSkeletons.reserveCapacity(tokenBytes.count)
+        for (id, bytes) in tokenBytes.enumerated() {
+            let skeleton = Similarity.skeleton(bytes)
+            tokenSkeletons.append(skeleton)
+            if bytes.count >= 4 && skeleton.count >= 3 {
+                skeletons[Self.hash(skeleton[...]), default: []].append(Int32(id))
             }
+        }
+        self.tokenSkeletons = tokenSkeletons
+        self.skeletons = skeletons
+        var postings = [[Int32]](repeating: [], count: tokenBytes.count)
+        for (index, record) in core.names.enumerated() {
+            for position in Int(record.start)..<Int(record.start + record.count) {
+                let id = Int(core.nameTokens[position])
+                if postings[id].last != Int32(index) { postings[id].append(Int32(index)) }
+            }
+        }
+        self.postings = postings
+        var entryCountries: [[String]] = []
+        entryCountries.reserveCapacity(core.entries.count)
+        for entry in core.entries {
             var countries = entry.countries
             for address in entry.addresses {
                 if let country = address.country, country.count == 2, !countries.contains(country) {
@@ -134,20 +156,66 @@ public final class ScreeningIndex: Sendable {
             }
             entryCountries.append(countries)
         }
+        self.entrySources = core.entries.map(\.source)
+        self.entryTypes = core.entries.map(\.type)
+        self.entryCountries = entryCountries
+        var codes: [UInt16] = []
+        var codeStarts: [Int32] = [0]
+        for countries in entryCountries {
+            codes.append(contentsOf: countries.map(Self.pack))
+            codeStarts.append(Int32(codes.count))
+        }
+        self.countryCodes = codes
+        self.countryStarts = codeStarts
+        self.buildSeconds = Date().timeIntervalSince(start)
+    }
+
+    /// Normalises every name, counts word frequencies and builds the deletion neighbourhood.
+    static func build(entries: [ListEntry], parameters: MatchParameters) -> Core {
+        var vocabulary: [String: Int32] = [:]
+        var tokenTexts: [String] = []
+        var documentFrequency: [Int32] = []
+        var names: [NameRecord] = []
+        var nameTokens: [Int32] = []
+        var nameKinds: [Token.Kind] = []
+        var lastEntryOfToken: [Int32] = []
+        for (entryIndex, entry) in entries.enumerated() {
+            for (aliasIndex, item) in entry.allNames.enumerated() {
+                let normalized = NameNormalizer.normalize(item.name, isPerson: entry.type == .individual)
+                guard !normalized.tokens.isEmpty else { continue }
+                var ids: [Int32] = []
+                ids.reserveCapacity(normalized.tokens.count)
+                for token in normalized.tokens {
+                    let id: Int32
+                    if let existing = vocabulary[token.text] {
+                        id = existing
+                    } else {
+                        id = Int32(tokenTexts.count)
+                        vocabulary[token.text] = id
+                        tokenTexts.append(token.text)
+                        documentFrequency.append(0)
+                        lastEntryOfToken.append(-1)
+                    }
+                    ids.append(id)
+                    if lastEntryOfToken[Int(id)] != Int32(entryIndex) {
+                        lastEntryOfToken[Int(id)] = Int32(entryIndex)
+                        documentFrequency[Int(id)] += 1
+                    }
+                }
+                names.append(
+                    NameRecord(
+                        entry: Int32(entryIndex), alias: Int32(aliasIndex - 1),
+                        start: Int32(nameTokens.count), count: Int32(ids.count), isWeak: item.alias?.isWeak ?? false))
+                nameTokens.append(contentsOf: ids)
+                nameKinds.append(contentsOf: normalized.tokens.map(\.kind))
+            }
+        }
         let total = Double(max(entries.count, 1))
         let weights = documentFrequency.map { pow(log(1 + total / Double($0)), parameters.idfExponent) }
         var pairs: [(hash: UInt64, token: Int32)] = []
-        pairs.reserveCapacity(tokenBytes.count * 24)
-        var skeletons: [UInt64: [Int32]] = [:]
-        var tokenSkeletons: [[UInt8]] = []
-        tokenSkeletons.reserveCapacity(tokenBytes.count)
-        for (id, bytes) in tokenBytes.enumerated() {
-            let skeleton = Similarity.skeleton(bytes)
-            tokenSkeletons.append(skeleton)
-            Self.forEachDeletionHash(bytes) { pairs.append(($0, Int32(id))) }
-            if bytes.count >= 4 && skeleton.count >= 3 {
-                skeletons[Self.hash(skeleton[...]), default: []].append(Int32(id))
-            }
+        pairs.reserveCapacity(tokenTexts.count * 24)
+        for (id, text) in tokenTexts.enumerated() {
+            Self.forEachDeletionHash(Array(text.utf8)) { pairs.append(($0, Int32(id))) }
         }
         pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.token < $1.token }
         var deletionTokens: [Int32] = []
@@ -174,34 +242,10 @@ public final class ScreeningIndex: Sendable {
             starts[slot] = run.start
             counts[slot] = run.count
         }
-        self.deletionSlots = slots
-        self.deletionStarts = starts
-        self.deletionCounts = counts
-        self.deletionTokens = deletionTokens
-        self.names = names
-        self.nameTokens = nameTokens
-        self.nameKinds = nameKinds
-        self.tokenLengths = tokenBytes.map { Int32($0.count) }
-        self.tokenFirstBytes = tokenBytes.map { $0.first ?? 0 }
-        self.vocabulary = vocabulary
-        self.tokenBytes = tokenBytes
-        self.tokenSkeletons = tokenSkeletons
-        self.weights = weights
-        self.postings = postings
-        self.skeletons = skeletons
-        self.entrySources = entries.map(\.source)
-        self.entryTypes = entries.map(\.type)
-        self.entryCountries = entryCountries
-        var codes: [UInt16] = []
-        var codeStarts: [Int32] = [0]
-        for countries in entryCountries {
-            codes.append(contentsOf: countries.map(Self.pack))
-            codeStarts.append(Int32(codes.count))
-        }
-        self.countryCodes = codes
-        self.countryStarts = codeStarts
-        self.unknownWordWeight = pow(log(1 + total / 0.5), parameters.idfExponent)
-        self.buildSeconds = Date().timeIntervalSince(start)
+        return Core(
+            entries: entries, names: names, nameTokens: nameTokens, nameKinds: nameKinds, tokenTexts: tokenTexts,
+            weights: weights, deletionSlots: slots, deletionStarts: starts, deletionCounts: counts,
+            deletionTokens: deletionTokens, unknownWordWeight: pow(log(1 + total / 0.5), parameters.idfExponent))
     }
 
     static func pack(_ country: String) -> UInt16 {

@@ -8,17 +8,20 @@ public import VetterStore
 /// bundled list snapshot, and the screening index over its current versions.
 public final class Vetter: Sendable {
     public let store: any Store
+    /// Where the built index is cached between runs (beside the database), or `nil` for no cache.
+    public let indexCachePath: String?
 
     /// The bundled snapshot: the full Consolidated Screening List as published in May 2022.
     public static let snapshotDescription = "Consolidated Screening List, May 2022 (newest start date 2022-04-21)"
 
-    public init(store: any Store) {
+    public init(store: any Store, indexCachePath: String? = nil) {
         self.store = store
+        self.indexCachePath = indexCachePath
     }
 
-    /// Opens the SQLite store at `path` (see ``defaultDatabasePath(environment:)``).
+    /// Opens the SQLite store at `path` (see ``defaultDatabasePath(environment:)``), caching the index beside it.
     public convenience init(databasePath: String) throws {
-        self.init(store: try SQLiteStore(path: databasePath))
+        self.init(store: try SQLiteStore(path: databasePath), indexCachePath: databasePath + ".index")
     }
 
     /// `$VETTER_DB`, else `$XDG_DATA_HOME/vetter/vetter.sqlite`, else `~/.local/share/vetter/vetter.sqlite`.
@@ -62,15 +65,48 @@ public final class Vetter: Sendable {
         return results
     }
 
-    /// Builds the screening index over the current version of every source.
+    /// The screening index over the current version of every source: read from the cache beside the database
+    /// when it was built for the same list contents and parameters, else built and cached.
     public func loadIndex() async throws -> ScreeningIndex {
-        let versions = try await store.currentVersions()
-        let entries = try await store.entries(versionIDs: versions.map(\.id))
         var parameters = MatchParameters()
         if let overrides = ProcessInfo.processInfo.environment["VETTER_MATCH_PARAMETERS"], !overrides.isEmpty {
             parameters = try MatchParameters(overrides: overrides)
         }
-        return ScreeningIndex(entries: entries, parameters: parameters)
+        let versions = try await store.currentVersions().sorted { $0.source < $1.source }
+        let key = try Self.cacheKey(versions: versions, parameters: parameters)
+        if let path = indexCachePath, let data = FileManager.default.contents(atPath: path),
+            let index = IndexSnapshot.read(data, key: key, parameters: parameters)
+        {
+            return index
+        }
+        let entries = try await store.entries(versionIDs: versions.map(\.id))
+        let index = ScreeningIndex(entries: entries, parameters: parameters)
+        if let path = indexCachePath {
+            // A cache that cannot be written (a read-only directory) only costs speed.
+            try? IndexSnapshot.write(index, key: key).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
+        return index
+    }
+
+    /// What an index depends on: every current version's content and the scorer's parameters.
+    static func cacheKey(versions: [ListVersion], parameters: MatchParameters) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let contents = versions.map { "\($0.source.code):\($0.contentSHA256)" }.joined(separator: ",")
+        return contents + "|" + String(decoding: try encoder.encode(parameters), as: UTF8.self)
+    }
+
+    /// Matches with their full entries: an index read from its cache holds only summaries.
+    public func complete(_ matches: [ScreeningMatch], from index: ScreeningIndex) async throws -> [ScreeningMatch] {
+        guard index.isSummary, !matches.isEmpty else { return matches }
+        let versionIDs = try await store.currentVersions().map(\.id)
+        var completed: [ScreeningMatch] = []
+        for var match in matches {
+            let full = try await store.entries(id: match.entry.id, versionIDs: versionIDs)
+            if let entry = full.first(where: { $0.source == match.entry.source }) { match.entry = entry }
+            completed.append(match)
+        }
+        return completed
     }
 
     /// The entries with this id in the current versions.

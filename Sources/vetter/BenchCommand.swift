@@ -63,8 +63,13 @@ struct BenchCommand: AsyncParsableCommand {
             var random = SplitMix(seed: seed)
             if scale > 1 { entries = Self.grow(entries, times: scale, random: &random) }
             let index = ScreeningIndex(entries: entries)
+            let written = IndexSnapshot.write(index, key: "bench")
+            clock = Date()
+            _ = IndexSnapshot.read(written, key: "bench", parameters: index.parameters)
+            let snapshotSeconds = Date().timeIntervalSince(clock)
             print(
-                "index    load from store \(ms(loadSeconds)), build \(ms(index.buildSeconds)) for \(entries.count) entries, \(index.nameCount) names"
+                "index    load from store \(ms(loadSeconds)), build \(ms(index.buildSeconds)) for \(entries.count) entries, "
+                    + "\(index.nameCount) names; read back from its snapshot (\(written.count / 1_048_576) MiB) in \(ms(snapshotSeconds))"
             )
 
             let generated = Self.makeQueries(from: file.entries, count: queries, random: &random)

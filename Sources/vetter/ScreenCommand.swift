@@ -95,7 +95,8 @@ struct ScreenCommand: AsyncParsableCommand {
             limit: matching.limit)
         let matches = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            return try await vetter.loadIndex().screen(query)
+            let index = try await vetter.loadIndex()
+            return try await vetter.complete(index.screen(query), from: index)
         }
         if json {
             print(try Terminal.json(ScreeningReport(query: query, matches: matches, explain: explain)))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VetterCore
 import VetterLists
+import VetterMatch
 import VetterService
 import VetterStore
 import VetterTesting
@@ -127,6 +128,28 @@ struct StoreTests {
         let seeded = try await vetter.seedIfEmpty()
         #expect(seeded?.created.count == 13)
         #expect(try await vetter.seedIfEmpty() == nil)
+    }
+
+    @Test("the index is cached beside the database, and rebuilt when a list changes")
+    func indexCache() async throws {
+        let (vetter, directory) = try freshVetter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try await vetter.importFiles([SharedData.path("csl/sample-2025-06.csv")], format: nil)
+        let built = try await vetter.loadIndex()
+        #expect(!built.isSummary)
+        let cached = try await vetter.loadIndex()
+        #expect(cached.isSummary)
+        #expect(cached.entries.count == built.entries.count)
+        // Cached summaries are completed from the store for display.
+        let matches = cached.screen(ScreeningQuery(name: "Atlas Sanatgaran"))
+        let completed = try await vetter.complete(matches, from: cached)
+        #expect(matches.first?.entry.addresses.isEmpty == true)
+        #expect(completed.first?.entry.addresses.first?.formatted == "Komitas 26/114, Yerevan, Armenia, AM")
+        // A new version of any list invalidates the cache.
+        _ = try await vetter.importFiles([SharedData.path("bis/dpl-2023-11.txt")], format: nil)
+        let rebuilt = try await vetter.loadIndex()
+        #expect(!rebuilt.isSummary)
+        #expect(rebuilt.entries.count == built.entries.count - 1 + 663)
     }
 
     @Test("the default database path follows VETTER_DB and XDG_DATA_HOME")
