@@ -74,8 +74,16 @@ enum LegalForms {
     /// The words of five letters or more, for typing-error correction.
     static let longWords: [[UInt8]] = words.filter { $0.count >= 5 }.sorted().map { Array($0.utf8) }
 
-    /// The longest phrase length in tokens.
-    static let longestPhrase: Int = phrases.keys.map { $0.split(separator: " ").count }.max() ?? 1
+    /// For each word that starts a phrase, the longest phrase it starts (in words): words that start none are
+    /// skipped without building any phrase.
+    static let longestPhraseStarting: [String: Int] = {
+        var table: [String: Int] = [:]
+        for phrase in phrases.keys {
+            let words = phrase.split(separator: " ")
+            table[String(words[0])] = max(table[String(words[0])] ?? 0, words.count)
+        }
+        return table
+    }()
 
     /// Words that carry no identity: articles and prepositions in the languages of the lists.
     static let stopWords: Set<String> = [

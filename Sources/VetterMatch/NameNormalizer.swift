@@ -153,8 +153,9 @@ public enum NameNormalizer {
         var legalAt: [Bool] = []
         while index < words.count {
             var matched = false
-            for length in stride(from: min(LegalForms.longestPhrase, words.count - index), through: 1, by: -1) {
-                let phrase = words[index..<index + length].joined(separator: " ")
+            let longest = min(LegalForms.longestPhraseStarting[words[index]] ?? 0, words.count - index)
+            for length in stride(from: longest, through: 1, by: -1) {
+                let phrase = length == 1 ? words[index] : words[index..<index + length].joined(separator: " ")
                 guard let canonical = LegalForms.phrases[phrase] else { continue }
                 let short = phrase.count <= 3
                 let atEdge =
@@ -201,7 +202,8 @@ public enum NameNormalizer {
     }
 
     static func isLegalStart(_ words: [String], at index: Int) -> Bool {
-        for length in stride(from: min(LegalForms.longestPhrase, words.count - index), through: 1, by: -1) {
+        let longest = min(LegalForms.longestPhraseStarting[words[index]] ?? 0, words.count - index)
+        for length in stride(from: longest, through: 1, by: -1) {
             let phrase = words[index..<index + length].joined(separator: " ")
             if let _ = LegalForms.phrases[phrase], phrase.count > 3 || index + length == words.count { return true }
         }

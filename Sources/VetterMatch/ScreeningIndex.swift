@@ -566,29 +566,52 @@ public final class ScreeningIndex: Sendable {
     /// not lift a name that has none of the words taken so far.
     func collectCandidates(_ words: [QueryWord], minimum: Double) -> [Int32] {
         let total = words.reduce(0) { $0 + $1.weight }
-        guard total > 0 else { return [] }
+        guard total > 0, words.count < 256 else { return [] }
         var order = words.indices.filter { !words[$0].similarIDs.isEmpty }.sorted {
             words[$0].weight > words[$1].weight
         }
         var remaining = total
-        var result: [Int32] = []
+        // (name << 8 | query word): which query words each candidate name shares.
+        var pairs: [UInt64] = []
         // Two query words written as one listed word ("Hik Vision" / "Hikvision").
         for index in words.indices.dropLast() where words[index].kind == .word {
             if let id = vocabulary[words[index].text + words[index + 1].text] {
-                result.append(contentsOf: postings[Int(id)])
+                for name in postings[Int(id)] {
+                    pairs.append(UInt64(name) << 8 | UInt64(index))
+                    pairs.append(UInt64(name) << 8 | UInt64(index + 1))
+                }
             }
         }
         while !order.isEmpty {
             let ceiling = remaining / total
             if ceiling * ceiling < minimum { break }
             let index = order.removeFirst()
-            for id in words[index].similarIDs { result.append(contentsOf: postings[Int(id)]) }
+            for id in words[index].similarIDs {
+                for name in postings[Int(id)] { pairs.append(UInt64(name) << 8 | UInt64(index)) }
+            }
             remaining -= words[index].weight
         }
-        result.sort()
+        pairs.sort()
+        // Count filter: a name can align at most the query words it shares plus those not taken; when every
+        // query word is a known word, a name whose share cannot reach the threshold is not scored.
+        let filter = words.allSatisfy { !$0.similarIDs.isEmpty }
         var unique: [Int32] = []
-        unique.reserveCapacity(result.count)
-        for name in result where unique.last != name { unique.append(name) }
+        var position = 0
+        while position < pairs.count {
+            let name = pairs[position] >> 8
+            var shared = 0.0
+            var previousWord = -1
+            while position < pairs.count && pairs[position] >> 8 == name {
+                let word = Int(pairs[position] & 0xFF)
+                if word != previousWord {
+                    shared += words[word].weight
+                    previousWord = word
+                }
+                position += 1
+            }
+            let bound = (shared + remaining) / total
+            if !filter || bound * bound >= minimum { unique.append(Int32(name)) }
+        }
         return unique
     }
 
