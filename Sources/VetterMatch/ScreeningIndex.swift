@@ -549,9 +549,12 @@ public final class ScreeningIndex: Sendable {
                 unmatchedListed: [], queryCoverage: 0, listedCoverage: 0, nameScore: 0, adjustments: [],
                 normalization: normalized.notes)
             let name = view(value.name, tokens: tokens, kinds: kinds)
-            _ = withUnsafeMutablePointer(to: &explanation) {
-                scoreName(
-                    words, tables, name, query: query, strictListed: normalized.isChinesePersonName, explanation: $0)
+            if query.explain {
+                _ = withUnsafeMutablePointer(to: &explanation) {
+                    scoreName(
+                        words, tables, name, query: query, strictListed: normalized.isChinesePersonName,
+                        explanation: $0)
+                }
             }
             let entry = entries[Int(entryIndex)]
             let alias = name.alias >= 0 ? entry.aliases[Int(name.alias)] : nil

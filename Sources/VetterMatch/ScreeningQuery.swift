@@ -15,11 +15,15 @@ public struct ScreeningQuery: Sendable, Codable, Hashable {
     public var threshold: Double
     /// At most this many matches.
     public var limit: Int
+    /// Whether matches carry their ``MatchExplanation`` (batch screening that only needs scores can skip it).
+    public var explain: Bool
 
     public init(
         name: String, country: String? = nil, type: PartyType? = nil, sources: Set<ListSource>? = nil,
-        filterByCountry: Bool = false, threshold: Double = ScreeningIndex.defaultThreshold, limit: Int = 10
+        filterByCountry: Bool = false, threshold: Double = ScreeningIndex.defaultThreshold, limit: Int = 10,
+        explain: Bool = true
     ) {
+        self.explain = explain
         self.name = name
         self.country = country?.uppercased()
         self.type = type

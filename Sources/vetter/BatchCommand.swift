@@ -149,7 +149,7 @@ struct BatchCommand: AsyncParsableCommand {
             id: value("id") ?? "\(record.line)",
             query: ScreeningQuery(
                 name: name, country: country, type: type == .unknown ? nil : type, sources: sources,
-                threshold: matching.threshold, limit: matching.limit))
+                threshold: matching.threshold, limit: matching.limit, explain: false))
     }
 
     static func render(id: String, matches: [ScreeningMatch], asCSV: Bool) -> String {

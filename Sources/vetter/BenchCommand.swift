@@ -194,7 +194,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }.joined(separator: " ")
             }
             let country = random.next() % 2 == 0 ? entry.countries.first : nil
-            queries.append(ScreeningQuery(name: text, country: country))
+            queries.append(ScreeningQuery(name: text, country: country, explain: false))
         }
         return queries
     }
