@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "VetterCore", swiftSettings: swiftSettings),
         .target(name: "VetterLists", dependencies: ["VetterCore", "CZlib"], swiftSettings: swiftSettings),
         .target(name: "VetterMatch", dependencies: ["VetterCore"], swiftSettings: swiftSettings),
+        .target(name: "VetterRules", dependencies: ["VetterCore", "VetterMatch"], swiftSettings: swiftSettings),
         .target(
             name: "VetterStore",
             dependencies: ["VetterCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -29,7 +30,7 @@ let package = Package(
         ),
         .target(
             name: "VetterService",
-            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterStore"],
+            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore"],
             resources: [.copy("Resources/csl-2022-05.csv.gz")],
             swiftSettings: swiftSettings
         ),
@@ -37,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "vetter",
             dependencies: [
-                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService",
+                "VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore", "VetterService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -57,6 +58,11 @@ let package = Package(
             dependencies: [
                 "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService", "VetterTesting",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VetterRulesTests",
+            dependencies: ["VetterCore", "VetterMatch", "VetterRules", "VetterService", "VetterTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,8 +15,8 @@ struct VetterCommand: AsyncParsableCommand {
             snapshot (\(Vetter.snapshotDescription)); import current files with 'vetter import'.
             """,
         subcommands: [
-            ScreenCommand.self, BatchCommand.self, ImportCommand.self, ListsCommand.self, ShowCommand.self,
-            BenchCommand.self,
+            ScreenCommand.self, CheckCommand.self, BatchCommand.self, ImportCommand.self, ListsCommand.self,
+            ShowCommand.self, RulesCommand.self, BenchCommand.self,
         ]
     )
 

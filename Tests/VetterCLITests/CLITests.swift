@@ -184,7 +184,70 @@ struct CLITests {
         #expect(format.stderr.contains("--format: 'xml'"))
     }
 
-    @Test("every command has --help", arguments: ["screen", "batch", "import", "lists", "show", "bench"])
+    @Test("check answers with the decision for each item and each matched entry")
+    func check() throws {
+        let result = try Self.run([
+            "check", "--party", "Hikvision", "--eccn", "1A004.c", "--eccn", "5A992", "--eccn", "EAR99", "--date",
+            "2022-05-01", "--json", "--db", Self.seeded,
+        ])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["decision"] as? String == "licence_required")
+        let items = try #require(json["items"] as? [[String: Any]])
+        #expect(items.map { $0["eccn"] as? String } == ["1A004.c", "5A992", "EAR99"])
+        let entries = try #require(json["entries"] as? [[String: Any]])
+        let el = entries.filter { $0["source"] as? String == "EL" }
+        #expect(
+            el.map { $0["review_policy"] as? String } == [
+                "case_by_case", "presumption_of_denial", "presumption_of_denial",
+            ])
+        #expect(
+            el.allSatisfy {
+                $0["licence_required"] as? Bool == true && ($0["licence_exceptions"] as? [String])?.isEmpty == true
+            })
+        #expect(el.allSatisfy { ($0["citations"] as? [String])?.contains("84 FR 54002") == true })
+        let text = try Self.run([
+            "check", "--party", "Hikvision", "--eccn", "EAR99", "--fail-on-licence", "--db", Self.seeded,
+        ])
+        #expect(text.status == 3)
+        #expect(text.stdout.hasPrefix("Decision: licence_required"))
+        #expect(text.stdout.contains("Review policy for EAR99: presumption of denial."))
+    }
+
+    @Test("check refuses a bad ECCN naming it, and a transaction field naming the field")
+    func checkErrors() throws {
+        let eccn = try Self.run(["check", "--party", "Hikvision", "--eccn", "5A99", "--db", Self.seeded])
+        #expect(eccn.status != 0)
+        #expect(eccn.stderr.contains("'5A99' is not an ECCN"))
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("t.json").path
+        try #"{"parties": [{"name": "Hikvision", "role": "buyer"}], "items": [{"eccn": "EAR99"}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let role = try Self.run(["check", "--transaction", file, "--db", Self.seeded])
+        #expect(role.status != 0)
+        #expect(role.stderr.contains("parties[0].role: 'buyer' is not one of purchaser"))
+        try
+            #"{"parties": [{"name": "Hikvision", "role": "end_user"}, {"name": "I. ASH", "role": "freight_forwarder"}], "items": [{"eccn": "EAR99"}], "date": "2022-05-01"}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let ok = try Self.run(["check", "--transaction", file, "--json", "--db", Self.seeded])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("\"decision\" : \"prohibited\""))
+    }
+
+    @Test("rules --coverage prints every text and the counts")
+    func rulesCoverage() throws {
+        let result = try Self.run(["rules", "--coverage", "--db", Self.seeded])
+        #expect(result.status == 0)
+        #expect(
+            result.stdout.contains("Licence requirement texts: 39 distinct, 36 parsed, 3 flagged for manual review"))
+        #expect(result.stdout.contains("Review policy texts: 33 distinct, 32 parsed, 1 flagged for manual review"))
+        #expect(result.stdout.contains("→ case_by_case for items on the CCL; presumption_of_approval for EAR99"))
+    }
+
+    @Test(
+        "every command has --help",
+        arguments: ["screen", "check", "batch", "import", "lists", "show", "rules", "bench"])
     func help(command: String) throws {
         let result = try Self.run([command, "--help"])
         #expect(result.status == 0)

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import VetterCore
+import VetterMatch
+import VetterRules
+import VetterService
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Decide whether the lists require a licence: for a party and items, or a whole transaction.",
+        discussion: """
+            Screens the party (or every party of the transaction) and says, for each matched listing and each \
+            item: licence required or not, the review policy for that item, licence exceptions available, the \
+            conditions only you can know, and the Federal Register citations. The overall decision is the most \
+            restrictive: prohibited > licence_required > review > no_licence_required. Only the lists decide \
+            here: the Commerce Country Chart is out of scope. Exit status 0, or 3 with --fail-on-licence when \
+            the decision is anything but no_licence_required.
+
+            A transaction file is JSON: {"parties": [{"name", "role", "country", "type"}], \
+            "items": [{"eccn", "description", "quantity"}], "date": "YYYY-MM-DD"}; roles are purchaser, \
+            intermediate_consignee, ultimate_consignee, end_user, freight_forwarder.
+            """
+    )
+
+    @Option(help: "The party's name (with --eccn).")
+    var party: String?
+
+    @Option(help: "The party's country (ISO-2), as screening context.")
+    var country: String?
+
+    @Option(help: "The party's type: individual, entity, vessel or aircraft.")
+    var type: String?
+
+    @Option(name: .customLong("eccn"), help: "An item's ECCN or EAR99; repeat for several items.")
+    var eccns: [String] = []
+
+    @Option(help: "Answer as of this day (YYYY-MM-DD); default today. Entries listed later did not apply.")
+    var date: String?
+
+    @Option(help: "A transaction file (JSON) instead of --party and --eccn.")
+    var transaction: String?
+
+    @Option(help: "Lowest screening score treated as a match.")
+    var threshold: Double = ScreeningIndex.defaultThreshold
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Exit with status 3 unless the decision is no_licence_required.")
+    var failOnLicence = false
+
+    func validate() throws {
+        if transaction == nil {
+            guard party != nil else {
+                throw ValidationError("give --party NAME with --eccn, or --transaction FILE.json")
+            }
+            guard !eccns.isEmpty else { throw ValidationError("give at least one --eccn (an ECCN or EAR99)") }
+        } else if party != nil || !eccns.isEmpty {
+            throw ValidationError("--transaction replaces --party and --eccn: give one or the other")
+        }
+    }
+
+    func run() async throws {
+        let request = try makeTransaction()
+        let result = try await reportingErrors {
+            let vetter = try await storeOptions.open()
+            return try await vetter.check(request, threshold: threshold)
+        }
+        if json {
+            print(try Terminal.json(result))
+        } else {
+            printText(result)
+        }
+        if failOnLicence && result.decision != .noLicenceRequired { throw ExitCode(3) }
+    }
+
+    func makeTransaction() throws -> Transaction {
+        var parsedDate: LocalDate?
+        if let date {
+            guard let value = LocalDate(parsing: date) else {
+                throw ValidationError("--date: '\(date)' is not YYYY-MM-DD")
+            }
+            parsedDate = value
+        }
+        if let transaction {
+            guard let data = FileManager.default.contents(atPath: transaction) else {
+                throw ValidationError("--transaction: cannot read \(transaction)")
+            }
+            do {
+                var parsed = try Transaction.parse(data)
+                if let parsedDate { parsed.date = parsedDate }
+                return parsed
+            } catch {
+                throw ValidationError("\(transaction): \(error)")
+            }
+        }
+        var items: [TransactionItem] = []
+        for code in eccns {
+            do { items.append(TransactionItem(eccn: try ECCN(code))) } catch {
+                throw ValidationError("--eccn: \(error.message)")
+            }
+        }
+        let party = TransactionParty(
+            name: party ?? "", country: try parseCountry(country), type: try parsePartyType(type))
+        return Transaction(parties: [party], items: items, date: parsedDate)
+    }
+
+    func printText(_ result: CheckResult) {
+        print("Decision: \(result.decision.rawValue) (as of \(result.date))")
+        for party in result.parties {
+            let role = party.role.map { " — \($0.rawValue)" } ?? ""
+            print("\n\(party.name)\(role): \(party.decision.rawValue)")
+            if party.matches.isEmpty { print("  no listed party matched") }
+            for match in party.matches {
+                print(
+                    "  matched \(match.source) \(match.entryID) \(match.name) (\"\(match.matchedName)\", score \(match.score))"
+                )
+            }
+            for item in party.items {
+                print("  \(item.eccn): \(item.decision.rawValue)")
+                for reason in item.reasons where !reason.hasPrefix("No listed party") { print("    \(reason)") }
+            }
+        }
+        print("\n\(result.scope)")
+    }
+}
+
+struct RulesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Show how the licence requirement and review policy texts of the loaded lists are read.",
+        discussion: """
+            --coverage lists every distinct licence-requirement and review-policy text of the current Entity List \
+            and Military End User versions, how many entries carry it, and how it was parsed; texts that could not \
+            be parsed with certainty are flagged for manual review, never guessed.
+            """
+    )
+
+    @Flag(help: "List every distinct text and its parse.")
+    var coverage = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let report = try await reportingErrors {
+            let vetter = try await storeOptions.open()
+            return try await vetter.ruleCoverage()
+        }
+        if json {
+            print(try Terminal.json(report))
+            return
+        }
+        for kind in [RuleCoverage.Kind.licenceRequirement, .reviewPolicy] {
+            let rows = report.filter { $0.kind == kind }
+            let flagged = rows.filter { $0.manualReview != nil }
+            print(
+                "\(kind == .licenceRequirement ? "Licence requirement" : "Review policy") texts: \(rows.count) distinct, "
+                    + "\(rows.count - flagged.count) parsed, \(flagged.count) flagged for manual review")
+            if coverage {
+                for row in rows {
+                    print("  [\(row.entries)] \(row.text.isEmpty ? "(empty)" : row.text)")
+                    print("      → \(row.parsed)")
+                    if let reason = row.manualReview { print("      ⚑ manual review: \(reason)") }
+                }
+            }
+            print("")
+        }
+    }
+}
