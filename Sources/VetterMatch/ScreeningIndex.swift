@@ -479,6 +479,27 @@ public final class ScreeningIndex: Sendable {
         public init() {}
     }
 
+    /// Indices of the entries with a name that shares a word, or a near spelling of one, with `name`: the
+    /// entries whose screening against `name` could score at all. Used to find the watched parties a changed
+    /// listing can affect.
+    public func entriesSharingWords(with name: String) -> [Int] {
+        let words = prepare(NameNormalizer.normalize(name), session: nil).filter {
+            $0.kind == .word || $0.kind == .place
+        }
+        var result = Set<Int>()
+        for word in words {
+            for id in word.similarIDs {
+                for nameIndex in postings[Int(id)] { result.insert(Int(names[Int(nameIndex)].entry)) }
+            }
+        }
+        for index in words.indices.dropLast() {
+            if let id = vocabulary[words[index].text + words[index + 1].text] {
+                for nameIndex in postings[Int(id)] { result.insert(Int(names[Int(nameIndex)].entry)) }
+            }
+        }
+        return result.sorted()
+    }
+
     /// Screens one party.
     ///
     /// A name that carries its own aliases ("X (a.k.a. Y)") is screened under each, keeping the best score.

@@ -28,8 +28,11 @@ extension Vetter {
     ) async throws
         -> CheckResult
     {
-        let index = try await loadIndex()
-        let date = transaction.date ?? LocalDate(Date())
+        let today = LocalDate(Date())
+        let date = transaction.date ?? today
+        // A past date is answered from the list versions in force that day; the decider then reports the
+        // entries whose own start date was later.
+        let index = date < today ? try await loadIndex(asOf: date, filterEntries: false).0 : try await loadIndex()
         var parties: [PartyCheck] = []
         for party in transaction.parties {
             let query = ScreeningQuery(

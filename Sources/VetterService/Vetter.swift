@@ -88,6 +88,21 @@ public final class Vetter: Sendable {
         return index
     }
 
+    /// An index over the list versions in force on `date` (``Store/versionsInForce(on:)``). With
+    /// `filterEntries`, entries whose own start date is later, or end date earlier, are left out too.
+    public func loadIndex(
+        asOf date: LocalDate, filterEntries: Bool = true
+    ) async throws -> (ScreeningIndex, [ListVersion]) {
+        var parameters = MatchParameters()
+        if let overrides = ProcessInfo.processInfo.environment["VETTER_MATCH_PARAMETERS"], !overrides.isEmpty {
+            parameters = try MatchParameters(overrides: overrides)
+        }
+        let versions = try await store.versionsInForce(on: date)
+        var entries = try await store.entries(versionIDs: versions.map(\.id))
+        if filterEntries { entries = entries.filter { $0.isInForce(on: date) } }
+        return (ScreeningIndex(entries: entries, parameters: parameters), versions)
+    }
+
     /// What an index depends on: every current version's content and the scorer's parameters.
     static func cacheKey(versions: [ListVersion], parameters: MatchParameters) throws -> String {
         let encoder = JSONEncoder()

@@ -67,6 +67,59 @@ public final class SQLiteStore: Store {
                         BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
                     """)
         }
+        migrator.registerMigration("v2: watched parties, alerts, webhooks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE watched_party (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        country TEXT,
+                        type TEXT,
+                        address TEXT
+                    );
+                    CREATE TABLE watch_hit (
+                        party_id TEXT NOT NULL REFERENCES watched_party(id) ON DELETE CASCADE,
+                        source TEXT NOT NULL,
+                        entry_id TEXT NOT NULL,
+                        entry_hash TEXT NOT NULL,
+                        entry_name TEXT NOT NULL,
+                        score REAL NOT NULL,
+                        PRIMARY KEY (party_id, source, entry_id)
+                    );
+                    CREATE TABLE alert (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL,
+                        party_id TEXT NOT NULL,
+                        party_name TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        entry_id TEXT NOT NULL,
+                        entry_name TEXT NOT NULL,
+                        score REAL NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX alert_by_time ON alert(created_at);
+                    CREATE TRIGGER alert_no_update BEFORE UPDATE ON alert
+                        BEGIN SELECT RAISE(ABORT, 'alerts are append-only'); END;
+                    CREATE TRIGGER alert_no_delete BEFORE DELETE ON alert
+                        BEGIN SELECT RAISE(ABORT, 'alerts are append-only'); END;
+                    CREATE TABLE webhook (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        url TEXT NOT NULL,
+                        secret TEXT NOT NULL
+                    );
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        webhook_id INTEGER NOT NULL REFERENCES webhook(id),
+                        alert_id INTEGER NOT NULL REFERENCES alert(id),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        delivered_at REAL,
+                        last_error TEXT,
+                        UNIQUE (webhook_id, alert_id)
+                    );
+                    CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);
+                    """)
+        }
         return migrator
     }
 
@@ -207,6 +260,183 @@ public final class SQLiteStore: Store {
     /// Runs a statement: for maintenance and for tests that prove what the schema forbids.
     public func execute(_ sql: String) async throws {
         try await pool.write { db in try db.execute(sql: sql) }
+    }
+
+    public func entryHashes(versionID: Int64) async throws -> [String: String] {
+        try await pool.read { db in
+            var result: [String: String] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT entry_id, hash FROM version_entry WHERE version_id = ?", arguments: [versionID])
+            while let row = try rows.next() { result[row[0]] = row[1] }
+            return result
+        }
+    }
+
+    public func entries(versionID: Int64, ids: [String]) async throws -> [ListEntry] {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.read { db in
+            var bodies: [Data] = []
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
+                let placeholders = Array(repeating: "?", count: part.count).joined(separator: ",")
+                bodies += try Data.fetchAll(
+                    db,
+                    sql: """
+                        SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
+                        WHERE v.version_id = ? AND v.entry_id IN (\(placeholders)) ORDER BY v.entry_id
+                        """, arguments: StatementArguments([String(versionID)] + part))
+            }
+            return try Self.decode(bodies)
+        }
+    }
+
+    public func saveWatchedParties(_ parties: [WatchedParty]) async throws {
+        try await pool.write { db in
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO watched_party (id, name, country, type, address) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,
+                        type = excluded.type, address = excluded.address
+                    """)
+            for party in parties {
+                try statement.execute(arguments: [
+                    party.id, party.name, party.country, party.type?.rawValue, party.address,
+                ])
+            }
+        }
+    }
+
+    public func watchedParties() async throws -> [WatchedParty] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM watched_party ORDER BY id").map { row in
+                let type: String? = row["type"]
+                return WatchedParty(
+                    id: row["id"], name: row["name"], country: row["country"],
+                    type: type.flatMap(PartyType.init(rawValue:)), address: row["address"])
+            }
+        }
+    }
+
+    public func removeWatchedParty(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM watched_party WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func watchHits() async throws -> [WatchHit] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM watch_hit ORDER BY party_id, source, entry_id").compactMap { row in
+                guard let source = ListSource(rawValue: row["source"]) else { return nil }
+                return WatchHit(
+                    partyID: row["party_id"], source: source, entryID: row["entry_id"], entryHash: row["entry_hash"],
+                    entryName: row["entry_name"], score: row["score"])
+            }
+        }
+    }
+
+    public func recordScreening(parties: [String], hits: [WatchHit], alerts: [Alert]) async throws -> [Alert] {
+        try await pool.write { db in
+            let clear = try db.makeStatement(sql: "DELETE FROM watch_hit WHERE party_id = ?")
+            for party in parties { try clear.execute(arguments: [party]) }
+            let insertHit = try db.makeStatement(
+                sql: """
+                    INSERT OR REPLACE INTO watch_hit (party_id, source, entry_id, entry_hash, entry_name, score)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+            for hit in hits {
+                try insertHit.execute(
+                    arguments: [hit.partyID, hit.source.code, hit.entryID, hit.entryHash, hit.entryName, hit.score])
+            }
+            let insertAlert = try db.makeStatement(
+                sql: """
+                    INSERT INTO alert (kind, party_id, party_name, source, entry_id, entry_name, score, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let webhooks = try Int64.fetchAll(db, sql: "SELECT id FROM webhook")
+            let queue = try db.makeStatement(
+                sql: "INSERT INTO outbox (webhook_id, alert_id, next_attempt_at) VALUES (?, ?, ?)")
+            var stored: [Alert] = []
+            for var alert in alerts {
+                try insertAlert.execute(
+                    arguments: [
+                        alert.kind.rawValue, alert.partyID, alert.partyName, alert.source.code, alert.entryID,
+                        alert.entryName, alert.score, alert.createdAt.timeIntervalSince1970,
+                    ])
+                alert.id = db.lastInsertedRowID
+                for webhook in webhooks {
+                    try queue.execute(arguments: [webhook, alert.id, alert.createdAt.timeIntervalSince1970])
+                }
+                stored.append(alert)
+            }
+            return stored
+        }
+    }
+
+    public func alerts(since: Date?) async throws -> [Alert] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alert WHERE created_at >= ? ORDER BY id",
+                arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude]
+            ).compactMap(Self.alert)
+        }
+    }
+
+    static func alert(_ row: Row) -> Alert? {
+        guard let kind = Alert.Kind(rawValue: row["kind"]), let source = ListSource(rawValue: row["source"]) else {
+            return nil
+        }
+        return Alert(
+            id: row["id"], kind: kind, partyID: row["party_id"], partyName: row["party_name"], source: source,
+            entryID: row["entry_id"], entryName: row["entry_name"], score: row["score"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    public func addWebhook(url: String, secret: String) async throws -> Int64 {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO webhook (url, secret) VALUES (?, ?)", arguments: [url, secret])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func webhooks() async throws -> [(id: Int64, url: String, secret: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhook ORDER BY id").map { ($0["id"], $0["url"], $0["secret"]) }
+        }
+    }
+
+    public func dueDeliveries(now: Date) async throws -> [Delivery] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id AS outbox_id, o.attempts, w.url, w.secret, a.*
+                    FROM outbox o JOIN webhook w ON w.id = o.webhook_id JOIN alert a ON a.id = o.alert_id
+                    WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.id
+                    """, arguments: [now.timeIntervalSince1970]
+            ).compactMap { row in
+                guard let alert = Self.alert(row) else { return nil }
+                return Delivery(
+                    id: row["outbox_id"], url: row["url"], secret: row["secret"], alert: alert,
+                    attempts: row["attempts"])
+            }
+        }
+    }
+
+    public func markDelivered(_ deliveryID: Int64, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                arguments: [at.timeIntervalSince1970, deliveryID])
+        }
+    }
+
+    public func recordFailedAttempt(_ deliveryID: Int64, error: String, retryAt: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                arguments: [error, retryAt.timeIntervalSince1970, deliveryID])
+        }
     }
 
     public func isEmpty() async throws -> Bool {

@@ -25,6 +25,135 @@ public protocol Store: Sendable {
 
     /// Whether the store holds no version at all.
     func isEmpty() async throws -> Bool
+
+    /// Entry id → content hash of every entry of a version.
+    func entryHashes(versionID: Int64) async throws -> [String: String]
+
+    /// The entries of one version with these ids.
+    func entries(versionID: Int64, ids: [String]) async throws -> [ListEntry]
+
+    // MARK: Watched parties and alerts
+
+    /// Adds or replaces watched parties (by id).
+    func saveWatchedParties(_ parties: [WatchedParty]) async throws
+
+    /// All watched parties, by id.
+    func watchedParties() async throws -> [WatchedParty]
+
+    /// Removes a watched party and its hits; `false` when there was none.
+    func removeWatchedParty(id: String) async throws -> Bool
+
+    /// The current hits of every watched party.
+    func watchHits() async throws -> [WatchHit]
+
+    /// Replaces the hits of these parties and appends the alerts, in one transaction; every new alert is queued
+    /// for every webhook. Returns the alerts with their ids.
+    func recordScreening(parties: [String], hits: [WatchHit], alerts: [Alert]) async throws -> [Alert]
+
+    /// Alerts created at or after `since` (all when `nil`), oldest first.
+    func alerts(since: Date?) async throws -> [Alert]
+
+    // MARK: Webhooks
+
+    /// Registers a webhook; returns its id.
+    func addWebhook(url: String, secret: String) async throws -> Int64
+
+    /// Registered webhooks: id, URL, secret.
+    func webhooks() async throws -> [(id: Int64, url: String, secret: String)]
+
+    /// Deliveries due at `now`: outbox id, webhook, alert, attempts so far.
+    func dueDeliveries(now: Date) async throws -> [Delivery]
+
+    /// Marks a delivery done.
+    func markDelivered(_ deliveryID: Int64, at: Date) async throws
+
+    /// Records a failed attempt and when to try again.
+    func recordFailedAttempt(_ deliveryID: Int64, error: String, retryAt: Date) async throws
+}
+
+/// One alert to POST to one webhook: a row of the outbox.
+public struct Delivery: Sendable {
+    public var id: Int64
+    public var url: String
+    public var secret: String
+    public var alert: Alert
+    public var attempts: Int
+
+    public init(id: Int64, url: String, secret: String, alert: Alert, attempts: Int) {
+        self.id = id
+        self.url = url
+        self.secret = secret
+        self.alert = alert
+        self.attempts = attempts
+    }
+}
+
+extension Store {
+    /// The versions in force on `date`: per source, the newest whose data date (or, without one, import date)
+    /// is on or before `date`; where no version is that old, the oldest one, whose entries the caller filters by
+    /// their own start and end dates.
+    public func versionsInForce(on date: LocalDate) async throws -> [ListVersion] {
+        let all = try await versions(source: nil)
+        var chosen: [ListSource: ListVersion] = [:]
+        for version in all.sorted(by: { $0.id < $1.id }) {
+            let effective = version.dataDate ?? LocalDate(version.importedAt)
+            if effective <= date || chosen[version.source] == nil { chosen[version.source] = version }
+        }
+        return chosen.values.sorted { $0.source < $1.source }
+    }
+
+    /// How a source changed between two versions (default: the two newest).
+    public func diff(source: ListSource, from: Int64? = nil, to: Int64? = nil) async throws -> ListDiff {
+        let versions = try await versions(source: source)
+        guard versions.count >= 1 else { throw StoreError(.notFound, "no version of \(source.code) is loaded") }
+        func find(_ id: Int64) throws -> ListVersion {
+            guard let version = versions.first(where: { $0.id == id }) else {
+                throw StoreError(.notFound, "version \(id) is not a version of \(source.code)")
+            }
+            return version
+        }
+        let newer = try to.map(find) ?? versions[0]
+        guard let older = try from.map(find) ?? versions.first(where: { $0.id < newer.id }) else {
+            throw StoreError(.notFound, "\(source.code) has no version older than \(newer.id) to compare with")
+        }
+        let before = try await entryHashes(versionID: older.id)
+        let after = try await entryHashes(versionID: newer.id)
+        let addedIDs = after.keys.filter { before[$0] == nil }.sorted()
+        let removedIDs = before.keys.filter { after[$0] == nil }.sorted()
+        let changedIDs = after.keys.filter { before[$0] != nil && before[$0] != after[$0] }.sorted()
+        let added = try await entries(versionID: newer.id, ids: addedIDs)
+        let removed = try await entries(versionID: older.id, ids: removedIDs)
+        let oldChanged = Dictionary(
+            try await entries(versionID: older.id, ids: changedIDs).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }
+        )
+        var changes: [ListDiff.Change] = []
+        for entry in try await entries(versionID: newer.id, ids: changedIDs) {
+            guard let old = oldChanged[entry.id] else { continue }
+            changes.append(ListDiff.Change(entryID: entry.id, name: entry.name, fields: Self.changedFields(old, entry)))
+        }
+        return ListDiff(source: source, from: older, to: newer, added: added, removed: removed, changed: changes)
+    }
+
+    /// The names of the fields that differ between two versions of an entry.
+    static func changedFields(_ old: ListEntry, _ new: ListEntry) -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func fields(_ entry: ListEntry) -> [String: String] {
+            guard let data = try? encoder.encode(entry),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return [:] }
+            var result: [String: String] = [:]
+            for (key, value) in object {
+                let encoded =
+                    (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
+                    ?? Data()
+                result[key] = String(decoding: encoded, as: UTF8.self)
+            }
+            return result
+        }
+        let a = fields(old), b = fields(new)
+        return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
 }
 
 /// What an import did, per source.

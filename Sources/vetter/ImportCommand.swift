@@ -41,11 +41,19 @@ struct ImportCommand: AsyncParsableCommand {
             }
             chosen = parsed
         }
-        let results = try await reportingErrors {
+        let (results, rescreen) = try await reportingErrors {
             let vetter = try await storeOptions.open(seed: false)
-            return try await vetter.importFiles(
+            let results = try await vetter.importFiles(
                 paths, format: chosen,
                 options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord))
+            // New versions: re-screen the watched parties whose result can change, and send the alerts.
+            let created = results.flatMap(\.outcome.created)
+            var rescreen: RescreenReport?
+            if !created.isEmpty {
+                rescreen = try await vetter.rescreen(after: created)
+                _ = try await vetter.deliverWebhooks()
+            }
+            return (results, rescreen)
         }
         for result in results { for warning in result.file.warnings { Terminal.note("warning: \(warning)") } }
         if json {
@@ -65,6 +73,7 @@ struct ImportCommand: AsyncParsableCommand {
                     }))
             return
         }
+        defer { if let rescreen { printReport(rescreen) } }
         for result in results {
             print("\(result.file.fileName) (\(result.file.format.rawValue)): \(result.file.entries.count) entries")
             for version in result.outcome.created {

@@ -88,6 +88,12 @@ struct ScreenCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 3 when anything matched.")
     var failOnMatch = false
 
+    @Option(
+        help:
+            "Answer as of this day (YYYY-MM-DD): the list versions in force then, and the entries' own start and end dates."
+    )
+    var asOf: String?
+
     func run() async throws {
         let query = ScreeningQuery(
             name: name, country: try parseCountry(country), type: try parsePartyType(type),
@@ -95,6 +101,13 @@ struct ScreenCommand: AsyncParsableCommand {
             limit: matching.limit)
         let matches = try await reportingErrors {
             let vetter = try await storeOptions.open()
+            if let asOf {
+                guard let day = LocalDate(parsing: asOf) else {
+                    throw ValidationError("--as-of: '\(asOf)' is not YYYY-MM-DD")
+                }
+                let (index, _) = try await vetter.loadIndex(asOf: day)
+                return index.screen(query)
+            }
             let index = try await vetter.loadIndex()
             return try await vetter.complete(index.screen(query), from: index)
         }

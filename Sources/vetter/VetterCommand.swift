@@ -16,7 +16,8 @@ struct VetterCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ScreenCommand.self, CheckCommand.self, BatchCommand.self, ImportCommand.self, ListsCommand.self,
-            ShowCommand.self, RulesCommand.self, BenchCommand.self,
+            ShowCommand.self, RulesCommand.self, VersionsCommand.self, DiffCommand.self, WatchCommand.self,
+            AlertsCommand.self, WebhookCommand.self, UpdateCommand.self, BenchCommand.self,
         ]
     )
 

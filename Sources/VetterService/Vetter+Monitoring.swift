@@ -1,0 +1,250 @@
+public import Foundation
+public import VetterCore
+import VetterLists
+public import VetterMatch
+import VetterStore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// What a re-screening of watched parties did.
+public struct RescreenReport: Sendable, Codable {
+    /// `full` (every party) or `delta` (only those whose result can change).
+    public var mode: String
+    public var watched: Int
+    public var screened: Int
+    public var alerts: [Alert]
+    public var seconds: Double
+}
+
+extension Vetter {
+    /// Reads watched parties from a CSV with the columns `id,name[,country][,type][,address]`.
+    public static func readWatchedParties(path: String) throws -> [WatchedParty] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ListReadError(.unreadable, file: path, "the file cannot be read")
+        }
+        var parser = CSVParser(file: path)
+        var records: [CSVParser.Record] = []
+        try parser.feed([UInt8](data)) { records.append($0) }
+        try parser.finish { records.append($0) }
+        guard let header = records.first else { throw ListReadError(.empty, file: path, line: 1, "the file is empty") }
+        let columns = Dictionary(
+            header.fields.enumerated().map { ($1.trimmed.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        for required in ["id", "name"] where columns[required] == nil {
+            throw ListReadError(
+                .missingColumn, file: path, line: 1, field: required,
+                "the header must name the columns id and name (and optionally country, type, address)")
+        }
+        var parties: [WatchedParty] = []
+        var seen: [String: Int] = [:]
+        for record in records.dropFirst() {
+            func value(_ column: String) -> String? {
+                guard let index = columns[column], index < record.fields.count else { return nil }
+                let text = record.fields[index].trimmed
+                return text.isEmpty ? nil : text
+            }
+            guard record.fields.count <= header.fields.count else {
+                throw ListReadError(
+                    .wrongFieldCount, file: path, line: record.line,
+                    "expected \(header.fields.count) fields as in the header, found \(record.fields.count)")
+            }
+            guard let id = value("id") else {
+                throw ListReadError(.invalidValue, file: path, line: record.line, field: "id", "the id is empty")
+            }
+            guard let name = value("name") else {
+                throw ListReadError(.invalidValue, file: path, line: record.line, field: "name", "the name is empty")
+            }
+            if let line = seen[id] {
+                throw ListReadError(
+                    .duplicateID, file: path, line: record.line, field: "id",
+                    "id \(id) is already used on line \(line)")
+            }
+            seen[id] = record.line
+            var country: String?
+            if let text = value("country") {
+                guard let code = Countries.code(for: text) else {
+                    throw ListReadError(
+                        .invalidValue, file: path, line: record.line, field: "country",
+                        "'\(text)' is not an ISO 3166 two-letter code")
+                }
+                country = code
+            }
+            let type = value("type").map { PartyType(lenient: $0) }
+            parties.append(
+                WatchedParty(
+                    id: id, name: name, country: country, type: type == .unknown ? nil : type,
+                    address: value("address")))
+        }
+        return parties
+    }
+
+    /// Adds (or replaces) watched parties and screens them; their hits are stored. No alerts: the command
+    /// reports the hits directly.
+    public func watch(_ parties: [WatchedParty]) async throws -> [WatchHit] {
+        try await store.saveWatchedParties(parties)
+        let index = try await loadIndex()
+        let hits = try await screen(parties, with: index)
+        _ = try await store.recordScreening(parties: parties.map(\.id), hits: hits, alerts: [])
+        return hits
+    }
+
+    /// Screens parties and turns their matches into hits, each with the entry's current content hash.
+    func screen(_ parties: [WatchedParty], with index: ScreeningIndex) async throws -> [WatchHit] {
+        var hashes: [ListSource: [String: String]] = [:]
+        for version in try await store.currentVersions() {
+            hashes[version.source] = try await store.entryHashes(versionID: version.id)
+        }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (parties.count + workers - 1) / workers
+        let results = UnsafeMutableBufferPointer<[ScreeningMatch]>.allocate(capacity: parties.count)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        nonisolated(unsafe) let shared = results
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let session = ScreeningIndex.Session()
+            for position in (worker * chunk)..<min(parties.count, (worker + 1) * chunk) {
+                let party = parties[position]
+                shared[position] = index.screen(
+                    ScreeningQuery(
+                        name: party.name, country: party.country, type: party.type, limit: 50, explain: false),
+                    session: session)
+            }
+        }
+        var hits: [WatchHit] = []
+        for (position, party) in parties.enumerated() {
+            for match in results[position] {
+                hits.append(
+                    WatchHit(
+                        partyID: party.id, source: match.entry.source, entryID: match.entry.id,
+                        entryHash: hashes[match.entry.source]?[match.entry.id] ?? "", entryName: match.entry.name,
+                        score: match.score))
+            }
+        }
+        return hits
+    }
+
+    /// Re-screens watched parties after new list versions and records the alerts.
+    ///
+    /// In delta mode only the parties whose result can change are screened: those with a hit on an entry of a
+    /// changed source that was removed or amended, and those whose names share a word (or a near spelling of
+    /// one) with an added or amended entry. Full mode screens everyone; both record the same alerts, bar a
+    /// party whose score sits at the threshold and moves across it only because word weights shifted with
+    /// the new version.
+    public func rescreen(
+        after created: [ListVersion], full: Bool = false, now: Date = Date()
+    ) async throws -> RescreenReport {
+        let start = Date()
+        let parties = try await store.watchedParties()
+        guard !parties.isEmpty else {
+            return RescreenReport(mode: full ? "full" : "delta", watched: 0, screened: 0, alerts: [], seconds: 0)
+        }
+        let previous = try await store.watchHits()
+        let index = try await loadIndex()
+        var selected: [WatchedParty] = parties
+        if !full {
+            var ids = Set<String>()
+            var changedEntries: [ListEntry] = []
+            for version in created {
+                let versions = try await store.versions(source: version.source)
+                guard let older = versions.first(where: { $0.id < version.id }) else {
+                    changedEntries += try await store.entries(versionIDs: [version.id])
+                    continue
+                }
+                let diff = try await store.diff(source: version.source, from: older.id, to: version.id)
+                changedEntries += diff.added
+                changedEntries += try await store.entries(versionID: version.id, ids: diff.changed.map(\.entryID))
+                let touched = Set(diff.removed.map(\.id) + diff.changed.map(\.entryID))
+                for hit in previous where hit.source == version.source && touched.contains(hit.entryID) {
+                    ids.insert(hit.partyID)
+                }
+            }
+            if !changedEntries.isEmpty {
+                let partyIndex = ScreeningIndex(
+                    entries: parties.map {
+                        ListEntry(id: $0.id, source: .sdn, type: $0.type ?? .unknown, name: $0.name)
+                    })
+                for entry in changedEntries {
+                    for (name, _) in entry.allNames {
+                        for position in partyIndex.entriesSharingWords(with: name) { ids.insert(parties[position].id) }
+                    }
+                }
+            }
+            selected = parties.filter { ids.contains($0.id) }
+        }
+        let hits = try await screen(selected, with: index)
+        let alerts = Self.alerts(
+            parties: selected, before: previous.filter { hit in selected.contains { $0.id == hit.partyID } },
+            after: hits, now: now)
+        let stored = try await store.recordScreening(parties: selected.map(\.id), hits: hits, alerts: alerts)
+        return RescreenReport(
+            mode: full ? "full" : "delta", watched: parties.count, screened: selected.count, alerts: stored,
+            seconds: Date().timeIntervalSince(start))
+    }
+
+    /// New hits, hits gone, hits whose entry changed.
+    static func alerts(parties: [WatchedParty], before: [WatchHit], after: [WatchHit], now: Date) -> [Alert] {
+        let names = Dictionary(parties.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func key(_ hit: WatchHit) -> String { "\(hit.partyID)\u{1F}\(hit.source.code)\u{1F}\(hit.entryID)" }
+        let old = Dictionary(before.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let new = Dictionary(after.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var alerts: [Alert] = []
+        func alert(_ kind: Alert.Kind, _ hit: WatchHit) -> Alert {
+            Alert(
+                kind: kind, partyID: hit.partyID, partyName: names[hit.partyID] ?? hit.partyID, source: hit.source,
+                entryID: hit.entryID, entryName: hit.entryName, score: hit.score, createdAt: now)
+        }
+        for (key, hit) in new.sorted(by: { $0.key < $1.key }) {
+            if let earlier = old[key] {
+                if earlier.entryHash != hit.entryHash { alerts.append(alert(.hitChanged, hit)) }
+            } else {
+                alerts.append(alert(.newHit, hit))
+            }
+        }
+        for (key, hit) in old.sorted(by: { $0.key < $1.key }) where new[key] == nil {
+            alerts.append(alert(.hitRemoved, hit))
+        }
+        return alerts
+    }
+
+    // MARK: Webhooks
+
+    /// POSTs every due alert to every webhook: JSON body, `X-Vetter-Signature: sha256=<HMAC of the body>`,
+    /// `X-Vetter-Delivery: <id>` for de-duplication. A failure is retried later with exponential back-off
+    /// (`baseDelay` × 2^attempts, at most an hour); nothing is dropped. Returns (delivered, failed) counts.
+    public func deliverWebhooks(baseDelay: TimeInterval = 30, now: Date = Date()) async throws -> (Int, Int) {
+        var delivered = 0, failed = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        for delivery in try await store.dueDeliveries(now: now) {
+            let body = try encoder.encode(delivery.alert)
+            var request = URLRequest(url: URL(string: delivery.url)!)
+            request.httpMethod = "POST"
+            request.httpBody = body
+            request.timeoutInterval = 10
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(
+                "sha256=" + HMAC.sha256(key: Array(delivery.secret.utf8), message: [UInt8](body)),
+                forHTTPHeaderField: "X-Vetter-Signature")
+            request.setValue(String(delivery.id), forHTTPHeaderField: "X-Vetter-Delivery")
+            var problem: String?
+            do {
+                let (_, response) = try await URLSession.shared.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                if !(200..<300).contains(status) { problem = "HTTP \(status)" }
+            } catch {
+                problem = "\(error.localizedDescription)"
+            }
+            if let problem {
+                let delay = min(3600, baseDelay * pow(2, Double(delivery.attempts)))
+                try await store.recordFailedAttempt(delivery.id, error: problem, retryAt: now.addingTimeInterval(delay))
+                failed += 1
+            } else {
+                try await store.markDelivered(delivery.id, at: now)
+                delivered += 1
+            }
+        }
+        return (delivered, failed)
+    }
+}
