@@ -66,6 +66,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VetterMonitoringTests",
+            dependencies: [
+                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService", "VetterTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VetterCLITests", dependencies: ["vetter", "VetterTesting"], swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,5 @@
 public import Foundation
-public import VetterCore
+import VetterCore
 
 /// A built ``ScreeningIndex`` written to bytes and read back, so that a command-line screen does not rebuild
 /// the index on every run.

@@ -479,6 +479,28 @@ public final class ScreeningIndex: Sendable {
         public init() {}
     }
 
+    /// The query's most distinctive word and its share of the query's total weight, as this index weighs them.
+    /// A name can only reach a score of `s` if words carrying at least √(s − country bonus) of its weight align,
+    /// so when the key word's share exceeds the rest, no match is possible without it: re-screening uses this
+    /// to skip parties a list change cannot affect.
+    ///
+    /// A key word this index does not know, nor any near spelling of, can still align through the compound
+    /// and whole-name rules ("Al Afy" / "Alfay"): it is reported with a share of 0, so that the caller treats
+    /// the name as one any change can affect.
+    public func keyWord(of name: String, session: Session? = nil) -> (word: String, share: Double)? {
+        let words = prepare(NameNormalizer.normalize(name), session: session)
+        let total = words.reduce(0) { $0 + $1.weight }
+        guard total > 0, let key = words.filter({ $0.kind == .word }).max(by: { $0.weight < $1.weight }) else {
+            return nil
+        }
+        return (key.text, key.similarIDs.isEmpty ? 0 : key.weight / total)
+    }
+
+    /// Whether a word of this index is `word` or a near spelling of it (typing errors, transliteration).
+    public func containsSimilarWord(_ word: String) -> Bool {
+        !prepare(Token(word)).similarIDs.isEmpty
+    }
+
     /// Indices of the entries with a name that shares a word, or a near spelling of one, with `name`: the
     /// entries whose screening against `name` could score at all. Used to find the watched parties a changed
     /// listing can affect.

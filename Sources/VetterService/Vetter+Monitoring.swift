@@ -1,7 +1,7 @@
 public import Foundation
 public import VetterCore
 import VetterLists
-public import VetterMatch
+import VetterMatch
 import VetterStore
 
 #if canImport(FoundationNetworking)
@@ -107,7 +107,7 @@ extension Vetter {
                 let party = parties[position]
                 shared[position] = index.screen(
                     ScreeningQuery(
-                        name: party.name, country: party.country, type: party.type, limit: 50, explain: false),
+                        name: party.name, country: party.country, type: party.type, limit: 1_000, explain: false),
                     session: session)
             }
         }
@@ -127,20 +127,33 @@ extension Vetter {
     /// Re-screens watched parties after new list versions and records the alerts.
     ///
     /// In delta mode only the parties whose result can change are screened: those with a hit on an entry of a
-    /// changed source that was removed or amended, and those whose names share a word (or a near spelling of
-    /// one) with an added or amended entry. Full mode screens everyone; both record the same alerts, bar a
-    /// party whose score sits at the threshold and moves across it only because word weights shifted with
-    /// the new version.
+    /// changed source that was removed or amended, and those whose key word (``ScreeningIndex/keyWord(of:session:)``)
+    /// is, or nearly is, a word of an added or amended entry. Full mode screens everyone. Both record the same
+    /// alerts, bar two cases the delta cannot see: a party written as two words where the new entry writes one
+    /// ("Hik Vision" / "Hikvision"), and a party whose score sits at the threshold and crosses it only because
+    /// word weights shifted with the new version.
     public func rescreen(
         after created: [ListVersion], full: Bool = false, now: Date = Date()
     ) async throws -> RescreenReport {
         let start = Date()
+        var marks: [(String, Date)] = [("start", start)]
+        func mark(_ label: String) { marks.append((label, Date())) }
+        defer {
+            if ProcessInfo.processInfo.environment["VETTER_TRACE"] != nil {
+                for (previous, next) in zip(marks, marks.dropFirst()) {
+                    FileHandle.standardError.write(
+                        Data("rescreen \(next.0): \(Int(next.1.timeIntervalSince(previous.1) * 1000)) ms\n".utf8))
+                }
+            }
+        }
         let parties = try await store.watchedParties()
         guard !parties.isEmpty else {
             return RescreenReport(mode: full ? "full" : "delta", watched: 0, screened: 0, alerts: [], seconds: 0)
         }
         let previous = try await store.watchHits()
+        mark("read parties and hits")
         let index = try await loadIndex()
+        mark("load index")
         var selected: [WatchedParty] = parties
         if !full {
             var ids = Set<String>()
@@ -160,26 +173,53 @@ extension Vetter {
                 }
             }
             if !changedEntries.isEmpty {
-                let partyIndex = ScreeningIndex(
-                    entries: parties.map {
-                        ListEntry(id: $0.id, source: .sdn, type: $0.type ?? .unknown, name: $0.name)
-                    })
-                for entry in changedEntries {
-                    for (name, _) in entry.allNames {
-                        for position in partyIndex.entriesSharingWords(with: name) { ids.insert(parties[position].id) }
+                // A party can only newly match a changed entry if its key word (the word without which it
+                // cannot reach the threshold) is, or nearly is, a word of that entry. Parties whose key word
+                // carries too little of their weight to be decisive are always re-screened.
+                let changedIndex = ScreeningIndex(entries: changedEntries)
+                // A match needs an aligned share of at least √(threshold − country bonus) of the party's weight.
+                let needed = 1 - (ScreeningIndex.defaultThreshold - index.parameters.countryMatchBonus).squareRoot()
+                let keys = Self.keyWords(of: parties, index: index)
+                var verdict: [String: Bool] = [:]
+                for (position, key) in keys.enumerated() {
+                    guard let key, key.share > needed + 0.05 else {
+                        ids.insert(parties[position].id)
+                        continue
                     }
+                    if verdict[key.word] == nil { verdict[key.word] = changedIndex.containsSimilarWord(key.word) }
+                    if verdict[key.word] == true { ids.insert(parties[position].id) }
                 }
             }
             selected = parties.filter { ids.contains($0.id) }
+            mark("select parties")
         }
         let hits = try await screen(selected, with: index)
+        mark("screen")
+        let selectedIDs = Set(selected.map(\.id))
         let alerts = Self.alerts(
-            parties: selected, before: previous.filter { hit in selected.contains { $0.id == hit.partyID } },
-            after: hits, now: now)
+            parties: selected, before: previous.filter { selectedIDs.contains($0.partyID) }, after: hits, now: now)
         let stored = try await store.recordScreening(parties: selected.map(\.id), hits: hits, alerts: alerts)
+        mark("record")
         return RescreenReport(
             mode: full ? "full" : "delta", watched: parties.count, screened: selected.count, alerts: stored,
             seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Every party's key word under `index`, on all cores.
+    static func keyWords(of parties: [WatchedParty], index: ScreeningIndex) -> [(word: String, share: Double)?] {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (parties.count + workers - 1) / workers
+        let results = UnsafeMutableBufferPointer<(word: String, share: Double)?>.allocate(capacity: parties.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let shared = results
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let session = ScreeningIndex.Session()
+            for position in (worker * chunk)..<min(parties.count, (worker + 1) * chunk) {
+                shared[position] = index.keyWord(of: parties[position].name, session: session)
+            }
+        }
+        return Array(results)
     }
 
     /// New hits, hits gone, hits whose entry changed.

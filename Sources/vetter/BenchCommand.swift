@@ -34,6 +34,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Also print the N slowest queries of the latency run.")
     var slowest = 0
 
+    @Option(
+        help:
+            "Instead: watch this many generated parties, import a version with 1% of entries changed, and time the delta and the full re-screen."
+    )
+    var rescreen = 0
+
     func run() async throws {
         try await reportingErrors {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-bench-\(getpid())")
@@ -72,6 +78,10 @@ struct BenchCommand: AsyncParsableCommand {
                     + "\(index.nameCount) names; read back from its snapshot (\(written.count / 1_048_576) MiB) in \(ms(snapshotSeconds))"
             )
 
+            if rescreen > 0 {
+                try await benchRescreen(vetter: vetter, file: file, random: &random)
+                return
+            }
             let generated = Self.makeQueries(from: file.entries, count: queries, random: &random)
             clock = Date()
             let workers = ProcessInfo.processInfo.activeProcessorCount
@@ -118,6 +128,62 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func ms(_ seconds: Double) -> String { "\(Int(seconds * 1000)) ms" }
+
+    /// Watches generated parties, imports a version of the lists with 1 % of entries changed (a third amended,
+    /// a third delisted, a third newly listed), and times the delta re-screen against a full one.
+    func benchRescreen(vetter: Vetter, file: ListFile, random: inout SplitMix) async throws {
+        let queries = Self.makeQueries(from: file.entries, count: rescreen, random: &random)
+        let parties = queries.enumerated().map {
+            WatchedParty(id: "w\($0.offset)", name: $0.element.name, country: $0.element.country)
+        }
+        var clock = Date()
+        let hits = try await vetter.watch(parties)
+        print(
+            "watch    \(parties.count) parties screened and stored in \(String(format: "%.2f", Date().timeIntervalSince(clock))) s (\(hits.count) hits)"
+        )
+        var changed = file
+        let step = 100
+        var added: [ListEntry] = []
+        var removed = Set<Int>()
+        for index in stride(from: 0, to: changed.entries.count, by: step) {
+            switch (index / step) % 3 {
+            case 0: changed.entries[index].aliases.append(Alias(name: changed.entries[index].name + " Trading"))
+            case 1: removed.insert(index)
+            default:
+                var entry = changed.entries[index]
+                entry.id += "-new"
+                entry.name = Self.mutate(entry.name, random: &random) + " International"
+                entry.aliases = []
+                added.append(entry)
+            }
+        }
+        changed.entries = changed.entries.enumerated().filter { !removed.contains($0.offset) }.map(\.element) + added
+        let outcome = try await vetter.store.importList(changed, importedAt: Date())
+        let touched = file.entries.count / step
+        print(
+            "change   new versions of \(outcome.created.count) lists, \(touched) entries changed (\(String(format: "%.1f", 100 * Double(touched) / Double(file.entries.count)))%)"
+        )
+        clock = Date()
+        let delta = try await vetter.rescreen(after: outcome.created)
+        let deltaSeconds = Date().timeIntervalSince(clock)
+        clock = Date()
+        let full = try await vetter.rescreen(after: outcome.created, full: true)
+        let fullSeconds = Date().timeIntervalSince(clock)
+        print(
+            "delta    \(delta.screened) of \(delta.watched) parties re-screened in \(String(format: "%.2f", deltaSeconds)) s, \(delta.alerts.count) alerts"
+        )
+        print(
+            "full     \(full.screened) parties re-screened in \(String(format: "%.2f", fullSeconds)) s, \(full.alerts.count) further alerts"
+        )
+        if slowest > 0 {
+            for alert in full.alerts.prefix(slowest) {
+                print(
+                    "further  \(alert.kind.rawValue) \(alert.partyName) — \(alert.source.code) \(alert.entryName) (score \(alert.score))"
+                )
+            }
+        }
+        print("ratio    delta / full = \(String(format: "%.1f", 100 * deltaSeconds / fullSeconds))%")
+    }
 
     static func peakResidentMiB() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
