@@ -66,7 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
             let versions = try await vetter.store.currentVersions()
             var entries = try await vetter.store.entries(versionIDs: versions.map(\.id))
             let loadSeconds = Date().timeIntervalSince(clock)
-            var random = SplitMix(seed: seed)
+            var random = SeededRandom(seed: seed)
             if scale > 1 { entries = Self.grow(entries, times: scale, random: &random) }
             let index = ScreeningIndex(entries: entries)
             let written = IndexSnapshot.write(index, key: "bench")
@@ -131,7 +131,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Watches generated parties, imports a version of the lists with 1 % of entries changed (a third amended,
     /// a third delisted, a third newly listed), and times the delta re-screen against a full one.
-    func benchRescreen(vetter: Vetter, file: ListFile, random: inout SplitMix) async throws {
+    func benchRescreen(vetter: Vetter, file: ListFile, random: inout SeededRandom) async throws {
         let queries = Self.makeQueries(from: file.entries, count: rescreen, random: &random)
         let parties = queries.enumerated().map {
             WatchedParty(id: "w\($0.offset)", name: $0.element.name, country: $0.element.country)
@@ -195,7 +195,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// A synthetic list `times` as large: each copy varies every name (one letter changed, a word added).
-    static func grow(_ entries: [ListEntry], times: Int, random: inout SplitMix) -> [ListEntry] {
+    static func grow(_ entries: [ListEntry], times: Int, random: inout SeededRandom) -> [ListEntry] {
         var grown = entries
         grown.reserveCapacity(entries.count * times)
         let extras = ["Trading", "Holdings", "Industrial", "International", "Global", "Services", "Group"]
@@ -214,7 +214,7 @@ struct BenchCommand: AsyncParsableCommand {
         return grown
     }
 
-    static func mutate(_ name: String, random: inout SplitMix) -> String {
+    static func mutate(_ name: String, random: inout SeededRandom) -> String {
         var characters = Array(name)
         guard characters.count > 3 else { return name }
         let position = Int(random.next() % UInt64(characters.count))
@@ -225,7 +225,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Queries of every kind the engine sees.
-    static func makeQueries(from entries: [ListEntry], count: Int, random: inout SplitMix) -> [ScreeningQuery] {
+    static func makeQueries(from entries: [ListEntry], count: Int, random: inout SeededRandom) -> [ScreeningQuery] {
         let names = entries.flatMap { entry in entry.allNames.map { ($0.name, entry) } }
         let syllables = ["ka", "ri", "mo", "lan", "ter", "vi", "son", "del", "ma", "ro", "chen", "li", "gar", "nes"]
         let han = ["科技", "有限公司", "北京", "电子", "集团", "国际", "贸易", "华", "海", "星", "光", "研究所", "大学"]
@@ -263,18 +263,5 @@ struct BenchCommand: AsyncParsableCommand {
             queries.append(ScreeningQuery(name: text, country: country, explain: false))
         }
         return queries
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64) for repeatable benchmarks.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -180,7 +180,7 @@ struct MatchingRuleTests {
 struct MatchingPropertyTests {
     @Test("every listed name finds its own entry (a seeded sample of 1,500 names and aliases)")
     func nameFindsItself() throws {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let entries = try SharedData.fullCSL().entries
         var misses: [String] = []
         for _ in 0..<1_500 {
@@ -198,7 +198,7 @@ struct MatchingPropertyTests {
 
     @Test("scores stay within 0…1 and results are sorted, for random and perturbed queries")
     func scoreRange() throws {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SeededRandom(seed: 11)
         let entries = try SharedData.fullCSL().entries
         for _ in 0..<300 {
             var name = Array(entries[Int.random(in: 0..<entries.count, using: &generator)].name)
@@ -207,18 +207,5 @@ struct MatchingPropertyTests {
             #expect(matches.allSatisfy { (0...1).contains($0.score) })
             #expect(zip(matches, matches.dropFirst()).allSatisfy { $0.score >= $1.score })
         }
-    }
-}
-
-/// SplitMix64, for repeatable random samples.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
