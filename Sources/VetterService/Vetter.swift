@@ -68,10 +68,7 @@ public final class Vetter: Sendable {
     /// The screening index over the current version of every source: read from the cache beside the database
     /// when it was built for the same list contents and parameters, else built and cached.
     public func loadIndex() async throws -> ScreeningIndex {
-        var parameters = MatchParameters()
-        if let overrides = ProcessInfo.processInfo.environment["VETTER_MATCH_PARAMETERS"], !overrides.isEmpty {
-            parameters = try MatchParameters(overrides: overrides)
-        }
+        let parameters = try Self.matchParameters()
         let versions = try await store.currentVersions().sorted { $0.source < $1.source }
         let key = try Self.cacheKey(versions: versions, parameters: parameters)
         if let path = indexCachePath, let data = FileManager.default.contents(atPath: path),
@@ -93,14 +90,19 @@ public final class Vetter: Sendable {
     public func loadIndex(
         asOf date: LocalDate, filterEntries: Bool = true
     ) async throws -> (ScreeningIndex, [ListVersion]) {
-        var parameters = MatchParameters()
-        if let overrides = ProcessInfo.processInfo.environment["VETTER_MATCH_PARAMETERS"], !overrides.isEmpty {
-            parameters = try MatchParameters(overrides: overrides)
-        }
+        let parameters = try Self.matchParameters()
         let versions = try await store.versionsInForce(on: date)
         var entries = try await store.entries(versionIDs: versions.map(\.id))
         if filterEntries { entries = entries.filter { $0.isInForce(on: date) } }
         return (ScreeningIndex(entries: entries, parameters: parameters), versions)
+    }
+
+    /// The scorer's parameters: the defaults, or `VETTER_MATCH_PARAMETERS` (`name=value,…`).
+    static func matchParameters() throws -> MatchParameters {
+        guard let overrides = ProcessInfo.processInfo.environment["VETTER_MATCH_PARAMETERS"], !overrides.isEmpty else {
+            return MatchParameters()
+        }
+        return try MatchParameters(overrides: overrides)
     }
 
     /// What an index depends on: every current version's content and the scorer's parameters.

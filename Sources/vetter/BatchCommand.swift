@@ -56,8 +56,9 @@ struct BatchCommand: AsyncParsableCommand {
             sink = FileHandle.standardOutput
         }
         if asCSV { sink.write(Data("id,entry_id,source,score,listed_name,matched_name\n".utf8)) }
+        // The bar follows the bytes read, so it needs no first pass to count rows.
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
-        let progress = Terminal.Progress("screening", total: nil)
+        let progress = Terminal.Progress("screening (bytes)", total: fileSize)
         var parser = CSVParser(file: input)
         var columns: [String: Int]? = nil
         var pending: [Row] = []
@@ -65,7 +66,6 @@ struct BatchCommand: AsyncParsableCommand {
         nonisolated(unsafe) let sessions = (0..<workers).map { _ in ScreeningIndex.Session() }
         var done = 0
         var bytesRead = 0
-        _ = fileSize
 
         func flush() {
             guard !pending.isEmpty else { return }
@@ -89,7 +89,7 @@ struct BatchCommand: AsyncParsableCommand {
             sink.write(Data(lines.joined().utf8))
             done += rows.count
             pending.removeAll(keepingCapacity: true)
-            progress.update(done)
+            progress.update(bytesRead)
         }
 
         while true {
@@ -115,7 +115,7 @@ struct BatchCommand: AsyncParsableCommand {
             if let columns { pending.append(try makeRow(record, columns: columns, sources: sources)) }
         }
         flush()
-        progress.finish(done)
+        progress.finish(bytesRead)
         if output != nil { Terminal.note("Screened \(done) parties into \(output!).") }
     }
 
