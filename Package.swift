@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -34,12 +35,21 @@ let package = Package(
             resources: [.copy("Resources/csl-2022-05.csv.gz")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VetterServer",
+            dependencies: [
+                "VetterCore", "VetterMatch", "VetterRules", "VetterStore", "VetterService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "VetterTesting", dependencies: ["VetterCore", "VetterLists"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "vetter",
             dependencies: [
                 "VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore", "VetterService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VetterServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -69,6 +79,14 @@ let package = Package(
             name: "VetterMonitoringTests",
             dependencies: [
                 "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService", "VetterTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VetterServerTests",
+            dependencies: [
+                "VetterCore", "VetterServer", "VetterService", "VetterTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -120,6 +120,18 @@ public final class SQLiteStore: Store {
                     CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);
                     """)
         }
+        migrator.registerMigration("v3: API keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_key (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        secret_sha256 TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -437,6 +449,28 @@ public final class SQLiteStore: Store {
                 sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
                 arguments: [error, retryAt.timeIntervalSince1970, deliveryID])
         }
+    }
+
+    public func addAPIKey(name: String, role: String, secretSHA256: String) async throws -> Int64 {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO api_key (name, role, secret_sha256, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [name, role, secretSHA256, Date().timeIntervalSince1970])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func apiKey(secretSHA256: String) async throws -> (id: Int64, name: String, role: String)? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT id, name, role FROM api_key WHERE secret_sha256 = ?", arguments: [secretSHA256]
+            )
+            .map { ($0["id"], $0["name"], $0["role"]) }
+        }
+    }
+
+    public func apiKeyCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_key") ?? 0 }
     }
 
     public func isEmpty() async throws -> Bool {

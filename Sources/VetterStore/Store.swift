@@ -69,6 +69,17 @@ public protocol Store: Sendable {
 
     /// Records a failed attempt and when to try again.
     func recordFailedAttempt(_ deliveryID: Int64, error: String, retryAt: Date) async throws
+
+    // MARK: API keys
+
+    /// Stores an API key by the SHA-256 of its secret; returns its id.
+    func addAPIKey(name: String, role: String, secretSHA256: String) async throws -> Int64
+
+    /// The key with this secret hash: its id, name and role.
+    func apiKey(secretSHA256: String) async throws -> (id: Int64, name: String, role: String)?
+
+    /// How many API keys exist.
+    func apiKeyCount() async throws -> Int
 }
 
 /// One alert to POST to one webhook: a row of the outbox.

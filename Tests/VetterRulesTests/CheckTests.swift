@@ -8,23 +8,20 @@ import VetterTesting
 /// The licence decision through the library API, on a store seeded with the bundled snapshot.
 @Suite("Checks through the library API", .serialized)
 struct CheckTests {
-    static let vetter: Vetter = {
-        let directory = try! makeTemporaryDirectory()
-        let vetter = try! Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path)
-        let seeded = DispatchSemaphore(value: 0)
-        Task {
-            _ = try? await vetter.seedIfEmpty()
-            seeded.signal()
-        }
-        seeded.wait()
+    /// Seeded once; awaited, never waited on with a blocking call (the test pool has only as many threads as
+    /// cores).
+    static let shared = Task { () async throws -> Vetter in
+        let directory = try makeTemporaryDirectory()
+        let vetter = try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path)
+        _ = try await vetter.seedIfEmpty()
         return vetter
-    }()
+    }
 
     static let day = LocalDate(year: 2022, month: 5, day: 1)
 
     @Test("Hikvision: 1A004.c case-by-case, 5A992 presumption of denial, EAR99 licence required")
     func hikvision() async throws {
-        let result = try await Self.vetter.check(
+        let result = try await Self.shared.value.check(
             Transaction(
                 parties: [TransactionParty(name: "Hikvision")],
                 items: [
@@ -43,14 +40,14 @@ struct CheckTests {
 
     @Test("before the Entity List rule of 9 October 2019, Hikvision's listing did not apply")
     func asOfDate() async throws {
-        let before = try await Self.vetter.check(
+        let before = try await Self.shared.value.check(
             Transaction(
                 parties: [TransactionParty(name: "Hikvision")], items: [TransactionItem(eccn: .ear99)],
                 date: LocalDate(year: 2019, month: 9, day: 30)))
         #expect(!before.entries.contains { $0.source == "EL" })
         #expect(before.decision == .noLicenceRequired)
         #expect(before.items[0].reasons.contains { $0.contains("was not in force on 2019-09-30") })
-        let after = try await Self.vetter.check(
+        let after = try await Self.shared.value.check(
             Transaction(
                 parties: [TransactionParty(name: "Hikvision")], items: [TransactionItem(eccn: .ear99)],
                 date: LocalDate(year: 2019, month: 10, day: 9)))
@@ -59,7 +56,7 @@ struct CheckTests {
 
     @Test("an unlisted company: the lists require no licence")
     func unlisted() async throws {
-        let result = try await Self.vetter.check(
+        let result = try await Self.shared.value.check(
             Transaction(
                 parties: [TransactionParty(name: "Zyxwvut Quorblat Holdings")],
                 items: [TransactionItem(eccn: try ECCN("5A992.c"))], date: Self.day))
@@ -79,7 +76,7 @@ struct CheckTests {
                        {"eccn": "1A004.c"}]}
             """
         let transaction = try Transaction.parse(Data(json.utf8))
-        let result = try await Self.vetter.check(transaction)
+        let result = try await Self.shared.value.check(transaction)
         #expect(result.decision == .prohibited)
         #expect(result.parties.map(\.decision) == [.noLicenceRequired, .licenceRequired, .prohibited])
         #expect(result.parties[1].items.map(\.decision) == [.licenceRequired, .licenceRequired])
@@ -110,7 +107,7 @@ struct CheckTests {
 
     @Test("coverage lists every distinct text with its parse")
     func coverage() async throws {
-        let report = try await Self.vetter.ruleCoverage()
+        let report = try await Self.shared.value.ruleCoverage()
         #expect(report.filter { $0.kind == .licenceRequirement }.count == 39)
         #expect(report.filter { $0.kind == .reviewPolicy }.count == 33)
         #expect(report.filter { $0.manualReview != nil }.count == 4)
