@@ -83,6 +83,19 @@ public enum VetterServer {
             let matches = try await vetter.complete(index.screen(query), from: index)
             return try json(ScreeningReport(query: query, matches: matches, explain: query.explain))
         }
+        router.post("/v1/screen/batch") { request, context -> Response in
+            try context.require(.screener)
+            let body = try await readBody(request, context: context)
+            let rows = try BatchRequest.parse(body, contentType: request.headers[.contentType] ?? "application/json")
+            let session = ScreeningIndex.Session()
+            var output = ""
+            for (id, query) in rows {
+                output += BatchLine.json(id: id, matches: index.screen(query, session: session))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-ndjson"],
+                body: .init(byteBuffer: ByteBuffer(string: output)))
+        }
         router.post("/v1/check") { request, context -> Response in
             try context.require(.screener)
             let body = try await readBody(request, context: context)
@@ -215,5 +228,52 @@ enum ScreenRequest {
         }
         query.explain = (body["explain"] as? Bool) ?? false
         return query
+    }
+}
+
+/// The body of `POST /v1/screen/batch`: a JSON array of `{"id", "name", "country", "type"}`, or a CSV with the
+/// header `id,name[,country][,type]` (Content-Type `text/csv`).
+enum BatchRequest {
+    static func parse(_ data: Data, contentType: String) throws -> [(String, ScreeningQuery)] {
+        var rows: [[String: String]] = []
+        if contentType.hasPrefix("text/csv") {
+            let text = String(decoding: data, as: UTF8.self)
+            var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+            guard !lines.isEmpty else { throw Problem(.badRequest, "Invalid request", detail: "the CSV is empty") }
+            let header = lines.removeFirst().split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            guard header.contains("name") else {
+                throw Problem(
+                    .badRequest, "Invalid request", detail: "the CSV header must name a name column", field: "name")
+            }
+            for line in lines {
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                rows.append(Dictionary(zip(header, fields).map { ($0, $1) }, uniquingKeysWith: { a, _ in a }))
+            }
+        } else {
+            guard let array = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+                throw Problem(.badRequest, "Invalid request", detail: "the body must be a JSON array of parties")
+            }
+            rows = array.map { item in item.compactMapValues { $0 as? String } }
+        }
+        guard rows.count <= 10_000 else {
+            throw Problem(.contentTooLarge, "Content too large", detail: "at most 10,000 parties per request")
+        }
+        return try rows.enumerated().map { position, row in
+            var object: [String: Any] = [:]
+            for (key, value) in row { object[key] = value }
+            object["explain"] = false
+            let body = try JSONSerialization.data(withJSONObject: object)
+            do {
+                var query = try ScreenRequest.parse(body)
+                query.explain = false
+                return (row["id"] ?? String(position + 1), query)
+            } catch let problem as Problem {
+                var named = problem
+                named.field = "[\(position)].\(problem.field ?? "")"
+                throw named
+            }
+        }
     }
 }

@@ -162,24 +162,6 @@ struct BatchCommand: AsyncParsableCommand {
                 ].joined(separator: ",") + "\n"
             }.joined()
         }
-        struct Line: Encodable {
-            struct Hit: Encodable {
-                var entry_id: String
-                var score: Double
-                var source: String
-                var name: String
-                var matched_name: String
-            }
-            var id: String
-            var matches: [Hit]
-        }
-        let line = Line(
-            id: id,
-            matches: matches.map {
-                .init(
-                    entry_id: $0.entry.id, score: $0.score, source: $0.entry.source.code, name: $0.entry.name,
-                    matched_name: $0.matchedName)
-            })
-        return ((try? Terminal.json(line, pretty: false)) ?? "{}") + "\n"
+        return BatchLine.json(id: id, matches: matches)
     }
 }

@@ -177,6 +177,41 @@ struct APITests {
         }
     }
 
+    @Test("POST /v1/screen/batch answers JSON Lines for a JSON array or a CSV, and names a bad row")
+    func batch() async throws {
+        let fixture = try await Self.shared.value
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: headers(fixture.screener),
+                body: ByteBuffer(
+                    string: #"[{"id": "a", "name": "Hikvision"}, {"id": "b", "name": "Zyxwvut Quorblat"}]"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/x-ndjson")
+                let lines = String(buffer: response.body).split(separator: "\n")
+                #expect(lines.count == 2)
+                #expect(lines[0].hasPrefix(#"{"id":"a","matches":[{"entry_id":"#))
+                #expect(lines[1] == #"{"id":"b","matches":[]}"#)
+            }
+            var csv = headers(fixture.screener)
+            csv[.contentType] = "text/csv"
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: csv,
+                body: ByteBuffer(string: "id,name,country\nq1,ABBAS Rim,SY\n")
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains(#""entry_id":"21944""#))
+            }
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: headers(fixture.screener),
+                body: ByteBuffer(string: #"[{"name": "Hikvision"}, {"name": "Dahua", "country": "Narnia"}]"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect((try? object(response.body))?["field"] as? String == "[1].country")
+            }
+        }
+    }
+
     @Test("over a real socket")
     func liveSocket() async throws {
         let fixture = try await Self.shared.value
