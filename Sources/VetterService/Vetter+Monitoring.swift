@@ -61,19 +61,11 @@ extension Vetter {
                     "id \(id) is already used on line \(line)")
             }
             seen[id] = record.line
-            var country: String?
-            if let text = value("country") {
-                guard let code = Countries.code(for: text) else {
-                    throw ListReadError(
-                        .invalidValue, file: path, line: record.line, field: "country",
-                        "'\(text)' is not an ISO 3166 two-letter code")
-                }
-                country = code
-            }
-            let type = value("type").map { PartyType(lenient: $0) }
+            let country = try PartyRowFields.country(value("country"), file: path, line: record.line)
+            let type = PartyRowFields.type(value("type"))
             parties.append(
                 WatchedParty(
-                    id: id, name: name, country: country, type: type == .unknown ? nil : type,
+                    id: id, name: name, country: country, type: type,
                     address: value("address")))
         }
         return parties

@@ -135,20 +135,12 @@ struct BatchCommand: AsyncParsableCommand {
         guard let name = value("name") else {
             throw ListReadError(.invalidValue, file: input, line: record.line, field: "name", "the name is empty")
         }
-        var country: String? = nil
-        if let text = value("country") {
-            guard let code = Countries.code(for: text) else {
-                throw ListReadError(
-                    .invalidValue, file: input, line: record.line, field: "country",
-                    "'\(text)' is not an ISO 3166 two-letter code")
-            }
-            country = code
-        }
-        let type = value("type").map { PartyType(lenient: $0) }
+        let country = try PartyRowFields.country(value("country"), file: input, line: record.line)
+        let type = PartyRowFields.type(value("type"))
         return Row(
             id: value("id") ?? "\(record.line)",
             query: ScreeningQuery(
-                name: name, country: country, type: type == .unknown ? nil : type, sources: sources,
+                name: name, country: country, type: type, sources: sources,
                 threshold: matching.threshold, limit: matching.limit, explain: false))
     }
 
