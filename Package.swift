@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -38,9 +39,11 @@ let package = Package(
         .target(
             name: "VetterServer",
             dependencies: [
-                "VetterCore", "VetterMatch", "VetterRules", "VetterStore", "VetterService",
+                "VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore", "VetterService",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.process("Resources")],
             swiftSettings: swiftSettings
         ),
         .target(name: "VetterTesting", dependencies: ["VetterCore", "VetterLists"], swiftSettings: swiftSettings),

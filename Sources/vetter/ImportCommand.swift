@@ -148,50 +148,11 @@ struct ShowCommand: AsyncParsableCommand {
             return
         }
         for entry in entries {
-            var lines = ["\(entry.source.title)", "  id: \(entry.id)", "  name: \(entry.name)"]
-            if entry.rawName != entry.name { lines.append("  name as listed: \(entry.rawName)") }
-            lines.append("  type: \(entry.type.rawValue)")
-            for alias in entry.aliases {
-                lines.append("  \(alias.kind.rawValue): \(alias.name)\(alias.isWeak ? " (weak alias)" : "")")
+            var lines = ["\(entry.source.title)"]
+            for (label, value) in entry.labelledFields {
+                lines.append("  \(label): \(value)")
+                if label == "Federal Register" { for citation in entry.citations { lines.append("    \(citation)") } }
             }
-            for address in entry.addresses { lines.append("  address: \(address.formatted)") }
-            if !entry.countries.isEmpty { lines.append("  countries: \(entry.countries.joined(separator: ", "))") }
-            if !entry.programs.isEmpty { lines.append("  programs: \(entry.programs.joined(separator: ", "))") }
-            if let title = entry.title { lines.append("  title: \(title)") }
-            for document in entry.identityDocuments {
-                lines.append(
-                    "  id document: \(document.type) \(document.number)\(document.country.map { " (\($0))" } ?? "")")
-            }
-            if !entry.datesOfBirth.isEmpty { lines.append("  born: \(entry.datesOfBirth.joined(separator: "; "))") }
-            if !entry.placesOfBirth.isEmpty {
-                lines.append("  place of birth: \(entry.placesOfBirth.joined(separator: "; "))")
-            }
-            if !entry.nationalities.isEmpty {
-                lines.append("  nationality: \(entry.nationalities.joined(separator: ", "))")
-            }
-            if !entry.citizenships.isEmpty {
-                lines.append("  citizenship: \(entry.citizenships.joined(separator: ", "))")
-            }
-            if let start = entry.startDate { lines.append("  start date: \(start)") }
-            if let end = entry.endDate { lines.append("  end date: \(end)") }
-            if let requirement = entry.licenseRequirement { lines.append("  licence requirement: \(requirement)") }
-            if let policy = entry.licensePolicy { lines.append("  licence review policy: \(policy)") }
-            if let order = entry.standardOrder { lines.append("  standard order: \(order ? "Y" : "N")") }
-            if entry.coversSuccessors { lines.append("  covers: any successor, sub-unit, or subsidiary thereof") }
-            if let citation = entry.rawCitation { lines.append("  Federal Register: \(citation)") }
-            for citation in entry.citations { lines.append("    \(citation)") }
-            if let vessel = entry.vessel {
-                let parts = [
-                    ("call sign", vessel.callSign), ("type", vessel.vesselType), ("flag", vessel.flag),
-                    ("owner", vessel.owner), ("tonnage", vessel.grossTonnage), ("GRT", vessel.grossRegisteredTonnage),
-                ]
-                lines.append(
-                    "  vessel: "
-                        + parts.compactMap { label, value in value.map { "\(label) \($0)" } }.joined(separator: ", "))
-            }
-            if let remarks = entry.remarks { lines.append("  remarks: \(remarks)") }
-            if let url = entry.sourceListURL { lines.append("  source list: \(url)") }
-            if let url = entry.sourceInformationURL { lines.append("  source information: \(url)") }
             print(lines.joined(separator: "\n") + "\n")
         }
     }

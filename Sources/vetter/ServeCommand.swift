@@ -11,16 +11,19 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the JSON API over the same store, engine and rules as the CLI.",
         discussion: """
-            Routes: GET /healthz (no key); with an API key (Authorization: Bearer <key>): POST /v1/screen, \
-            POST /v1/check, GET /v1/entries/{id}, GET /v1/lists. Errors are application/problem+json. The first \
-            serve on a store without keys creates an admin key and prints it once. SIGTERM or SIGINT shut down \
-            gracefully.
+            The JSON API under /v1 (its OpenAPI document is served at /openapi.yaml), the reviewers' web pages \
+            under /ui, Prometheus metrics at /metrics and /healthz. Every route but /healthz and the sign-in page \
+            needs an API key (Authorization: Bearer <key>, or the web sign-in); 'vetter keys create' makes one. The \
+            first serve on a store without keys creates an admin key and prints it once. Each request is logged on \
+            one line of key=value fields (method, route, status, ms, the key's name — never the key) on standard \
+            error. SIGTERM \
+            or SIGINT stop accepting connections and finish the requests in flight.
             """)
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on.")
+    @Option(help: "Port to listen on; 0 lets the system choose (the port is printed).")
     var port = 8080
 
     @OptionGroup var storeOptions: StoreOptions
@@ -34,8 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
                 let secret = try await VetterServer.createKey(in: vetter, role: .admin, name: "first admin")
                 Terminal.note("Created the first admin API key (shown once): \(secret)")
             }
+            let host = host
             return try await VetterServer.application(
-                vetter: vetter, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+                vetter: vetter, configuration: ServerConfiguration(host: host, port: port), logger: logger,
+                onRunning: { port in
+                    Terminal.note("Listening on http://\(host):\(port) — the reviewers' page is /ui, the API /v1")
+                })
         }
         try await app.runService()
     }

@@ -14,6 +14,7 @@ struct APITests {
         let vetter: Vetter
         let screener: String
         let reviewer: String
+        let admin: String
     }
 
     /// Seeded once; awaited, never waited on with a blocking call (the test pool has only as many threads as
@@ -25,13 +26,15 @@ struct APITests {
         return Fixture(
             vetter: vetter,
             screener: try await VetterServer.createKey(in: vetter, role: .screener, name: "test screener"),
-            reviewer: try await VetterServer.createKey(in: vetter, role: .reviewer, name: "test reviewer"))
+            reviewer: try await VetterServer.createKey(in: vetter, role: .reviewer, name: "test reviewer"),
+            admin: try await VetterServer.createKey(in: vetter, role: .admin, name: "test admin"))
     }
 
-    func app() async throws -> some ApplicationProtocol {
-        let fixture = try await Self.shared.value
-        let index = try await fixture.vetter.loadIndex()
-        let router = VetterServer.router(vetter: fixture.vetter, index: index, logger: Logger(label: "test"))
+    func app(_ vetter: Vetter? = nil) async throws -> some ApplicationProtocol {
+        var chosen: Vetter
+        if let vetter { chosen = vetter } else { chosen = try await Self.shared.value.vetter }
+        let index = try await chosen.loadIndex()
+        let router = try VetterServer.router(vetter: chosen, index: index, logger: Logger(label: "test"))
         return Application(router: router)
     }
 
@@ -222,6 +225,314 @@ struct APITests {
             ) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("21944"))
+            }
+        }
+    }
+
+    @Test("the OpenAPI document lists exactly the router's routes")
+    func openAPIMatchesRoutes() async throws {
+        let fixture = try await Self.shared.value
+        let router = try VetterServer.router(
+            vetter: fixture.vetter, index: try await fixture.vetter.loadIndex(), logger: Logger(label: "test"))
+        let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
+        let document = try await app().test(.router) { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get, headers: headers(fixture.screener)) {
+                response -> String in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/yaml")
+                return String(buffer: response.body)
+            }
+        }
+        // The document is written by hand in one layout: a path at two spaces' indent, its methods at four.
+        var operations = Set<String>()
+        var path: String?
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "components:" { break }
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path,
+                let method = ["get", "post", "put", "patch", "delete"].first(where: {
+                    line == "    \($0):"
+                })
+            {
+                operations.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        #expect(operations.count > 20)
+        #expect(routes.subtracting(operations).sorted() == [], "routes missing from openapi.yaml")
+        #expect(operations.subtracting(routes).sorted() == [], "documented operations that are not routes")
+    }
+
+    @Test("GET /metrics: request counts and latencies by route template, parties screened, list versions")
+    func metrics() async throws {
+        let fixture = try await Self.shared.value
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/screen", method: .post, headers: headers(fixture.screener),
+                body: ByteBuffer(string: #"{"name": "Hikvision"}"#)
+            ) { _ in }
+            try await client.execute(uri: "/v1/entries/21944", method: .get, headers: headers(fixture.screener)) {
+                _ in
+            }
+            try await client.execute(uri: "/v1/lists", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: headers(fixture.screener)) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"vetter_http_requests_total{method="POST",route="/v1/screen",status="200"} 1"#))
+                #expect(text.contains(#"route="/v1/entries/{id}",status="200"} 1"#))
+                #expect(text.contains(#"vetter_http_requests_total{method="GET",route="/v1/lists",status="401"} 1"#))
+                #expect(
+                    text.contains(#"vetter_http_request_duration_seconds_count{method="POST",route="/v1/screen"} 1"#))
+                #expect(text.contains("vetter_screened_parties_total 1"))
+                #expect(text.contains(#"vetter_list_entries{source="EL"} 2001"#))
+                #expect(text.contains(#"vetter_list_version_info{source="EL",version="#))
+            }
+        }
+    }
+
+    @Test("GET /v1/versions and /v1/diff: versions by source, the diff's errors")
+    func versionsAndDiff() async throws {
+        let fixture = try await Self.shared.value
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/v1/versions?source=EL", method: .get, headers: headers(fixture.screener)) {
+                response in
+                #expect(response.status == .ok)
+                let versions = try #require(
+                    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
+                #expect(versions.map { $0["source"] as? String } == ["EL"])
+            }
+            try await client.execute(uri: "/v1/versions?source=XX", method: .get, headers: headers(fixture.screener)) {
+                response in
+                #expect(response.status == .badRequest)
+                #expect((try? object(response.body))?["field"] as? String == "source")
+            }
+            try await client.execute(uri: "/v1/diff?source=EL", method: .get, headers: headers(fixture.screener)) {
+                response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/v1/diff", method: .get, headers: headers(fixture.reviewer)) { response in
+                #expect(response.status == .badRequest)
+                #expect((try? object(response.body))?["field"] as? String == "source")
+            }
+            try await client.execute(uri: "/v1/diff?source=EL&from=x", method: .get, headers: headers(fixture.reviewer))
+            { response in
+                #expect((try? object(response.body))?["field"] as? String == "from")
+            }
+            // The seeded store holds one version of each list: nothing older to compare with.
+            try await client.execute(uri: "/v1/diff?source=EL", method: .get, headers: headers(fixture.reviewer)) {
+                response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("watched parties: add and screen, list, remove; alerts since a time; the fields at fault")
+    func watching() async throws {
+        let fixture = try await Self.shared.value
+        try await app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/watch", method: .post, headers: headers(fixture.screener), body: ByteBuffer(string: "[]")
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/v1/watch", method: .post, headers: headers(fixture.reviewer),
+                body: ByteBuffer(
+                    string:
+                        #"[{"id": "w-1", "name": "Hangzhou Hikvision", "country": "CN"}, {"id": "w-2", "name": "Quorblat Zyxw"}]"#
+                )
+            ) { response in
+                #expect(response.status == .ok)
+                let body = try object(response.body)
+                #expect(body["watched"] as? Int == 2)
+                let hits = try #require(body["hits"] as? [[String: Any]])
+                #expect(hits.contains { $0["entryID"] as? String == "f095626c9f8becc70b5948507fb6de6e443b257a" })
+                #expect(hits.allSatisfy { $0["partyID"] as? String == "w-1" })
+            }
+            try await client.execute(uri: "/v1/watch", method: .get, headers: headers(fixture.reviewer)) { response in
+                #expect(String(buffer: response.body).contains(#""id":"w-2""#))
+            }
+            try await client.execute(uri: "/v1/watch/w-2", method: .delete, headers: headers(fixture.reviewer)) {
+                response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/v1/watch/w-2", method: .delete, headers: headers(fixture.reviewer)) {
+                response in
+                #expect(response.status == .notFound)
+            }
+            for (body, field) in [
+                (#"[{"name": "X"}]"#, "[0].id"), (#"[{"id": "a", "name": "X"}, {"id": "a", "name": "Y"}]"#, "[1].id"),
+                (#"[{"id": "a", "name": ""}]"#, "[0].name"),
+                (
+                    #"[{"id": "a", "name": "X", "country": "Atlantis"}]"#,
+                    "[0].country"
+                ),
+            ] {
+                try await client.execute(
+                    uri: "/v1/watch", method: .post, headers: headers(fixture.reviewer), body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .badRequest)
+                    #expect((try? object(response.body))?["field"] as? String == field)
+                }
+            }
+            try await client.execute(
+                uri: "/v1/alerts?since=2999-01-01T00:00:00Z", method: .get, headers: headers(fixture.reviewer)
+            ) { response in
+                #expect(String(buffer: response.body) == "[]")
+            }
+            try await client.execute(
+                uri: "/v1/alerts?since=yesterday", method: .get, headers: headers(fixture.reviewer)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect((try? object(response.body))?["field"] as? String == "since")
+            }
+        }
+    }
+
+    @Test("admin routes: an import replaces the index in use and raises alerts; a bad file changes nothing; keys")
+    func admin() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vetter = try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path)
+        _ = try await vetter.seedIfEmpty()
+        let admin = try await VetterServer.createKey(in: vetter, role: .admin, name: "admin")
+        let reviewer = try await VetterServer.createKey(in: vetter, role: .reviewer, name: "reviewer")
+        let dpl = try Data(contentsOf: URL(fileURLWithPath: SharedData.path("bis/dpl-2023-11.txt")))
+        try await app(vetter).test(.router) { client in
+            // A party on the 2023 DPL but not on the 2022 snapshot's (checked below): no match before the import.
+            let probe = #"{"name": "Aaron Abraham Villa"}"#
+            var before = 0
+            try await client.execute(
+                uri: "/v1/screen", method: .post, headers: headers(admin), body: ByteBuffer(string: probe)
+            ) { response in
+                before = try #require(try object(response.body)["matches"] as? [Any]).count
+            }
+            try await client.execute(
+                uri: "/v1/watch", method: .post, headers: headers(admin),
+                body: ByteBuffer(string: #"[{"id": "p-1", "name": "Aaron Abraham Villa"}]"#)
+            ) { _ in }
+            try await client.execute(
+                uri: "/v1/imports?filename=dpl.txt", method: .post, headers: headers(reviewer),
+                body: ByteBuffer(bytes: dpl)
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/v1/imports?filename=cut.txt", method: .post, headers: headers(admin),
+                body: ByteBuffer(bytes: dpl.prefix(5000) + Data("\tbroken".utf8))
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("cut.txt:"))
+            }
+            try await client.execute(
+                uri: "/v1/imports?format=xml", method: .post, headers: headers(admin), body: ByteBuffer(bytes: dpl)
+            ) { response in
+                #expect((try? object(response.body))?["field"] as? String == "format")
+            }
+            try await client.execute(
+                uri: "/v1/imports?filename=dpl-2023-11.txt", method: .post, headers: headers(admin),
+                body: ByteBuffer(bytes: dpl)
+            ) { response in
+                #expect(response.status == .created)
+                let body = try object(response.body)
+                let created = try #require(body["created"] as? [[String: Any]])
+                #expect(created.map { $0["source"] as? String } == ["DPL"])
+                #expect(created.first?["entryCount"] as? Int == 663)
+                let rescreen = try #require(body["rescreen"] as? [String: Any])
+                let alerts = try #require(rescreen["alerts"] as? [[String: Any]])
+                #expect(alerts.contains { $0["partyID"] as? String == "p-1" && $0["kind"] as? String == "new_hit" })
+            }
+            try await client.execute(
+                uri: "/v1/screen", method: .post, headers: headers(admin), body: ByteBuffer(string: probe)
+            ) { response in
+                let matches = try #require(try object(response.body)["matches"] as? [[String: Any]])
+                #expect(matches.count > before)
+                #expect(matches.contains { $0["source"] as? String == "DPL" })
+            }
+            try await client.execute(
+                uri: "/v1/imports?filename=dpl-2023-11.txt", method: .post, headers: headers(admin),
+                body: ByteBuffer(bytes: dpl)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect((try? object(response.body))?["unchanged"] as? [String] == ["DPL"])
+            }
+            var created = ""
+            try await client.execute(
+                uri: "/v1/keys", method: .post, headers: headers(admin),
+                body: ByteBuffer(string: #"{"role": "screener", "name": "erp"}"#)
+            ) { response in
+                #expect(response.status == .created)
+                created = try #require(try object(response.body)["key"] as? String)
+            }
+            try await client.execute(uri: "/v1/lists", method: .get, headers: headers(created)) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(
+                uri: "/v1/keys", method: .post, headers: headers(created),
+                body: ByteBuffer(string: #"{"role": "admin"}"#)
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/v1/keys", method: .post, headers: headers(admin), body: ByteBuffer(string: #"{"role": "root"}"#)
+            ) { response in
+                #expect((try? object(response.body))?["field"] as? String == "role")
+            }
+        }
+    }
+
+    @Test("web pages: a visit without a key goes to sign-in; the cookie signs in; pages escape what they show")
+    func webPages() async throws {
+        let fixture = try await Self.shared.value
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/ui/search?q=Hikvision", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/ui/login")
+            }
+            try await client.execute(
+                uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "key=vk_wrong")
+            ) { response in
+                #expect(response.headers[.location] == "/ui/login?failed=1")
+            }
+            var cookie = ""
+            try await client.execute(
+                uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "key=\(fixture.screener)")
+            ) { response in
+                #expect(response.status == .seeOther)
+                let setCookie = try #require(response.headers[.setCookie])
+                #expect(setCookie.contains("HttpOnly"))
+                #expect(setCookie.contains("SameSite=Strict"))
+                cookie = String(setCookie.split(separator: ";")[0])
+            }
+            try await client.execute(
+                uri: "/ui/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", method: .get, headers: [.cookie: cookie]
+            ) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(!html.contains("<script>alert"))
+                #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            }
+            try await client.execute(uri: "/ui/search?q=Hikvision", method: .get, headers: [.cookie: cookie]) {
+                response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-entry=\"f095626c9f8becc70b5948507fb6de6e443b257a\""))
+                #expect(html.contains("Presumption of denial for all other items"))
+            }
+            try await client.execute(uri: "/ui/entries/nope", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/ui/alerts", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/ui/search?q=Hikvision&country=Atlantis", method: .get, headers: [.cookie: cookie]
+            ) { response in
+                #expect(String(buffer: response.body).contains("is not a country name"))
             }
         }
     }

@@ -1,0 +1,261 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import VetterCore
+import VetterLists
+import VetterMatch
+import VetterRules
+import VetterService
+import VetterStore
+
+/// The JSON API under `/v1`: each route names the least role its key needs.
+struct APIRoutes {
+    let vetter: Vetter
+    let index: CurrentIndex
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    /// Bodies of the screening and checking routes.
+    static let smallBodyLimit = 1 << 20
+    /// A batch of up to 10,000 parties.
+    static let batchBodyLimit = 8 << 20
+    /// A list file (the whole Consolidated Screening List is about 25 MB unzipped).
+    static let importBodyLimit = 256 << 20
+    /// Result lines written per chunk of a streamed batch.
+    static let batchChunk = 200
+
+    func add(to router: Router<VetterRequestContext>) {
+        let vetter = vetter, index = index, metrics = metrics, logger = logger
+        router.post("/v1/screen") { request, context -> Response in
+            try context.require(.screener)
+            let query = try ScreenRequest.parse(try await VetterServer.readBody(request, limit: Self.smallBodyLimit))
+            let current = index.value
+            let matches = try await vetter.complete(current.screen(query), from: current)
+            metrics.screened(1)
+            return try VetterServer.json(ScreeningReport(query: query, matches: matches, explain: query.explain))
+        }
+        router.post("/v1/screen/batch") { request, context -> Response in
+            try context.require(.screener)
+            let body = try await VetterServer.readBody(request, limit: Self.batchBodyLimit)
+            // Every row is checked before the first line is sent, so a bad row is a 400 naming it.
+            let rows = try BatchRequest.parse(body, contentType: request.headers[.contentType] ?? "application/json")
+            let current = index.value
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-ndjson"],
+                body: ResponseBody { writer in
+                    let session = ScreeningIndex.Session()
+                    var start = 0
+                    while start < rows.count {
+                        let end = min(rows.count, start + Self.batchChunk)
+                        var output = ""
+                        for (id, query) in rows[start..<end] {
+                            output += BatchLine.json(id: id, matches: current.screen(query, session: session))
+                        }
+                        metrics.screened(end - start)
+                        try await writer.write(ByteBuffer(string: output))
+                        start = end
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+        router.post("/v1/check") { request, context -> Response in
+            try context.require(.screener)
+            let body = try await VetterServer.readBody(request, limit: Self.smallBodyLimit)
+            let transaction: Transaction
+            do {
+                transaction = try Transaction.parse(body)
+            } catch let error as RulesError {
+                throw Problem(.badRequest, "Invalid transaction", detail: error.message, field: error.field)
+            }
+            let result = try await vetter.check(transaction)
+            metrics.screened(transaction.parties.count)
+            return try VetterServer.json(result)
+        }
+        router.get("/v1/entries/{id}") { _, context -> Response in
+            try context.require(.screener)
+            let id = try context.parameters.require("id")
+            let entries = try await vetter.entries(id: id)
+            guard !entries.isEmpty else {
+                throw Problem(
+                    .notFound, "Not found", detail: "no entry with id \(id) in the current lists", field: "id")
+            }
+            return try VetterServer.json(entries)
+        }
+        router.get("/v1/lists") { _, context -> Response in
+            try context.require(.screener)
+            return try VetterServer.json(try await vetter.store.currentVersions().sorted { $0.source < $1.source })
+        }
+        router.get("/v1/versions") { request, context -> Response in
+            try context.require(.screener)
+            let source = try Self.source(request.uri.queryParameters["source"], required: false)
+            return try VetterServer.json(try await vetter.store.versions(source: source))
+        }
+        router.get("/v1/diff") { request, context -> Response in
+            try context.require(.reviewer)
+            let parameters = request.uri.queryParameters
+            guard let source = try Self.source(parameters["source"], required: true) else { fatalError() }
+            let from = try Self.versionID(parameters["from"], field: "from")
+            let to = try Self.versionID(parameters["to"], field: "to")
+            do {
+                return try VetterServer.json(try await vetter.store.diff(source: source, from: from, to: to))
+            } catch let error as StoreError {
+                throw Problem(.notFound, "Not found", detail: error.message, field: from == nil ? "source" : "from")
+            }
+        }
+        router.get("/v1/watch") { _, context -> Response in
+            try context.require(.reviewer)
+            return try VetterServer.json(try await vetter.store.watchedParties())
+        }
+        router.post("/v1/watch") { request, context -> Response in
+            try context.require(.reviewer)
+            let parties = try WatchRequest.parse(try await VetterServer.readBody(request, limit: Self.batchBodyLimit))
+            let hits = try await vetter.watch(parties)
+            metrics.screened(parties.count)
+            return try VetterServer.json(WatchResponse(watched: parties.count, hits: hits))
+        }
+        router.delete("/v1/watch/{id}") { _, context -> Response in
+            try context.require(.reviewer)
+            let id = try context.parameters.require("id")
+            guard try await vetter.store.removeWatchedParty(id: id) else {
+                throw Problem(.notFound, "Not found", detail: "no watched party with id \(id)", field: "id")
+            }
+            return Response(status: .noContent)
+        }
+        router.get("/v1/alerts") { request, context -> Response in
+            try context.require(.reviewer)
+            var since: Date?
+            if let text = request.uri.queryParameters["since"] {
+                guard let date = ISO8601DateFormatter().date(from: String(text)) else {
+                    throw Problem(
+                        .badRequest, "Invalid request",
+                        detail: "since must be an ISO 8601 time such as 2026-01-31T00:00:00Z",
+                        field: "since")
+                }
+                since = date
+            }
+            return try VetterServer.json(try await vetter.store.alerts(since: since))
+        }
+        router.post("/v1/imports") { request, context -> Response in
+            try context.require(.admin)
+            let parameters = request.uri.queryParameters
+            var format: ListFormat?
+            if let text = parameters["format"] {
+                guard let parsed = ListFormat(rawValue: String(text)) else {
+                    throw Problem(
+                        .badRequest, "Invalid request",
+                        detail: "format must be one of \(ListFormat.allCases.map(\.rawValue).joined(separator: ", "))",
+                        field: "format")
+                }
+                format = parsed
+            }
+            let body = try await VetterServer.readBody(request, limit: Self.importBodyLimit)
+            let name = parameters["filename"].map { String($0) } ?? "upload"
+            let report = try await Self.importUpload(
+                body, name: name, format: format,
+                dropIncompleteLastRecord: parameters["drop_incomplete_last_record"] == "true",
+                vetter: vetter, logger: logger)
+            if !report.created.isEmpty { index.replace(with: try await vetter.loadIndex()) }
+            return try VetterServer.json(report, status: report.created.isEmpty ? .ok : .created)
+        }
+        router.post("/v1/keys") { request, context -> Response in
+            try context.require(.admin)
+            let body = try await VetterServer.readBody(request, limit: Self.smallBodyLimit)
+            guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+                throw Problem(.badRequest, "Invalid request", detail: "the body must be a JSON object")
+            }
+            guard let roleName = object["role"] as? String, let role = APIRole(rawValue: roleName) else {
+                throw Problem(
+                    .badRequest, "Invalid request", detail: "role must be screener, reviewer or admin", field: "role")
+            }
+            let name = (object["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "api key"
+            let secret = try await VetterServer.createKey(in: vetter, role: role, name: name)
+            logger.notice("API key created", metadata: ["key_name": "\(name)", "role": "\(role.rawValue)"])
+            return try VetterServer.json(["key": secret, "name": name, "role": role.rawValue], status: .created)
+        }
+    }
+
+    static func source(_ text: Substring?, required: Bool) throws -> ListSource? {
+        guard let text, !text.isEmpty else {
+            if required {
+                throw Problem(.badRequest, "Invalid request", detail: "name a list: source=EL", field: "source")
+            }
+            return nil
+        }
+        guard let source = ListSource(lenient: String(text)) else {
+            throw Problem(.badRequest, "Invalid request", detail: "'\(text)' is not a list code", field: "source")
+        }
+        return source
+    }
+
+    static func versionID(_ text: Substring?, field: String) throws -> Int64? {
+        guard let text else { return nil }
+        guard let id = Int64(text), id > 0 else {
+            throw Problem(.badRequest, "Invalid request", detail: "\(field) must be a version number", field: field)
+        }
+        return id
+    }
+
+    /// What `POST /v1/imports` did.
+    struct ImportReport: Encodable {
+        var file: String
+        var format: String
+        var entries: Int
+        var created: [ListVersion]
+        var unchanged: [String]
+        var warnings: [String]
+        var rescreen: RescreenReport?
+    }
+
+    /// Imports an uploaded list file as `vetter import` does: all or nothing, then re-screens watched parties.
+    static func importUpload(
+        _ body: Data, name: String, format: ListFormat?, dropIncompleteLastRecord: Bool, vetter: Vetter, logger: Logger
+    ) async throws -> ImportReport {
+        guard !body.isEmpty else { throw Problem(.badRequest, "Invalid request", detail: "the body is empty") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-import-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
+        let path = directory.appendingPathComponent(safeName.isEmpty ? "upload" : safeName).path
+        try body.write(to: URL(fileURLWithPath: path))
+        let results: [(file: ListFile, outcome: ImportOutcome)]
+        do {
+            results = try await vetter.importFiles(
+                [path], format: format, options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord))
+        } catch let error as ListReadError {
+            throw Problem(
+                .unprocessableContent, "List file refused",
+                detail: error.description.replacingOccurrences(of: directory.path + "/", with: "")
+                    .replacingOccurrences(of: "name it with --format", with: "name it with ?format="),
+                field: error.field)
+        }
+        guard let result = results.first else { throw Problem(.badRequest, "Invalid request", detail: "nothing read") }
+        var rescreen: RescreenReport?
+        if !result.outcome.created.isEmpty {
+            rescreen = try await vetter.rescreen(after: result.outcome.created)
+            // Webhooks retry on their own schedule; the import's answer does not wait for them.
+            Task {
+                do { _ = try await vetter.deliverWebhooks() } catch {
+                    logger.error("webhook delivery failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        logger.notice(
+            "list imported",
+            metadata: [
+                "file": "\(safeName)", "created": "\(result.outcome.created.map { "\($0.source.code) v\($0.id)" })",
+            ])
+        return ImportReport(
+            file: safeName, format: result.file.format.rawValue, entries: result.file.entries.count,
+            created: result.outcome.created, unchanged: result.outcome.unchanged.map(\.code),
+            warnings: result.file.warnings.map { $0.replacingOccurrences(of: directory.path + "/", with: "") },
+            rescreen: rescreen)
+    }
+}
+
+/// The answer of `POST /v1/watch`.
+struct WatchResponse: Encodable {
+    var watched: Int
+    var hits: [WatchHit]
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Logging
+import VetterCore
+import VetterService
+import VetterStore
+
+/// Finds the API key of a request: `Authorization: Bearer <key>` or `X-API-Key: <key>` for the API, the
+/// `vetter_key` cookie (set by the sign-in form) for the web pages. Only the key's SHA-256 is looked up and
+/// nothing of the key is logged.
+struct Authenticator: Sendable {
+    /// Routes anyone may call.
+    static let publicRoutes: Set<String> = ["/healthz", "/ui/login", "/ui/style.css"]
+    static let cookieName = "vetter_key"
+
+    let vetter: Vetter
+    let logger: Logger
+
+    /// The key's name and role; nil for a public route. Throws 401 (API) or a redirect to the sign-in page (web).
+    func authenticate(_ request: Request, route: String) async throws -> (name: String, role: APIRole)? {
+        if Self.publicRoutes.contains(route) || route == "NotFound" { return nil }
+        let web = route == "/ui" || route.hasPrefix("/ui/")
+        var secret: String?
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        } else if let name = HTTPField.Name("X-API-Key"), let header = request.headers[name] {
+            secret = header.trimmingCharacters(in: .whitespaces)
+        } else if web {
+            secret = request.cookies[Self.cookieName]?.value
+        }
+        guard let secret, !secret.isEmpty else {
+            logger.warning("request without an API key", metadata: ["route": "\(route)"])
+            if web { throw Redirect(to: "/ui/login") }
+            throw Problem(.unauthorized, "Unauthorized", detail: "send an API key: Authorization: Bearer <key>")
+        }
+        guard let key = try await vetter.store.apiKey(secretSHA256: SHA256.hex(secret)),
+            let role = APIRole(rawValue: key.role)
+        else {
+            logger.warning("request with an unknown API key", metadata: ["route": "\(route)"])
+            if web { throw Redirect(to: "/ui/login?failed=1") }
+            throw Problem(.unauthorized, "Unauthorized", detail: "the API key is not valid")
+        }
+        return (key.name, role)
+    }
+}
+
+/// A 303 redirect, thrown where a web page cannot be shown (no sign-in yet).
+struct Redirect: HTTPResponseError {
+    var location: String
+    var status: HTTPResponse.Status { .seeOther }
+
+    init(to location: String) { self.location = location }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+}

@@ -1,0 +1,436 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+import VetterCore
+import VetterMatch
+import VetterRules
+import VetterService
+import VetterStore
+
+/// The reviewers' web pages under `/ui`, rendered on the server from the Mustache templates in `Resources`. They
+/// use the same index, store and rules as the API; a key signs in once and is kept in an HttpOnly cookie.
+struct WebRoutes {
+    let vetter: Vetter
+    let index: CurrentIndex
+    let metrics: ServerMetrics
+
+    static let templates = ["layout-top", "layout-bottom", "login", "search", "entry", "lists", "alerts"]
+
+    func add(to router: Router<VetterRequestContext>) throws {
+        var library = MustacheLibrary()
+        for name in Self.templates {
+            do {
+                try library.register(try Resource.text(name, "mustache"), named: name)
+            } catch {
+                throw Problem(.internalServerError, "Internal error", detail: "template \(name): \(error)")
+            }
+        }
+        let pages = Pages(library: library)
+        let style = try Resource.text("style", "css")
+        let vetter = vetter, index = index, metrics = metrics
+
+        router.get("/ui/style.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: style)))
+        }
+        router.get("/ui/login") { request, _ in
+            pages.render(
+                "login", LoginPage(failed: request.uri.queryParameters["failed"] != nil), title: "Sign in", role: nil)
+        }
+        router.post("/ui/login") { request, _ -> Response in
+            let body = try await VetterServer.readBody(request, limit: 4096)
+            let form = URLComponents(
+                string: "?" + String(decoding: body, as: UTF8.self).replacingOccurrences(of: "+", with: " "))
+            let key = form?.queryItems?.first { $0.name == "key" }?.value?.trimmingCharacters(in: .whitespaces) ?? ""
+            guard !key.isEmpty, try await vetter.store.apiKey(secretSHA256: SHA256.hex(key)) != nil else {
+                return Response(status: .seeOther, headers: [.location: "/ui/login?failed=1"])
+            }
+            var headers: HTTPFields = [.location: "/ui/search"]
+            headers[.setCookie] =
+                Cookie(
+                    name: Authenticator.cookieName, value: key, maxAge: 12 * 3600, path: "/ui", httpOnly: true,
+                    sameSite: .strict
+                ).description
+            return Response(status: .seeOther, headers: headers)
+        }
+        router.post("/ui/logout") { _, _ -> Response in
+            var headers: HTTPFields = [.location: "/ui/login"]
+            headers[.setCookie] =
+                Cookie(
+                    name: Authenticator.cookieName, value: "", maxAge: 0, path: "/ui", httpOnly: true, sameSite: .strict
+                )
+                .description
+            return Response(status: .seeOther, headers: headers)
+        }
+        router.get("/ui") { _, context -> Response in
+            try context.require(.screener)
+            return Response(status: .seeOther, headers: [.location: "/ui/search"])
+        }
+        router.get("/ui/search") { request, context -> Response in
+            try context.require(.screener)
+            let parameters = request.uri.queryParameters
+            var page = SearchPage(
+                q: parameters["q"].map(String.init) ?? "", country: parameters["country"].map(String.init) ?? "",
+                type: parameters["type"].map(String.init) ?? "")
+            page.types = ["", "entity", "individual", "vessel", "aircraft"].map {
+                SearchPage.Option(value: $0, label: $0.isEmpty ? "any type" : $0, selected: $0 == page.type)
+            }
+            let versions = try await vetter.store.currentVersions()
+            page.listsLine = ListsLine(versions).text
+            let name = page.q.trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty {
+                var query = ScreeningQuery(name: name, limit: 25, explain: true)
+                if !page.country.isEmpty {
+                    if let code = Countries.code(for: page.country) {
+                        query.country = code
+                    } else {
+                        page.error = "“\(page.country)” is not a country name or ISO 3166 two-letter code."
+                    }
+                }
+                if !page.type.isEmpty { query.type = PartyType(lenient: page.type) }
+                if page.error == nil {
+                    let start = ContinuousClock.now
+                    let current = index.value
+                    let matches = try await vetter.complete(current.screen(query), from: current)
+                    let elapsed = ContinuousClock.now - start
+                    metrics.screened(1)
+                    page.searched = true
+                    page.milliseconds = String(
+                        format: "%.1f",
+                        Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1000)
+                    page.results = matches.map(ResultView.init)
+                    page.count = matches.count
+                    page.none = matches.isEmpty
+                }
+            }
+            return pages.render("search", page, title: name.isEmpty ? "Screen a party" : name, role: context.role)
+        }
+        router.get("/ui/entries/{id}") { _, context -> Response in
+            try context.require(.screener)
+            let id = try context.parameters.require("id")
+            let entries = try await vetter.entries(id: id)
+            guard !entries.isEmpty else {
+                return pages.render(
+                    "entry", EntryPage(id: id, listings: []), title: "Not found", role: context.role, status: .notFound)
+            }
+            return pages.render(
+                "entry", EntryPage(id: id, listings: entries.map(ListingView.init)), title: entries[0].name,
+                role: context.role)
+        }
+        router.get("/ui/lists") { _, context -> Response in
+            try context.require(.screener)
+            let versions = try await vetter.store.currentVersions().sorted { $0.source < $1.source }
+            return pages.render(
+                "lists",
+                ListsPage(versions: versions.map(VersionView.init), total: versions.reduce(0) { $0 + $1.entryCount }),
+                title: "Lists loaded", role: context.role)
+        }
+        router.get("/ui/alerts") { _, context -> Response in
+            try context.require(.reviewer)
+            let alerts = try await vetter.store.alerts(since: nil).sorted { $0.id > $1.id }
+            return pages.render(
+                "alerts", AlertsPage(alerts: alerts.prefix(500).map(AlertView.init), count: alerts.count),
+                title: "Alerts", role: context.role)
+        }
+    }
+}
+
+/// Renders a page between the shared top and bottom of the layout.
+struct Pages: Sendable {
+    let library: MustacheLibrary
+
+    struct Frame {
+        var title: String
+        var signedIn: Bool
+        var reviewer: Bool
+    }
+
+    func render(
+        _ template: String, _ page: Any, title: String, role: APIRole?, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let frame = Frame(title: title, signedIn: role != nil, reviewer: (role ?? .screener) >= .reviewer)
+        let html =
+            (library.render(frame, withTemplate: "layout-top") ?? "")
+            + (library.render(page, withTemplate: template) ?? "")
+            + (library.render(frame, withTemplate: "layout-bottom") ?? "")
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+struct LoginPage {
+    var failed: Bool
+}
+
+struct SearchPage {
+    struct Option {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    var q: String
+    var country: String
+    var type: String
+    var types: [Option] = []
+    var listsLine = ""
+    var error: String?
+    var searched = false
+    var count = 0
+    var milliseconds = ""
+    var results: [ResultView] = []
+    var none = false
+}
+
+/// "14,159 entries on 13 lists; newest data 2022-05-02."
+struct ListsLine {
+    var text: String
+
+    init(_ versions: [ListVersion]) {
+        let entries = versions.reduce(0) { $0 + $1.entryCount }
+        let newest = versions.compactMap(\.dataDate).max()
+        text =
+            "\(entries.formatted()) entries on \(versions.count) lists"
+            + (newest.map { "; newest data \($0)" } ?? "")
+    }
+}
+
+/// What a listing means for an export, in plain words.
+struct MeaningView {
+    var effectClass: String
+    var effectLabel: String
+    var effectSummary: String
+    var regulation: String
+    var requirement: String?
+    var requirementFlag: String?
+    var policy: String?
+    var policyFlag: String?
+
+    init(_ entry: ListEntry) {
+        let effect = ListEffect.of(entry.source)
+        effectClass = effect.effect.rawValue.replacingOccurrences(of: "_", with: "-")
+        effectLabel =
+            switch effect.effect {
+            case .prohibition: "Prohibited"
+            case .licenceRequirement: "Licence required"
+            case .redFlag: "Red flag"
+            case .notExportMeasure: "Not an export measure"
+            }
+        effectSummary = effect.summary
+        regulation = effect.regulation
+        if let text = entry.licenseRequirement, !text.isEmpty {
+            let rule = LicenceRequirementRule.parse(text)
+            requirement = "A licence is required for " + rule.summary + "."
+            requirementFlag = rule.manualReview
+        }
+        if let text = entry.licensePolicy, !text.isEmpty {
+            let rule = ReviewPolicyRule.parse(text)
+            let clauses = rule.clauses.map { clause in
+                clause.policy.plain.prefix(1).uppercased() + clause.policy.plain.dropFirst() + " for "
+                    + clause.scopes.map(Self.describe).joined(separator: " and ")
+            }
+            policy = clauses.isEmpty ? nil : clauses.joined(separator: "; ") + "."
+            policyFlag = rule.manualReview
+        }
+    }
+
+    static func describe(_ scope: ReviewPolicyRule.Scope) -> String {
+        switch scope {
+        case .all: "all items"
+        case .allOther: "all other items"
+        case .eccns(let eccns): "items classified \(eccns.map(\.value).joined(separator: ", "))"
+        case .ccl: "items on the Commerce Control List"
+        case .ear99: "EAR99 items"
+        case .described(let text), .ear99Described(let text): text
+        }
+    }
+}
+
+struct ResultView {
+    struct Pair {
+        var query: String
+        var listed: String
+        var how: String
+        var similarity: String
+        var contribution: String
+    }
+
+    var entryID: String
+    var entryPath: String
+    var name: String
+    var source: String
+    var sourceTitle: String
+    var score: String
+    var strong: Bool
+    var type: String?
+    var countries: String?
+    var matchedName: String
+    var matchedKind: String
+    var viaAlias: Bool
+    var weakAlias: Bool
+    var meaning: MeaningView
+    var citations: String?
+    var pairs: [Pair]
+    var unmatchedQuery: String?
+    var unmatchedListed: String?
+    var notes: [String]
+
+    init(_ match: ScreeningMatch) {
+        let entry = match.entry
+        entryID = entry.id
+        entryPath =
+            "/ui/entries/" + (entry.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? entry.id)
+        name = entry.name
+        source = entry.source.code
+        sourceTitle = entry.source.title
+        score = String(Int((match.score * 100).rounded()))
+        strong = match.score >= 0.9
+        type = entry.type == .unknown ? nil : entry.type.rawValue
+        countries = Self.nonEmpty(entry.countries)
+        matchedName = match.matchedName
+        matchedKind = match.matchedNameKind
+        viaAlias = match.matchedName != entry.name
+        weakAlias = match.matchedWeakAlias
+        meaning = MeaningView(entry)
+        citations = Self.nonEmpty(entry.citations.map(\.description), separator: "; ")
+        let explanation = match.explanation
+        pairs = explanation.alignments.map {
+            Pair(
+                query: $0.query, listed: $0.listed, how: $0.how,
+                similarity: String(Int(($0.similarity * 100).rounded())),
+                contribution: String(Int(($0.contribution * 100).rounded())))
+        }
+        unmatchedQuery = Self.nonEmpty(explanation.unmatchedQuery)
+        unmatchedListed = Self.nonEmpty(explanation.unmatchedListed)
+        notes = explanation.normalization + explanation.adjustments
+    }
+
+    /// The values joined, or nil for none: a Mustache section shows even an empty string.
+    static func nonEmpty(_ values: [String], separator: String = ", ") -> String? {
+        values.isEmpty ? nil : values.joined(separator: separator)
+    }
+}
+
+struct EntryPage {
+    var id: String
+    var listings: [ListingView]
+    var missing: Bool
+
+    init(id: String, listings: [ListingView]) {
+        self.id = id
+        self.listings = listings
+        missing = listings.isEmpty
+    }
+}
+
+struct ListingView {
+    struct Field {
+        var label: String
+        var value: String
+    }
+
+    struct Citation {
+        var text: String
+        var url: String?
+    }
+
+    var name: String
+    var source: String
+    var sourceTitle: String
+    var meaning: MeaningView
+    var rawRequirement: String?
+    var rawPolicy: String?
+    var citations: [Citation]
+    var hasCitations: Bool
+    var fields: [Field]
+
+    init(_ entry: ListEntry) {
+        name = entry.name
+        source = entry.source.code
+        sourceTitle = entry.source.title
+        meaning = MeaningView(entry)
+        rawRequirement = entry.licenseRequirement
+        rawPolicy = entry.licensePolicy
+        citations = entry.citations.map { citation in
+            Citation(
+                text: citation.description,
+                url: citation.page.map { "https://www.federalregister.gov/citation/\(citation.volume)-FR-\($0)" })
+        }
+        hasCitations = !citations.isEmpty
+        fields = entry.labelledFields.map { Field(label: $0.label, value: $0.value) }
+    }
+}
+
+struct ListsPage {
+    var versions: [VersionView]
+    var total: Int
+}
+
+struct VersionView {
+    var source: String
+    var title: String
+    var id: Int64
+    var entries: Int
+    var dataDate: String
+    var importedAt: String
+    var fileName: String
+    var sha: String
+
+    init(_ version: ListVersion) {
+        source = version.source.code
+        title = version.source.title
+        id = version.id
+        entries = version.entryCount
+        dataDate = version.dataDate?.description ?? "—"
+        importedAt = ISO8601DateFormatter().string(from: version.importedAt)
+        fileName = version.fileName
+        sha = String(version.contentSHA256.prefix(12))
+    }
+}
+
+struct AlertsPage {
+    var alerts: [AlertView]
+    var count: Int
+    var none: Bool
+
+    init(alerts: [AlertView], count: Int) {
+        self.alerts = alerts
+        self.count = count
+        none = alerts.isEmpty
+    }
+}
+
+struct AlertView {
+    var id: Int64
+    var kind: String
+    var partyID: String
+    var partyName: String
+    var source: String
+    var entryPath: String
+    var entryName: String
+    var score: String
+    var createdAt: String
+
+    init(_ alert: Alert) {
+        id = alert.id
+        kind = alert.kind.rawValue.replacingOccurrences(of: "_", with: " ")
+        partyID = alert.partyID
+        partyName = alert.partyName
+        source = alert.source.code
+        entryPath =
+            "/ui/entries/"
+            + (alert.entryID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? alert.entryID)
+        entryName = alert.entryName
+        score = String(Int((alert.score * 100).rounded()))
+        createdAt = ISO8601DateFormatter().string(from: alert.createdAt)
+    }
+}

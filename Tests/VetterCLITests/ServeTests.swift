@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import VetterTesting
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `vetter serve` as a user starts it: the real binary on a real socket, checked against its OpenAPI document and
+/// driven in headless Chromium.
+@Suite("vetter serve over a real socket", .serialized)
+struct ServeTests {
+    /// A `vetter serve --port 0` process and what it printed.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var printed = ""
+
+        init(database: String) throws {
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = ["serve", "--port", "0", "--db", database]
+            let pipe = Pipe()
+            process.standardError = pipe
+            process.standardOutput = pipe
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.lock.withLock { self.printed += String(decoding: data, as: UTF8.self) }
+            }
+            try process.run()
+        }
+
+        var output: String { lock.withLock { printed } }
+
+        /// Waits for the "Listening on" line; returns the base URL.
+        func started(timeout: Duration = .seconds(120)) async throws -> String {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if let range = output.range(
+                    of: #"Listening on (http://127\.0\.0\.1:[0-9]+)"#, options: .regularExpression)
+                {
+                    return String(output[range].dropFirst("Listening on ".count))
+                }
+                guard process.isRunning else { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            Issue.record("the server did not start: \(output)")
+            throw CancellationError()
+        }
+
+        /// The admin key the first start printed.
+        var firstKey: String? {
+            output.range(of: "vk_[0-9a-f]{48}", options: .regularExpression).map { String(output[$0]) }
+        }
+
+        /// Sends SIGTERM and waits for the exit; returns the exit status.
+        @discardableResult
+        func stop() -> Int32 {
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    /// Runs a helper program with its output in the test log; returns its exit status.
+    static func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// A server on a new store, stopped and removed after `body`.
+    static func withServer(_ body: (Server, String) async throws -> Void) async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try Server(database: directory.appendingPathComponent("v.sqlite").path)
+        defer { server.stop() }
+        try await body(server, try await server.started())
+    }
+
+    /// Python with the checkers' modules, and Chromium with its driver: installed by `.ci/run`. Elsewhere the two
+    /// tests that need them are skipped unless `VETTER_REQUIRE_BROWSER=1` says they must run.
+    static let toolsPresent: Bool = {
+        let python = try? runTool(
+            "/usr/bin/env", ["python3", "-c", "import selenium, openapi_core, openapi_spec_validator, yaml, requests"])
+        return python == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
+    }()
+    static let toolsWanted = toolsPresent || ProcessInfo.processInfo.environment["VETTER_REQUIRE_BROWSER"] == "1"
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test("the first start prints an admin key once, the next does not; SIGTERM stops the server cleanly")
+    func startAndStop() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("v.sqlite").path
+        let first = try Server(database: database)
+        let base = try await first.started()
+        let key = try #require(first.firstKey)
+        let (_, health) = try await URLSession.shared.data(from: URL(string: base + "/healthz")!)
+        #expect((health as? HTTPURLResponse)?.statusCode == 200)
+        var request = URLRequest(url: URL(string: base + "/v1/lists")!)
+        let (_, refused) = try await URLSession.shared.data(for: request)
+        #expect((refused as? HTTPURLResponse)?.statusCode == 401)
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        let (_, answered) = try await URLSession.shared.data(for: request)
+        #expect((answered as? HTTPURLResponse)?.statusCode == 200)
+        #expect(first.stop() == 0)
+        // One log line per request, naming the route and status; the key appears only where it was created.
+        let log = first.output
+        #expect(log.contains("route=/v1/lists status=401"))
+        #expect(log.contains("route=/v1/lists status=200"))
+        #expect(log.components(separatedBy: key).count == 2)
+
+        let second = try Server(database: database)
+        _ = try await second.started()
+        #expect(second.firstKey == nil)
+        #expect(second.stop() == 0)
+    }
+
+    @Test("every route answers as the OpenAPI document says (openapi-core)", .enabled(if: toolsWanted))
+    func openAPI() async throws {
+        try await Self.withServer { server, base in
+            let status = try Self.runTool(
+                "/usr/bin/env",
+                [
+                    "python3", Self.repository.appendingPathComponent("Tests/openapi/check_openapi.py").path, base,
+                    try #require(server.firstKey), SharedData.root,
+                ])
+            #expect(status == 0, "check_openapi.py failed: see its output above")
+        }
+    }
+
+    @Test(
+        "the reviewers' page in headless Chromium: sign in, search Hikvision, open the entry", .enabled(if: toolsWanted)
+    )
+    func browser() async throws {
+        try await Self.withServer { server, base in
+            let status = try Self.runTool(
+                "/usr/bin/env",
+                [
+                    "python3", Self.repository.appendingPathComponent("Tests/browser/reviewer_page.py").path, base,
+                    try #require(server.firstKey),
+                ])
+            #expect(status == 0, "reviewer_page.py failed: see its output above")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Checks a running `vetter serve` against its OpenAPI document.
+
+usage: check_openapi.py BASE_URL ADMIN_KEY DATA_DIR
+
+Loads the document the server serves at /openapi.yaml, validates it as OpenAPI 3.1 (openapi-spec-validator), then
+calls every operation it documents — successes and the documented errors — and validates each request and response
+against it (openapi-core). Fails if a documented operation was not exercised or a response does not conform.
+DATA_DIR is the shared data folder: a list file from it is imported through POST /v1/imports.
+"""
+import json
+import os
+import sys
+
+import requests
+import yaml
+from openapi_core import Config, OpenAPI
+from openapi_core.deserializing.media_types.util import json_loads, plain_loads
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+from openapi_spec_validator import validate
+
+base, admin_key, data_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+failures = []
+exercised = set()
+
+spec_text = requests.get(base + "/openapi.yaml", headers={"Authorization": "Bearer " + admin_key}).text
+spec = yaml.safe_load(spec_text)
+validate(spec)
+spec["servers"] = [{"url": base}]  # the document names the default address; this server may listen elsewhere
+text = {kind: plain_loads for kind in ("text/css", "text/csv", "application/yaml", "application/x-ndjson")}
+api = OpenAPI.from_dict(spec, config=Config(
+    extra_media_type_deserializers={"application/problem+json": json_loads, **text}))
+documented = {(method.upper(), path) for path, item in spec["paths"].items() for method in item
+              if method in ("get", "post", "put", "patch", "delete")}
+
+
+def call(method, path, template=None, key=admin_key, expect=200, session=None, **kwargs):
+    """Sends a request, checks its status, and validates request and response against the document."""
+    headers = kwargs.pop("headers", {})
+    if key:
+        headers["Authorization"] = "Bearer " + key
+    response = (session or requests).request(method, base + path, headers=headers, allow_redirects=False, **kwargs)
+    exercised.add((method, template or path.split("?")[0]))
+    if response.status_code != expect:
+        failures.append(f"{method} {path}: status {response.status_code}, expected {expect}: {response.text[:300]}")
+        return response
+    try:
+        openapi_request = RequestsOpenAPIRequest(response.request)
+        if 200 <= expect < 300:  # the error cases send requests the document rules out, on purpose
+            api.validate_request(openapi_request)
+        api.validate_response(openapi_request, RequestsOpenAPIResponse(response))
+    except Exception as error:  # every validation error names what is wrong
+        detail = getattr(error, "__cause__", None) or error
+        failures.append(f"{method} {path} ({response.status_code}): {type(error).__name__}: {detail}"[:1500])
+    return response
+
+
+call("GET", "/healthz", key=None)
+call("GET", "/metrics")
+call("GET", "/openapi.yaml")
+
+call("POST", "/v1/screen", json={"name": "Hikvision", "country": "CN", "explain": True})
+call("POST", "/v1/screen", json={"name": ""}, expect=400)
+call("POST", "/v1/screen", key=None, json={"name": "Hikvision"}, expect=401)
+lines = call("POST", "/v1/screen/batch", json=[{"id": "a", "name": "Hikvision"}, {"id": "b", "name": "Rim Abbas"}])
+for line in lines.text.splitlines():
+    row = json.loads(line)
+    if set(row) != {"id", "matches"}:
+        failures.append("a batch line does not have the fields id and matches: " + line[:200])
+call("POST", "/v1/screen/batch", data="id,name\nc1,Dahua\n", headers={"Content-Type": "text/csv"})
+call("POST", "/v1/check", json={"parties": [{"name": "Hikvision", "role": "end_user"}],
+                                "items": [{"eccn": "EAR99"}, {"eccn": "1A004.c"}], "date": "2022-05-01"})
+call("POST", "/v1/check", json={"parties": [], "items": [{"eccn": "EAR99"}]}, expect=400)
+
+call("GET", "/v1/entries/f095626c9f8becc70b5948507fb6de6e443b257a", "/v1/entries/{id}")
+call("GET", "/v1/entries/no-such-entry", "/v1/entries/{id}", expect=404)
+call("GET", "/v1/lists")
+call("GET", "/v1/versions?source=EL")
+
+with open(os.path.join(data_dir, "bis", "dpl-2023-11.txt"), "rb") as handle:
+    call("POST", "/v1/imports?filename=dpl-2023-11.txt", data=handle.read(),
+         headers={"Content-Type": "application/octet-stream"}, expect=201)
+call("POST", "/v1/imports?filename=bad.csv", data=b"not a list\n", headers={"Content-Type": "text/csv"}, expect=422)
+call("GET", "/v1/diff?source=DPL")
+call("GET", "/v1/diff?source=XX", expect=400)
+
+call("POST", "/v1/watch", json=[{"id": "c-1", "name": "Hangzhou Hikvision", "country": "CN"},
+                                 {"id": "c-2", "name": "Acme Widgets"}])
+call("GET", "/v1/watch")
+call("DELETE", "/v1/watch/c-2", "/v1/watch/{id}", expect=204)
+call("DELETE", "/v1/watch/c-2", "/v1/watch/{id}", expect=404)
+call("GET", "/v1/alerts?since=2020-01-01T00:00:00Z")
+
+screener = call("POST", "/v1/keys", json={"role": "screener", "name": "conformance"}, expect=201).json()["key"]
+call("GET", "/v1/alerts", key=screener, expect=403)
+call("POST", "/v1/keys", json={"role": "boss"}, expect=400)
+
+web = requests.Session()
+call("GET", "/ui/style.css", key=None, session=web)
+call("GET", "/ui/login", key=None, session=web)
+call("GET", "/ui/search", key=None, session=web, expect=303)
+call("POST", "/ui/login", key=None, session=web, data={"key": admin_key}, expect=303)
+call("GET", "/ui", key=None, session=web, expect=303)
+call("GET", "/ui/search?q=Hikvision", key=None, session=web)
+call("GET", "/ui/entries/f095626c9f8becc70b5948507fb6de6e443b257a", "/ui/entries/{id}", key=None, session=web)
+call("GET", "/ui/lists", key=None, session=web)
+call("GET", "/ui/alerts", key=None, session=web)
+call("POST", "/ui/logout", key=None, session=web, expect=303)
+
+for method, path in sorted(documented - exercised):
+    failures.append(f"{method} {path} is documented but this check never called it")
+for method, path in sorted(exercised - documented):
+    failures.append(f"{method} {path} was called but is not documented")
+
+if failures:
+    print("\n".join("openapi check: " + failure for failure in failures), file=sys.stderr)
+    sys.exit(1)
+print(f"openapi check: {len(documented)} operations, every one called and every answer valid")
