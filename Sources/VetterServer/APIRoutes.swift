@@ -31,8 +31,7 @@ struct APIRoutes {
         router.post("/v1/screen") { request, context -> Response in
             try context.require(.screener)
             let query = try ScreenRequest.parse(try await VetterServer.readBody(request, limit: Self.smallBodyLimit))
-            let current = index.value
-            let matches = try await vetter.complete(current.screen(query), from: current)
+            let matches = try await index.screen(query, vetter: vetter)
             metrics.screened(1)
             return try VetterServer.json(ScreeningReport(query: query, matches: matches, explain: query.explain))
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import Logging
+import Synchronization
 import VetterCore
 import VetterService
 import VetterStore
@@ -16,6 +17,18 @@ struct Authenticator: Sendable {
 
     let vetter: Vetter
     let logger: Logger
+    /// Keys already found, by their SHA-256. Keys are never changed or revoked once created, so a key found stays
+    /// valid; unknown keys are looked up every time (another process may have created them since).
+    let known = KnownKeys()
+
+    final class KnownKeys: Sendable {
+        private let keys = Mutex<[String: (name: String, role: APIRole)]>([:])
+
+        subscript(hash: String) -> (name: String, role: APIRole)? {
+            get { keys.withLock { $0[hash] } }
+            set { keys.withLock { $0[hash] = newValue } }
+        }
+    }
 
     /// The key's name and role; nil for a public route. Throws 401 (API) or a redirect to the sign-in page (web).
     func authenticate(_ request: Request, route: String) async throws -> (name: String, role: APIRole)? {
@@ -34,13 +47,15 @@ struct Authenticator: Sendable {
             if web { throw Redirect(to: "/ui/login") }
             throw Problem(.unauthorized, "Unauthorized", detail: "send an API key: Authorization: Bearer <key>")
         }
-        guard let key = try await vetter.store.apiKey(secretSHA256: SHA256.hex(secret)),
-            let role = APIRole(rawValue: key.role)
+        let hash = SHA256.hex(secret)
+        if let key = known[hash] { return key }
+        guard let key = try await vetter.store.apiKey(secretSHA256: hash), let role = APIRole(rawValue: key.role)
         else {
             logger.warning("request with an unknown API key", metadata: ["route": "\(route)"])
             if web { throw Redirect(to: "/ui/login?failed=1") }
             throw Problem(.unauthorized, "Unauthorized", detail: "the API key is not valid")
         }
+        known[hash] = (key.name, role)
         return (key.name, role)
     }
 }

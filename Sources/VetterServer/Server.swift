@@ -40,15 +40,52 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The screening index in use; replaced after an import through the API.
+/// The screening index in use, replaced after an import through the API, and the full entries its matches needed.
+///
+/// An index read from its cache holds only entry summaries; the full entries of matches are read from the store
+/// once and kept here until the index is replaced (at most every listed entry, a few tens of MB).
 final class CurrentIndex: Sendable {
-    private let index: Mutex<ScreeningIndex>
+    private struct State {
+        var index: ScreeningIndex
+        var entries: [String: ListEntry] = [:]
+    }
 
-    init(_ index: ScreeningIndex) { self.index = Mutex(index) }
+    private let state: Mutex<State>
 
-    var value: ScreeningIndex { index.withLock { $0 } }
+    init(_ index: ScreeningIndex) { state = Mutex(State(index: index)) }
 
-    func replace(with new: ScreeningIndex) { index.withLock { $0 = new } }
+    var value: ScreeningIndex { state.withLock { $0.index } }
+
+    func replace(with new: ScreeningIndex) { state.withLock { $0 = State(index: new) } }
+
+    /// Screens `query` and completes its matches with their full entries.
+    func screen(_ query: ScreeningQuery, vetter: Vetter) async throws -> [ScreeningMatch] {
+        let index = value
+        var matches = index.screen(query)
+        guard index.isSummary, !matches.isEmpty else { return matches }
+        var missing: [Int] = []
+        state.withLock { state in
+            guard state.index === index else { return missing = Array(matches.indices) }
+            for position in matches.indices {
+                if let entry = state.entries[Self.key(matches[position].entry)] {
+                    matches[position].entry = entry
+                } else {
+                    missing.append(position)
+                }
+            }
+        }
+        guard !missing.isEmpty else { return matches }
+        let completed = try await vetter.complete(missing.map { matches[$0] }, from: index)
+        state.withLock { state in
+            for (position, match) in zip(missing, completed) {
+                matches[position] = match
+                if state.index === index { state.entries[Self.key(match.entry)] = match.entry }
+            }
+        }
+        return matches
+    }
+
+    private static func key(_ entry: ListEntry) -> String { entry.source.code + "|" + entry.id }
 }
 
 /// Builds the HTTP application over a ``Vetter`` store and its index.

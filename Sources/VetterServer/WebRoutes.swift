@@ -93,8 +93,7 @@ struct WebRoutes {
                 if !page.type.isEmpty { query.type = PartyType(lenient: page.type) }
                 if page.error == nil {
                     let start = ContinuousClock.now
-                    let current = index.value
-                    let matches = try await vetter.complete(current.screen(query), from: current)
+                    let matches = try await index.screen(query, vetter: vetter)
                     let elapsed = ContinuousClock.now - start
                     metrics.screened(1)
                     page.searched = true
@@ -271,7 +270,8 @@ struct ResultView {
     var sourceTitle: String
     var score: String
     var strong: Bool
-    var type: String?
+    /// Not `type`: a Mustache name missing here would be looked up in the page around it, which has a `type`.
+    var partyType: String?
     var countries: String?
     var matchedName: String
     var matchedKind: String
@@ -294,7 +294,7 @@ struct ResultView {
         sourceTitle = entry.source.title
         score = String(Int((match.score * 100).rounded()))
         strong = match.score >= 0.9
-        type = entry.type == .unknown ? nil : entry.type.rawValue
+        partyType = entry.type == .unknown ? nil : entry.type.rawValue
         countries = Self.nonEmpty(entry.countries)
         matchedName = match.matchedName
         matchedKind = match.matchedNameKind

@@ -26,11 +26,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 lets the system choose (the port is printed).")
     var port = 8080
 
+    @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error or critical.")
+    var logLevel = "info"
+
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
         var logger = Logger(label: "vetter")
-        logger.logLevel = .info
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError(
+                "--log-level: '\(logLevel)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        logger.logLevel = level
         let app = try await reportingErrors {
             let vetter = try await storeOptions.open()
             if try await vetter.store.apiKeyCount() == 0 {

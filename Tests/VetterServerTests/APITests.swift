@@ -522,6 +522,8 @@ struct APITests {
                 let html = String(buffer: response.body)
                 #expect(html.contains("data-entry=\"f095626c9f8becc70b5948507fb6de6e443b257a\""))
                 #expect(html.contains("Presumption of denial for all other items"))
+                // The EL entry has no party type: its line shows none (not the search form's empty one).
+                #expect(html.contains("Bureau of Industry and Security · CN"))
             }
             try await client.execute(uri: "/ui/entries/nope", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(response.status == .notFound)

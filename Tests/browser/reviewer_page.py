@@ -24,6 +24,17 @@ def fail(message):
     sys.exit(1)
 
 
+def screenshot(driver, directory, name):
+    """Saves the page, the window fitted to its height."""
+    if not directory:
+        return
+    driver.set_window_size(1200, 300)
+    height = driver.execute_script("return document.documentElement.scrollHeight") + 140
+    driver.set_window_size(1200, min(max(height, 400), 2400))
+    driver.save_screenshot(f"{directory}/{name}.png")
+    driver.set_window_size(1200, 1500)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
@@ -46,8 +57,7 @@ def main():
         wait.until(ec.presence_of_element_located((By.ID, "key")))
         if "/ui/login" not in driver.current_url:
             fail("an unsigned visit was not sent to /ui/login but to " + driver.current_url)
-        if args.screenshots:
-            driver.save_screenshot(args.screenshots + "/login.png")
+        screenshot(driver, args.screenshots, "login")
 
         # A wrong key is refused.
         driver.find_element(By.ID, "key").send_keys("vk_not_a_key")
@@ -76,8 +86,7 @@ def main():
         pairs = result.find_elements(By.CSS_SELECTOR, "table.why tbody tr")
         if not any("hikvision" in row.text.lower() for row in pairs):
             fail("the explanation does not show which words matched")
-        if args.screenshots:
-            driver.save_screenshot(args.screenshots + "/search.png")
+        screenshot(driver, args.screenshots, "search")
 
         result.find_element(By.CSS_SELECTOR, "h2 a").click()
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.listing")))
@@ -89,8 +98,7 @@ def main():
                          "Presumption of denial", "84 FR 54002", "Hangzhou", "Every field"):
             if expected not in text:
                 fail("the entry page does not show " + repr(expected))
-        if args.screenshots:
-            driver.save_screenshot(args.screenshots + "/entry.png")
+        screenshot(driver, args.screenshots, "entry")
 
         driver.find_element(By.LINK_TEXT, "Lists").click()
         rows = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "table.grid tbody tr")))
