@@ -212,6 +212,22 @@ struct APITests {
                 #expect(response.status == .badRequest)
                 #expect((try? object(response.body))?["field"] as? String == "[1].country")
             }
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: csv,
+                body: ByteBuffer(string: "name\n" + String(repeating: "Acme\n", count: 10_001))
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+            // More lines than one streamed chunk: every party answered, in order.
+            let many = (1...450).map { #"{"id": "r\#($0)", "name": "Rim Abbas"}"# }.joined(separator: ",")
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: headers(fixture.screener),
+                body: ByteBuffer(string: "[" + many + "]")
+            ) { response in
+                let lines = String(buffer: response.body).split(separator: "\n")
+                #expect(lines.count == 450)
+                #expect(lines.last?.hasPrefix(#"{"id":"r450","matches":[{"entry_id":"21944""#) == true)
+            }
         }
     }
 
@@ -452,6 +468,12 @@ struct APITests {
                 #expect(matches.count > before)
                 #expect(matches.contains { $0["source"] as? String == "DPL" })
             }
+            try await client.execute(uri: "/v1/diff?source=DPL", method: .get, headers: headers(admin)) { response in
+                #expect(response.status == .ok)
+                let diff = try object(response.body)
+                let added = try #require(diff["added"] as? [[String: Any]])
+                #expect(added.contains { ($0["name"] as? String)?.uppercased() == "AARON ABRAHAM VILLA" })
+            }
             try await client.execute(
                 uri: "/v1/imports?filename=dpl-2023-11.txt", method: .post, headers: headers(admin),
                 body: ByteBuffer(bytes: dpl)
@@ -530,6 +552,19 @@ struct APITests {
             }
             try await client.execute(uri: "/ui/alerts", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/ui/lists", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<td class=\"num\">2001</td>"))
+            }
+            try await client.execute(
+                uri: "/ui/alerts", method: .get, headers: [.authorization: "Bearer \(fixture.reviewer)"]
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/ui/logout", method: .post, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
             }
             try await client.execute(
                 uri: "/ui/search?q=Hikvision&country=Atlantis", method: .get, headers: [.cookie: cookie]
