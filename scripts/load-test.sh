@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of POST /v1/screen on loopback: starts a release `vetter serve` on a new store, runs wrk against it
 # (Debian's wrk), and prints wrk's figures and the server's resident memory before and after.
-# usage: scripts/load-test.sh [DURATION=60s] [CONNECTIONS=32]
+# usage: [WRK_THREADS=2] [VETTER_LOG_LEVEL=info] scripts/load-test.sh [DURATION=60s] [CONNECTIONS=32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-60s}
