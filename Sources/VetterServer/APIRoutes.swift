@@ -88,13 +88,13 @@ struct APIRoutes {
         }
         router.get("/v1/versions") { request, context -> Response in
             try context.require(.screener)
-            let source = try Self.source(request.uri.queryParameters["source"], required: false)
+            let source = try request.uri.queryParameters["source"].map(Self.requiredSource)
             return try VetterServer.json(try await vetter.store.versions(source: source))
         }
         router.get("/v1/diff") { request, context -> Response in
             try context.require(.reviewer)
             let parameters = request.uri.queryParameters
-            guard let source = try Self.source(parameters["source"], required: true) else { fatalError() }
+            let source = try Self.requiredSource(parameters["source"])
             let from = try Self.versionID(parameters["from"], field: "from")
             let to = try Self.versionID(parameters["to"], field: "to")
             do {
@@ -175,12 +175,10 @@ struct APIRoutes {
         }
     }
 
-    static func source(_ text: Substring?, required: Bool) throws -> ListSource? {
+    /// The list a `source` query parameter names; 400 naming `source` if it names none.
+    static func requiredSource(_ text: Substring?) throws -> ListSource {
         guard let text, !text.isEmpty else {
-            if required {
-                throw Problem(.badRequest, "Invalid request", detail: "name a list: source=EL", field: "source")
-            }
-            return nil
+            throw Problem(.badRequest, "Invalid request", detail: "name a list: source=EL", field: "source")
         }
         guard let source = ListSource(lenient: String(text)) else {
             throw Problem(.badRequest, "Invalid request", detail: "'\(text)' is not a list code", field: "source")
