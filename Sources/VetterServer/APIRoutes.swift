@@ -30,10 +30,12 @@ struct APIRoutes {
         let vetter = vetter, index = index, metrics = metrics, logger = logger
         router.post("/v1/screen") { request, context -> Response in
             try context.require(.screener)
-            let query = try ScreenRequest.parse(try await VetterServer.readBody(request, limit: Self.smallBodyLimit))
-            let matches = try await index.screen(query, vetter: vetter)
+            let (query, day) = try ScreenRequest.parseDated(
+                try await VetterServer.readBody(request, limit: Self.smallBodyLimit))
+            let matches = try await index.screen(query, asOf: day, vetter: vetter)
             metrics.screened(1)
-            return try VetterServer.json(ScreeningReport(query: query, matches: matches, explain: query.explain))
+            return try VetterServer.json(
+                ScreeningReport(query: query, matches: matches, explain: query.explain, asOf: day))
         }
         router.post("/v1/screen/batch") { request, context -> Response in
             try context.require(.screener)

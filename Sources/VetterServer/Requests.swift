@@ -3,8 +3,19 @@ import Hummingbird
 import VetterCore
 import VetterMatch
 
-/// The body of `POST /v1/screen`: the fields of `vetter screen --json`.
+/// The body of `POST /v1/screen`: the options of `vetter screen`.
 enum ScreenRequest {
+    /// The query, and the day to answer for (`as_of`), if not today.
+    static func parseDated(_ data: Data) throws -> (ScreeningQuery, LocalDate?) {
+        let query = try parse(data)
+        guard let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let value = body["as_of"]
+        else { return (query, nil) }
+        guard let text = value as? String, let day = LocalDate(parsing: text) else {
+            throw Problem(.badRequest, "Invalid request", detail: "as_of must be a day: YYYY-MM-DD", field: "as_of")
+        }
+        return (query, day)
+    }
+
     static func parse(_ data: Data) throws -> ScreeningQuery {
         guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
             throw Problem(.badRequest, "Invalid request", detail: "the body must be a JSON object")
@@ -55,6 +66,18 @@ enum ScreenRequest {
                     .badRequest, "Invalid request", detail: "limit must be an integer from 1 to 100", field: "limit")
             }
             query.limit = value
+        }
+        if let filter = body["filter_country"] {
+            guard let value = filter as? Bool else {
+                throw Problem(
+                    .badRequest, "Invalid request", detail: "filter_country must be true or false",
+                    field: "filter_country")
+            }
+            guard !value || query.country != nil else {
+                throw Problem(
+                    .badRequest, "Invalid request", detail: "filter_country needs a country", field: "filter_country")
+            }
+            query.filterByCountry = value
         }
         query.explain = (body["explain"] as? Bool) ?? false
         return query

@@ -48,7 +48,11 @@ final class CurrentIndex: Sendable {
     private struct State {
         var index: ScreeningIndex
         var entries: [String: ListEntry] = [:]
+        /// Indexes over the lists in force on past days, built on request; a few at most (each holds its entries).
+        var dated: [LocalDate: ScreeningIndex] = [:]
     }
+
+    static let datedIndexLimit = 2
 
     private let state: Mutex<State>
 
@@ -58,8 +62,9 @@ final class CurrentIndex: Sendable {
 
     func replace(with new: ScreeningIndex) { state.withLock { $0 = State(index: new) } }
 
-    /// Screens `query` and completes its matches with their full entries.
-    func screen(_ query: ScreeningQuery, vetter: Vetter) async throws -> [ScreeningMatch] {
+    /// Screens `query` against the lists in force on `day` (today's when nil), its matches with their full entries.
+    func screen(_ query: ScreeningQuery, asOf day: LocalDate? = nil, vetter: Vetter) async throws -> [ScreeningMatch] {
+        if let day { return try await dated(day, vetter: vetter).screen(query) }
         let index = value
         var matches = index.screen(query)
         guard index.isSummary, !matches.isEmpty else { return matches }
@@ -83,6 +88,20 @@ final class CurrentIndex: Sendable {
             }
         }
         return matches
+    }
+
+    /// The index over the lists in force on `day` (``Vetter/loadIndex(asOf:filterEntries:)``), built once.
+    private func dated(_ day: LocalDate, vetter: Vetter) async throws -> ScreeningIndex {
+        let (current, cached) = state.withLock { ($0.index, $0.dated[day]) }
+        if let cached { return cached }
+        let (built, _) = try await vetter.loadIndex(asOf: day)
+        state.withLock { state in
+            // An import while this one was built made it stale for later requests: keep it only if none happened.
+            guard state.index === current else { return }
+            if state.dated.count >= Self.datedIndexLimit { state.dated.removeAll() }
+            state.dated[day] = built
+        }
+        return built
     }
 
     private static func key(_ entry: ListEntry) -> String { entry.source.code + "|" + entry.id }

@@ -74,7 +74,7 @@ struct WebRoutes {
             let parameters = request.uri.queryParameters
             var page = SearchPage(
                 q: parameters["q"].map(String.init) ?? "", country: parameters["country"].map(String.init) ?? "",
-                type: parameters["type"].map(String.init) ?? "")
+                type: parameters["type"].map(String.init) ?? "", asOf: parameters["as_of"].map(String.init) ?? "")
             page.types = ["", "entity", "individual", "vessel", "aircraft"].map {
                 SearchPage.Option(value: $0, label: $0.isEmpty ? "any type" : $0, selected: $0 == page.type)
             }
@@ -91,9 +91,15 @@ struct WebRoutes {
                     }
                 }
                 if !page.type.isEmpty { query.type = PartyType(lenient: page.type) }
+                var day: LocalDate?
+                if !page.asOf.isEmpty {
+                    day = LocalDate(parsing: page.asOf)
+                    if day == nil { page.error = "“\(page.asOf)” is not a day (YYYY-MM-DD)." }
+                }
+                page.dated = day?.description
                 if page.error == nil {
                     let start = ContinuousClock.now
-                    let matches = try await index.screen(query, vetter: vetter)
+                    let matches = try await index.screen(query, asOf: day, vetter: vetter)
                     let elapsed = ContinuousClock.now - start
                     metrics.screened(1)
                     page.searched = true
@@ -180,6 +186,9 @@ struct SearchPage {
     var q: String
     var country: String
     var type: String
+    var asOf: String
+    /// The day searched, when not today.
+    var dated: String?
     var types: [Option] = []
     var listsLine = ""
     var error: String?

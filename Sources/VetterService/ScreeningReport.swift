@@ -1,4 +1,4 @@
-import VetterCore
+public import VetterCore
 public import VetterMatch
 
 /// The JSON answer to one screen, shared by `vetter screen --json`, `vetter batch` and the HTTP API.
@@ -10,6 +10,12 @@ public struct ScreeningReport: Codable, Sendable {
         public var sources: [String]?
         public var threshold: Double
         public var limit: Int
+        /// The day the answer is for, when it is not today's lists.
+        public var asOf: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, country, type, sources, threshold, limit, asOf = "as_of"
+        }
     }
 
     public struct Match: Codable, Sendable {
@@ -62,10 +68,11 @@ public struct ScreeningReport: Codable, Sendable {
     public var query: Query
     public var matches: [Match]
 
-    public init(query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool) {
+    public init(query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool, asOf: LocalDate? = nil) {
         self.query = Query(
             name: query.name, country: query.country, type: query.type?.rawValue,
-            sources: query.sources.map { $0.map(\.code).sorted() }, threshold: query.threshold, limit: query.limit)
+            sources: query.sources.map { $0.map(\.code).sorted() }, threshold: query.threshold, limit: query.limit,
+            asOf: asOf?.description)
         self.matches = matches.map { Match($0, explain: explain) }
     }
 }

@@ -112,7 +112,11 @@ struct ScreenCommand: AsyncParsableCommand {
             return try await vetter.complete(index.screen(query), from: index)
         }
         if json {
-            print(try Terminal.json(ScreeningReport(query: query, matches: matches, explain: explain)))
+            print(
+                try Terminal.json(
+                    ScreeningReport(
+                        query: query, matches: matches, explain: explain, asOf: asOf.flatMap(LocalDate.init(parsing:))))
+            )
         } else {
             printTable(matches)
         }

@@ -78,6 +78,47 @@ struct APITests {
         }
     }
 
+    @Test("POST /v1/screen with as_of answers from the lists in force that day; filter_country filters")
+    func screenAsOf() async throws {
+        let fixture = try await Self.shared.value
+        try await app().test(.router) { client in
+            // Hikvision was added to the Entity List on 9 October 2019.
+            for (day, listed) in [("2019-10-01", false), ("2019-10-10", true)] {
+                try await client.execute(
+                    uri: "/v1/screen", method: .post, headers: headers(fixture.screener),
+                    body: ByteBuffer(string: #"{"name": "Hikvision", "as_of": "\#(day)"}"#)
+                ) { response in
+                    #expect(response.status == .ok)
+                    let body = try object(response.body)
+                    #expect((body["query"] as? [String: Any])?["as_of"] as? String == day)
+                    let sources = try #require(body["matches"] as? [[String: Any]]).compactMap {
+                        $0["source"] as? String
+                    }
+                    #expect(sources.contains("EL") == listed, "as of \(day): \(sources)")
+                }
+            }
+            try await client.execute(
+                uri: "/v1/screen", method: .post, headers: headers(fixture.screener),
+                body: ByteBuffer(string: #"{"name": "Hikvision", "country": "US", "filter_country": true}"#)
+            ) { response in
+                let matches = try #require(try object(response.body)["matches"] as? [Any])
+                #expect(matches.isEmpty)
+            }
+            for (body, field) in [
+                (#"{"name": "Hikvision", "as_of": "last week"}"#, "as_of"),
+                (#"{"name": "Hikvision", "filter_country": true}"#, "filter_country"),
+            ] {
+                try await client.execute(
+                    uri: "/v1/screen", method: .post, headers: headers(fixture.screener),
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .badRequest)
+                    #expect((try? object(response.body))?["field"] as? String == field)
+                }
+            }
+        }
+    }
+
     @Test("POST /v1/check gives the licence decision")
     func check() async throws {
         let fixture = try await Self.shared.value
@@ -546,6 +587,13 @@ struct APITests {
                 #expect(html.contains("Presumption of denial for all other items"))
                 // The EL entry has no party type: its line shows none (not the search form's empty one).
                 #expect(html.contains("Bureau of Industry and Security · CN"))
+            }
+            try await client.execute(
+                uri: "/ui/search?q=Hikvision&as_of=2019-10-01", method: .get, headers: [.cookie: cookie]
+            ) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("on the lists in force on 2019-10-01"))
+                #expect(!html.contains("data-entry=\"f095626c9f8becc70b5948507fb6de6e443b257a\""))
             }
             try await client.execute(uri: "/ui/entries/nope", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(response.status == .notFound)
