@@ -15,6 +15,7 @@ struct APIRoutes {
     let vetter: Vetter
     let index: CurrentIndex
     let metrics: ServerMetrics
+    let knownKeys: Authenticator.KnownKeys
     let logger: Logger
 
     /// Bodies of the screening and checking routes.
@@ -27,7 +28,7 @@ struct APIRoutes {
     static let batchChunk = 200
 
     func add(to router: Router<VetterRequestContext>) {
-        let vetter = vetter, index = index, metrics = metrics, logger = logger
+        let vetter = vetter, index = index, metrics = metrics, knownKeys = knownKeys, logger = logger
         router.post("/v1/screen") { request, context -> Response in
             try context.require(.screener)
             let (query, day) = try ScreenRequest.parseDated(
@@ -174,6 +175,20 @@ struct APIRoutes {
             let secret = try await VetterServer.createKey(in: vetter, role: role, name: name)
             logger.notice("API key created", metadata: ["key_name": "\(name)", "role": "\(role.rawValue)"])
             return try VetterServer.json(["key": secret, "name": name, "role": role.rawValue], status: .created)
+        }
+        router.get("/v1/keys") { _, context -> Response in
+            try context.require(.admin)
+            return try VetterServer.json(try await vetter.store.apiKeys())
+        }
+        router.delete("/v1/keys/{id}") { _, context -> Response in
+            try context.require(.admin)
+            let text = try context.parameters.require("id")
+            guard let id = Int64(text), try await vetter.store.revokeAPIKey(id: id, at: Date()) else {
+                throw Problem(.notFound, "Not found", detail: "no unrevoked key with id \(text)", field: "id")
+            }
+            knownKeys.forgetAll()
+            logger.notice("API key revoked", metadata: ["key_id": "\(id)", "by": "\(context.keyName ?? "")"])
+            return Response(status: .noContent)
         }
     }
 

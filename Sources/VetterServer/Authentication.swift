@@ -17,17 +17,38 @@ struct Authenticator: Sendable {
 
     let vetter: Vetter
     let logger: Logger
-    /// Keys already found, by their SHA-256. Keys are never changed or revoked once created, so a key found stays
-    /// valid; unknown keys are looked up every time (another process may have created them since).
-    let known = KnownKeys()
+    /// Keys already found, by their SHA-256, for ``KnownKeys/lifetime``: a key revoked through the API is
+    /// forgotten at once, one revoked by `vetter keys revoke` in another process stops working within that time.
+    let known: KnownKeys
+
+    init(vetter: Vetter, logger: Logger, known: KnownKeys = KnownKeys()) {
+        self.vetter = vetter
+        self.logger = logger
+        self.known = known
+    }
 
     final class KnownKeys: Sendable {
-        private let keys = Mutex<[String: (name: String, role: APIRole)]>([:])
+        static let lifetime: Duration = .seconds(30)
+        private let keys = Mutex<[String: (name: String, role: APIRole, found: ContinuousClock.Instant)]>([:])
 
-        subscript(hash: String) -> (name: String, role: APIRole)? {
-            get { keys.withLock { $0[hash] } }
-            set { keys.withLock { $0[hash] = newValue } }
+        init() {}
+
+        func find(_ hash: String) -> (name: String, role: APIRole)? {
+            keys.withLock { keys in
+                guard let key = keys[hash] else { return nil }
+                guard ContinuousClock.now - key.found < Self.lifetime else {
+                    keys[hash] = nil
+                    return nil
+                }
+                return (key.name, key.role)
+            }
         }
+
+        func remember(_ hash: String, name: String, role: APIRole) {
+            keys.withLock { $0[hash] = (name, role, ContinuousClock.now) }
+        }
+
+        func forgetAll() { keys.withLock { $0.removeAll() } }
     }
 
     /// The key's name and role; nil for a public route. Throws 401 (API) or a redirect to the sign-in page (web).
@@ -48,14 +69,14 @@ struct Authenticator: Sendable {
             throw Problem(.unauthorized, "Unauthorized", detail: "send an API key: Authorization: Bearer <key>")
         }
         let hash = SHA256.hex(secret)
-        if let key = known[hash] { return key }
+        if let key = known.find(hash) { return key }
         guard let key = try await vetter.store.apiKey(secretSHA256: hash), let role = APIRole(rawValue: key.role)
         else {
             logger.warning("request with an unknown API key", metadata: ["route": "\(route)"])
             if web { throw Redirect(to: "/ui/login?failed=1") }
             throw Problem(.unauthorized, "Unauthorized", detail: "the API key is not valid")
         }
-        known[hash] = (key.name, role)
+        known.remember(hash, name: key.name, role: role)
         return (key.name, role)
     }
 }

@@ -122,9 +122,11 @@ public enum VetterServer {
         vetter: Vetter, index: ScreeningIndex, logger: Logger, metrics: ServerMetrics = ServerMetrics()
     ) throws -> Router<VetterRequestContext> {
         let router = Router(context: VetterRequestContext.self)
+        let knownKeys = Authenticator.KnownKeys()
         router.add(
             middleware: AccessMiddleware(
-                authenticator: Authenticator(vetter: vetter, logger: logger), metrics: metrics, logger: logger))
+                authenticator: Authenticator(vetter: vetter, logger: logger, known: knownKeys), metrics: metrics,
+                logger: logger))
         let current = CurrentIndex(index)
         router.get("/healthz") { _, _ in
             Response(
@@ -145,7 +147,8 @@ public enum VetterServer {
                 status: .ok, headers: [.contentType: "application/yaml"],
                 body: .init(byteBuffer: ByteBuffer(string: openAPI)))
         }
-        APIRoutes(vetter: vetter, index: current, metrics: metrics, logger: logger).add(to: router)
+        APIRoutes(vetter: vetter, index: current, metrics: metrics, knownKeys: knownKeys, logger: logger).add(
+            to: router)
         try WebRoutes(vetter: vetter, index: current, metrics: metrics).add(to: router)
         return router
     }

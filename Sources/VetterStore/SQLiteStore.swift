@@ -132,6 +132,9 @@ public final class SQLiteStore: Store {
                     );
                     """)
         }
+        migrator.registerMigration("v4: API key revocation") { db in
+            try db.execute(sql: "ALTER TABLE api_key ADD COLUMN revoked_at REAL")
+        }
         return migrator
     }
 
@@ -463,14 +466,38 @@ public final class SQLiteStore: Store {
     public func apiKey(secretSHA256: String) async throws -> (id: Int64, name: String, role: String)? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT id, name, role FROM api_key WHERE secret_sha256 = ?", arguments: [secretSHA256]
+                db, sql: "SELECT id, name, role FROM api_key WHERE secret_sha256 = ? AND revoked_at IS NULL",
+                arguments: [secretSHA256]
             )
             .map { ($0["id"], $0["name"], $0["role"]) }
         }
     }
 
     public func apiKeyCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_key") ?? 0 }
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_key WHERE revoked_at IS NULL") ?? 0
+        }
+    }
+
+    public func apiKeys() async throws -> [APIKeyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM api_key ORDER BY id").map {
+                row in
+                APIKeyRecord(
+                    id: row["id"], name: row["name"], role: row["role"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func revokeAPIKey(id: Int64, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [date.timeIntervalSince1970, id])
+            return db.changesCount > 0
+        }
     }
 
     public func isEmpty() async throws -> Bool {

@@ -75,11 +75,34 @@ public protocol Store: Sendable {
     /// Stores an API key by the SHA-256 of its secret; returns its id.
     func addAPIKey(name: String, role: String, secretSHA256: String) async throws -> Int64
 
-    /// The key with this secret hash: its id, name and role.
+    /// The key with this secret hash, unless revoked: its id, name and role.
     func apiKey(secretSHA256: String) async throws -> (id: Int64, name: String, role: String)?
 
-    /// How many API keys exist.
+    /// How many API keys exist and are not revoked.
     func apiKeyCount() async throws -> Int
+
+    /// Every key ever created, revoked ones included, without their hashes.
+    func apiKeys() async throws -> [APIKeyRecord]
+
+    /// Revokes a key for good (it stays listed, with the time). False when no unrevoked key has this id.
+    func revokeAPIKey(id: Int64, at: Date) async throws -> Bool
+}
+
+/// An API key as listed: never its secret or hash.
+public struct APIKeyRecord: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var role: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: Int64, name: String, role: String, createdAt: Date, revokedAt: Date?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// One alert to POST to one webhook: a row of the outbox.

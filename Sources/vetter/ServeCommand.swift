@@ -58,7 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys for 'vetter serve'.", subcommands: [KeysCreate.self])
+        commandName: "keys", abstract: "Manage API keys for 'vetter serve'.",
+        subcommands: [KeysCreate.self, KeysList.self, KeysRevoke.self])
 }
 
 struct KeysCreate: AsyncParsableCommand {
@@ -82,5 +83,57 @@ struct KeysCreate: AsyncParsableCommand {
             try await VetterServer.createKey(in: storeOptions.open(seed: false), role: parsed, name: name)
         }
         print(secret)
+    }
+}
+
+struct KeysList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List API keys: id, name, role, when created and revoked; never the keys.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let keys = try await reportingErrors { try await storeOptions.open(seed: false).store.apiKeys() }
+        if json {
+            print(try Terminal.json(keys))
+            return
+        }
+        let formatter = ISO8601DateFormatter()
+        print(
+            Terminal.table(
+                ["ID", "NAME", "ROLE", "CREATED", "REVOKED"],
+                keys.map {
+                    [
+                        String($0.id), $0.name, $0.role, formatter.string(from: $0.createdAt),
+                        $0.revokedAt.map(formatter.string(from:)) ?? "",
+                    ]
+                }))
+    }
+}
+
+struct KeysRevoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke an API key for good.",
+        discussion: "A running server stops accepting the key within 30 seconds (at once when revoked through its API)."
+    )
+
+    @Argument(help: "The key's id, from 'vetter keys list'.")
+    var id: Int64
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let revoked = try await reportingErrors {
+            try await storeOptions.open(seed: false).store.revokeAPIKey(id: id, at: Date())
+        }
+        guard revoked else {
+            Terminal.error("no unrevoked key with id \(id)")
+            throw ExitCode(1)
+        }
+        print("Revoked key \(id).")
     }
 }

@@ -253,4 +253,27 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: vetter \(command)"))
     }
+
+    @Test("keys: create prints a key once; list never shows it; revoke is for good")
+    func keys() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("v.sqlite").path
+        let created = try Self.run(["keys", "create", "--role", "reviewer", "--name", "Jane", "--db", database])
+        #expect(created.status == 0)
+        let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(key.range(of: "^vk_[0-9a-f]{48}$", options: .regularExpression) != nil)
+        #expect(try Self.run(["keys", "create", "--role", "boss", "--db", database]).status != 0)
+        #expect(try Self.run(["keys", "revoke", "1", "--db", database]).status == 0)
+        let again = try Self.run(["keys", "revoke", "1", "--db", database])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("no unrevoked key with id 1"))
+        let listed = try Self.run(["keys", "list", "--json", "--db", database])
+        #expect(!listed.stdout.contains(key))
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(keys.count == 1)
+        #expect(keys.first?["name"] as? String == "Jane")
+        #expect(keys.first?["role"] as? String == "reviewer")
+        #expect(keys.first?["revokedAt"] != nil)
+    }
 }

@@ -537,6 +537,31 @@ struct APITests {
             ) { response in
                 #expect((try? object(response.body))?["field"] as? String == "role")
             }
+            // Revocation: listed without secrets, refused at once, listed as revoked.
+            let listed = try await client.execute(uri: "/v1/keys", method: .get, headers: headers(admin)) {
+                response -> [[String: Any]] in
+                #expect(!String(buffer: response.body).contains("vk_"))
+                return try #require(
+                    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
+            }
+            let erp = try #require(listed.first { $0["name"] as? String == "erp" }?["id"] as? Int)
+            try await client.execute(uri: "/v1/keys/\(erp)", method: .delete, headers: headers(created)) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/v1/keys/\(erp)", method: .delete, headers: headers(admin)) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/v1/lists", method: .get, headers: headers(created)) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v1/keys/\(erp)", method: .delete, headers: headers(admin)) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/keys", method: .get, headers: headers(admin)) { response in
+                let keys = try #require(
+                    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
+                #expect(keys.first { $0["id"] as? Int == erp }?["revokedAt"] != nil)
+            }
         }
     }
 

@@ -94,6 +94,11 @@ call("GET", "/v1/alerts?since=2020-01-01T00:00:00Z")
 screener = call("POST", "/v1/keys", json={"role": "screener", "name": "conformance"}, expect=201).json()["key"]
 call("GET", "/v1/alerts", key=screener, expect=403)
 call("POST", "/v1/keys", json={"role": "boss"}, expect=400)
+keys = call("GET", "/v1/keys").json()
+screener_id = [key["id"] for key in keys if key["name"] == "conformance"][0]
+call("DELETE", f"/v1/keys/{screener_id}", "/v1/keys/{id}", expect=204)
+call("DELETE", f"/v1/keys/{screener_id}", "/v1/keys/{id}", expect=404)
+call("GET", "/v1/lists", key=screener, expect=401)
 
 web = requests.Session()
 call("GET", "/ui/style.css", key=None, session=web)
