@@ -18,7 +18,8 @@ public struct VetterRequestContext: RequestContext {
 
     public init(source: Source) { coreContext = .init(source: source) }
 
-    /// Requests larger than this are refused with 413.
+    /// The limit of Hummingbird's own body decoding. Vetter's routes read bodies with their own limits
+    /// (``APIRoutes``), answering 413 above them.
     public var maxUploadSize: Int { 1 << 20 }
 
     /// Throws 403 unless the key's role is at least `role`.
