@@ -31,7 +31,7 @@ struct APIRoutes {
         let vetter = vetter, index = index, metrics = metrics, knownKeys = knownKeys, logger = logger
         router.post("/v1/screen") { request, context -> Response in
             try context.require(.screener)
-            let (query, day) = try ScreenRequest.parseDated(
+            let (query, day) = try ScreenRequest.parse(
                 try await VetterServer.readBody(request, limit: Self.smallBodyLimit))
             let matches = try await index.screen(query, asOf: day, vetter: vetter)
             metrics.screened(1)

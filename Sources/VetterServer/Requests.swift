@@ -3,43 +3,53 @@ import Hummingbird
 import VetterCore
 import VetterMatch
 
+/// The checks of a party's country and type, shared by every request that names parties.
+enum PartyField {
+    static func country(_ text: String, field: String) throws -> String {
+        guard let code = Countries.code(for: text) else {
+            throw Problem(
+                .badRequest, "Invalid request", detail: "'\(text)' is not an ISO 3166 two-letter code", field: field)
+        }
+        return code
+    }
+
+    static func type(_ text: String, field: String) throws -> PartyType {
+        let parsed = PartyType(lenient: text)
+        guard parsed != .unknown else {
+            throw Problem(
+                .badRequest, "Invalid request", detail: "'\(text)' is not individual, entity, vessel or aircraft",
+                field: field)
+        }
+        return parsed
+    }
+}
+
 /// The body of `POST /v1/screen`: the options of `vetter screen`.
 enum ScreenRequest {
     /// The query, and the day to answer for (`as_of`), if not today.
-    static func parseDated(_ data: Data) throws -> (ScreeningQuery, LocalDate?) {
-        let query = try parse(data)
-        guard let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let value = body["as_of"]
-        else { return (query, nil) }
+    static func parse(_ data: Data) throws -> (ScreeningQuery, LocalDate?) {
+        guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
+            throw Problem(.badRequest, "Invalid request", detail: "the body must be a JSON object")
+        }
+        let query = try query(body)
+        guard let value = body["as_of"] else { return (query, nil) }
         guard let text = value as? String, let day = LocalDate(parsing: text) else {
             throw Problem(.badRequest, "Invalid request", detail: "as_of must be a day: YYYY-MM-DD", field: "as_of")
         }
         return (query, day)
     }
 
-    static func parse(_ data: Data) throws -> ScreeningQuery {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
-            throw Problem(.badRequest, "Invalid request", detail: "the body must be a JSON object")
-        }
+    /// The query a JSON object describes (every field but `as_of`).
+    static func query(_ body: [String: Any]) throws -> ScreeningQuery {
         guard let name = body["name"] as? String, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Problem(.badRequest, "Invalid request", detail: "a non-empty name is required", field: "name")
         }
         var query = ScreeningQuery(name: name)
         if let country = body["country"] as? String, !country.isEmpty {
-            guard let code = Countries.code(for: country) else {
-                throw Problem(
-                    .badRequest, "Invalid request", detail: "'\(country)' is not an ISO 3166 two-letter code",
-                    field: "country")
-            }
-            query.country = code
+            query.country = try PartyField.country(country, field: "country")
         }
         if let type = body["type"] as? String, !type.isEmpty {
-            let parsed = PartyType(lenient: type)
-            guard parsed != .unknown else {
-                throw Problem(
-                    .badRequest, "Invalid request", detail: "'\(type)' is not individual, entity, vessel or aircraft",
-                    field: "type")
-            }
-            query.type = parsed
+            query.type = try PartyField.type(type, field: "type")
         }
         if let sources = body["sources"] as? [String] {
             var set = Set<ListSource>()
@@ -114,12 +124,8 @@ enum BatchRequest {
             throw Problem(.contentTooLarge, "Content too large", detail: "at most 10,000 parties per request")
         }
         return try rows.enumerated().map { position, row in
-            var object: [String: Any] = [:]
-            for (key, value) in row { object[key] = value }
-            object["explain"] = false
-            let body = try JSONSerialization.data(withJSONObject: object)
             do {
-                var query = try ScreenRequest.parse(body)
+                var query = try ScreenRequest.query(row)
                 query.explain = false
                 return (row["id"] ?? String(position + 1), query)
             } catch let problem as Problem {
@@ -159,25 +165,8 @@ enum WatchRequest {
                 throw Problem(
                     .badRequest, "Invalid request", detail: "every party needs a name", field: "[\(position)].name")
             }
-            var country: String?
-            if let text = field("country") {
-                guard let code = Countries.code(for: text) else {
-                    throw Problem(
-                        .badRequest, "Invalid request", detail: "'\(text)' is not an ISO 3166 two-letter code",
-                        field: "[\(position)].country")
-                }
-                country = code
-            }
-            var type: PartyType?
-            if let text = field("type") {
-                let parsed = PartyType(lenient: text)
-                guard parsed != .unknown else {
-                    throw Problem(
-                        .badRequest, "Invalid request",
-                        detail: "'\(text)' is not individual, entity, vessel or aircraft", field: "[\(position)].type")
-                }
-                type = parsed
-            }
+            let country = try field("country").map { try PartyField.country($0, field: "[\(position)].country") }
+            let type = try field("type").map { try PartyField.type($0, field: "[\(position)].type") }
             return WatchedParty(id: id, name: name, country: country, type: type, address: field("address"))
         }
     }

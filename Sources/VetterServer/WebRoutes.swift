@@ -16,6 +16,11 @@ struct WebRoutes {
     let index: CurrentIndex
     let metrics: ServerMetrics
 
+    /// The entry page's address for an id, escaped for a URL path.
+    static func entryPath(_ id: String) -> String {
+        "/ui/entries/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)
+    }
+
     static let templates = ["layout-top", "layout-bottom", "login", "search", "entry", "lists", "alerts"]
 
     func add(to router: Router<VetterRequestContext>) throws {
@@ -296,8 +301,7 @@ struct ResultView {
     init(_ match: ScreeningMatch) {
         let entry = match.entry
         entryID = entry.id
-        entryPath =
-            "/ui/entries/" + (entry.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? entry.id)
+        entryPath = WebRoutes.entryPath(entry.id)
         name = entry.name
         source = entry.source.code
         sourceTitle = entry.source.title
@@ -435,9 +439,7 @@ struct AlertView {
         partyID = alert.partyID
         partyName = alert.partyName
         source = alert.source.code
-        entryPath =
-            "/ui/entries/"
-            + (alert.entryID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? alert.entryID)
+        entryPath = WebRoutes.entryPath(alert.entryID)
         entryName = alert.entryName
         score = String(Int((alert.score * 100).rounded()))
         createdAt = ISO8601DateFormatter().string(from: alert.createdAt)
