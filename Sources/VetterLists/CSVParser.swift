@@ -23,7 +23,8 @@ public struct CSVParser {
     private var fieldWasQuoted = false
     private var pendingQuote = false
     private var atStart = true
-    private var ended = false
+    /// The line of a DOS end-of-file byte (0x1A) that began a record: the input must end there.
+    private var endMarkLine: Int?
 
     public init(file: String, separator: UInt8 = UInt8(ascii: ",")) {
         self.file = file
@@ -35,8 +36,9 @@ public struct CSVParser {
         self.bytes = bytes
     }
 
-    /// All records of the bytes given at creation. A trailing DOS end-of-file mark (0x1A), which OFAC's files
-    /// carry, ends the input.
+    /// All records of the bytes given at creation. A DOS end-of-file mark (0x1A) at the start of the last line,
+    /// which OFAC's files carry, ends the input; anything but line breaks after it is an error, never a silently
+    /// shortened file.
     /// - Parameter allowCutLastRecord: when the file ends inside a quoted field, return the records before it
     ///   instead of throwing (the caller then drops the cut record, and says so).
     func records(allowCutLastRecord: Bool = false) throws(ListReadError) -> [Record] {
@@ -58,9 +60,19 @@ public struct CSVParser {
         if atStart {
             atStart = false
             if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = input.dropFirst(3) }
+            if input.starts(with: [0xEF, 0xBB, 0xBF]) {
+                throw ListReadError(
+                    .invalidValue, file: file, line: 1, field: "#1",
+                    "the file starts with two byte-order marks (U+FEFF): it was converted twice; save it as UTF-8 once")
+            }
         }
         for byte in input {
-            if ended { return }
+            if let endMarkLine {
+                if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == 0x1A { continue }
+                throw ListReadError(
+                    .invalidValue, file: file, line: endMarkLine, field: "#1",
+                    "an end-of-file byte (0x1A) starts this line but data follows it: the file is damaged")
+            }
             if pendingQuote {
                 pendingQuote = false
                 if byte == UInt8(ascii: "\"") {
@@ -99,8 +111,8 @@ public struct CSVParser {
                 recordLine = line
                 // Blank lines carry no record.
                 if !(record.fields.count == 1 && record.fields[0].isEmpty) { try emit(record) }
-            case 0x1A where fields.isEmpty && field.isEmpty:
-                ended = true
+            case 0x1A where fields.isEmpty && field.isEmpty && !fieldWasQuoted:
+                endMarkLine = line
             default:
                 field.append(byte)
             }

@@ -4,8 +4,22 @@ import CZlib
 enum Gzip {
     static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count > 2 && bytes[0] == 0x1f && bytes[1] == 0x8b }
 
-    /// The decompressed bytes; throws when the stream is damaged or cut short.
-    static func decompress(_ input: [UInt8], file: String) throws(ListReadError) -> [UInt8] {
+    /// The most a file may inflate to, whatever its size: several times the largest list published.
+    static let absoluteLimit = 1 << 30
+    /// List files compress 4–8 times; a file inflating more than this many times is refused as a bomb.
+    static let ratioLimit = 100
+    /// A small file may always inflate to this much.
+    static let floorLimit = 64 << 20
+
+    /// How much `compressedSize` bytes may inflate to.
+    static func limit(compressedSize: Int) -> Int {
+        min(absoluteLimit, max(floorLimit, compressedSize.multipliedReportingOverflow(by: ratioLimit).partialValue))
+    }
+
+    /// The decompressed bytes; throws when the stream is damaged or cut short, or inflates past
+    /// ``limit(compressedSize:)`` (checked while inflating, so a bomb never fills memory).
+    static func decompress(_ input: [UInt8], file: String, limit: Int? = nil) throws(ListReadError) -> [UInt8] {
+        let limit = limit ?? Self.limit(compressedSize: input.count)
         var stream = z_stream()
         // 15 window bits + 32: detect gzip or zlib headers automatically.
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -13,7 +27,8 @@ enum Gzip {
         }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
-        output.reserveCapacity(input.count * 6)
+        output.reserveCapacity(min(limit, input.count * 6))
+        var tooLarge = false
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var status: Int32 = Z_OK
         var mutableInput = input
@@ -29,12 +44,22 @@ enum Gzip {
                     return chunkBuffer.count - Int(stream.avail_out)
                 }
                 output.append(contentsOf: chunk[0..<produced])
+                if output.count > limit {
+                    tooLarge = true
+                    return
+                }
                 // Concatenated gzip members: start the next one.
                 if status == Z_STREAM_END && stream.avail_in > 0 {
                     inflateReset(&stream)
                     status = Z_OK
                 }
             } while status == Z_OK
+        }
+        if tooLarge {
+            throw ListReadError(
+                .unreadable, file: file,
+                "the gzip stream inflates to more than \(limit >> 20) MiB (\(input.count) bytes compressed); refused as damaged or hostile"
+            )
         }
         guard status == Z_STREAM_END else {
             throw ListReadError(

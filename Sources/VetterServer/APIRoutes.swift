@@ -157,7 +157,7 @@ struct APIRoutes {
             let report = try await Self.importUpload(
                 body, name: name, format: format,
                 dropIncompleteLastRecord: parameters["drop_incomplete_last_record"] == "true",
-                vetter: vetter, logger: logger)
+                allowShrink: parameters["allow_shrink"] == "true", vetter: vetter, logger: logger)
             if !report.created.isEmpty { index.replace(with: try await vetter.loadIndex()) }
             return try VetterServer.json(report, status: report.created.isEmpty ? .ok : .created)
         }
@@ -224,7 +224,8 @@ struct APIRoutes {
 
     /// Imports an uploaded list file as `vetter import` does: all or nothing, then re-screens watched parties.
     static func importUpload(
-        _ body: Data, name: String, format: ListFormat?, dropIncompleteLastRecord: Bool, vetter: Vetter, logger: Logger
+        _ body: Data, name: String, format: ListFormat?, dropIncompleteLastRecord: Bool, allowShrink: Bool,
+        vetter: Vetter, logger: Logger
     ) async throws -> ImportReport {
         guard !body.isEmpty else { throw Problem(.badRequest, "Invalid request", detail: "the body is empty") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-import-\(UUID())")
@@ -233,10 +234,16 @@ struct APIRoutes {
         let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
         let path = directory.appendingPathComponent(safeName.isEmpty ? "upload" : safeName).path
         try body.write(to: URL(fileURLWithPath: path))
-        let results: [(file: ListFile, outcome: ImportOutcome)]
+        let ingested: IngestReport
         do {
-            results = try await vetter.importFiles(
-                [path], format: format, options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord))
+            ingested = try await vetter.ingest(
+                paths: [path], format: format, options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord),
+                allowShrink: allowShrink)
+        } catch let error as ShrinkError {
+            throw Problem(
+                .unprocessableContent, "List file refused",
+                detail: error.description.replacingOccurrences(of: "--allow-shrink", with: "?allow_shrink=true"),
+                field: "allow_shrink")
         } catch let error as ListReadError {
             throw Problem(
                 .unprocessableContent, "List file refused",
@@ -244,10 +251,10 @@ struct APIRoutes {
                     .replacingOccurrences(of: "name it with --format", with: "name it with ?format="),
                 field: error.field)
         }
-        guard let result = results.first else { throw Problem(.badRequest, "Invalid request", detail: "nothing read") }
-        var rescreen: RescreenReport?
-        if !result.outcome.created.isEmpty {
-            rescreen = try await vetter.rescreen(after: result.outcome.created)
+        guard let file = ingested.files.first else {
+            throw Problem(.badRequest, "Invalid request", detail: "nothing read")
+        }
+        if !ingested.outcome.created.isEmpty {
             // Webhooks retry on their own schedule; the import's answer does not wait for them.
             Task {
                 do { _ = try await vetter.deliverWebhooks() } catch {
@@ -258,13 +265,13 @@ struct APIRoutes {
         logger.notice(
             "list imported",
             metadata: [
-                "file": "\(safeName)", "created": "\(result.outcome.created.map { "\($0.source.code) v\($0.id)" })",
+                "file": "\(safeName)", "created": "\(ingested.outcome.created.map { "\($0.source.code) v\($0.id)" })",
             ])
         return ImportReport(
-            file: safeName, format: result.file.format.rawValue, entries: result.file.entries.count,
-            created: result.outcome.created, unchanged: result.outcome.unchanged.map(\.code),
-            warnings: result.file.warnings.map { $0.replacingOccurrences(of: directory.path + "/", with: "") },
-            rescreen: rescreen)
+            file: safeName, format: file.format.rawValue, entries: file.entries.count,
+            created: ingested.outcome.created, unchanged: ingested.outcome.unchanged.map(\.code),
+            warnings: file.warnings.map { $0.replacingOccurrences(of: directory.path + "/", with: "") },
+            rescreen: ingested.rescreen)
     }
 }
 

@@ -77,7 +77,7 @@ extension Vetter {
         try await store.saveWatchedParties(parties)
         let index = try await loadIndex()
         let hits = try await screen(parties, with: index)
-        _ = try await store.recordScreening(parties: parties.map(\.id), hits: hits, alerts: [])
+        _ = try await store.recordScreening(parties: parties.map(\.id), hits: hits, alerts: [], completing: [])
         return hits
     }
 
@@ -124,8 +124,11 @@ extension Vetter {
     /// alerts, bar two cases the delta cannot see: a party written as two words where the new entry writes one
     /// ("Hik Vision" / "Hikvision"), and a party whose score sits at the threshold and crosses it only because
     /// word weights shifted with the new version.
+    ///
+    /// - Parameter completing: the re-screen jobs (``RescreenJob``) this settles; its alerts are recorded in the
+    ///   same transaction that deletes them, or not at all when another process settled one of them first.
     public func rescreen(
-        after created: [ListVersion], full: Bool = false, now: Date = Date()
+        after created: [ListVersion], full: Bool = false, now: Date = Date(), completing jobs: [Int64] = []
     ) async throws -> RescreenReport {
         let start = Date()
         var marks: [(String, Date)] = [("start", start)]
@@ -140,6 +143,7 @@ extension Vetter {
         }
         let parties = try await store.watchedParties()
         guard !parties.isEmpty else {
+            _ = try await store.recordScreening(parties: [], hits: [], alerts: [], completing: jobs)
             return RescreenReport(mode: full ? "full" : "delta", watched: 0, screened: 0, alerts: [], seconds: 0)
         }
         let previous = try await store.watchHits()
@@ -190,7 +194,9 @@ extension Vetter {
         let selectedIDs = Set(selected.map(\.id))
         let alerts = Self.alerts(
             parties: selected, before: previous.filter { selectedIDs.contains($0.partyID) }, after: hits, now: now)
-        let stored = try await store.recordScreening(parties: selected.map(\.id), hits: hits, alerts: alerts)
+        let stored =
+            try await store.recordScreening(
+                parties: selected.map(\.id), hits: hits, alerts: alerts, completing: jobs) ?? []
         mark("record")
         return RescreenReport(
             mode: full ? "full" : "delta", watched: parties.count, screened: selected.count, alerts: stored,

@@ -57,7 +57,10 @@ public struct UpdateReport: Sendable, Codable {
 extension Vetter {
     /// Fetches every source, reads every file, and only then imports them all and re-screens the watched
     /// parties. A download or a file that fails anywhere leaves the lists as they were.
-    public func update(sources: [UpdateSource], timeout: TimeInterval = 60) async throws -> UpdateReport {
+    /// The files pass the shrink guard (``ShrinkGuard``) like any import, unless `allowShrink`.
+    public func update(
+        sources: [UpdateSource], timeout: TimeInterval = 60, allowShrink: Bool = false
+    ) async throws -> UpdateReport {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "vetter-update-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -81,16 +84,10 @@ extension Vetter {
             }
             files.append(try ListReader.read(path: path))
         }
-        var report = UpdateReport(created: [], unchanged: [], rescreen: nil)
-        for file in files {
-            let outcome = try await store.importList(file, importedAt: Date())
-            report.created += outcome.created
-            report.unchanged += outcome.unchanged.map(\.code)
-        }
-        if !report.created.isEmpty {
-            report.rescreen = try await rescreen(after: report.created)
-        }
-        return report
+        let ingested = try await ingest(files, allowShrink: allowShrink)
+        return UpdateReport(
+            created: ingested.outcome.created, unchanged: ingested.outcome.unchanged.map(\.code),
+            rescreen: ingested.rescreen)
     }
 
     func download(_ source: UpdateSource, url: String, to file: URL, timeout: TimeInterval) async throws {

@@ -51,20 +51,6 @@ public final class Vetter: Sendable {
         return try await store.importList(file, importedAt: Date())
     }
 
-    /// Reads and imports list files: all of them or none.
-    public func importFiles(
-        _ paths: [String], format: ListFormat?, options: ReadOptions = ReadOptions()
-    )
-        async throws -> [(file: ListFile, outcome: ImportOutcome)]
-    {
-        // Every file is read before anything is written, so one bad file leaves the store untouched.
-        var files: [ListFile] = []
-        for path in paths { files.append(try ListReader.read(path: path, format: format, options: options)) }
-        var results: [(file: ListFile, outcome: ImportOutcome)] = []
-        for file in files { results.append((file, try await store.importList(file, importedAt: Date()))) }
-        return results
-    }
-
     /// The screening index over the current version of every source: read from the cache beside the database
     /// when it was built for the same list contents and parameters, else built and cached.
     public func loadIndex() async throws -> ScreeningIndex {

@@ -135,26 +135,43 @@ public final class SQLiteStore: Store {
         migrator.registerMigration("v4: API key revocation") { db in
             try db.execute(sql: "ALTER TABLE api_key ADD COLUMN revoked_at REAL")
         }
+        migrator.registerMigration("v5: re-screens owed after an import") { db in
+            // Written in the import's transaction and deleted in the re-screen's: a row left over is a re-screen
+            // a crash interrupted, done again before anything reads alerts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE rescreen_job (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        created_at REAL NOT NULL,
+                        version_ids TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
-    public func importList(_ file: ListFile, importedAt: Date) async throws -> ImportOutcome {
+    public func importLists(_ files: [ListFile], importedAt: Date) async throws -> ImportOutcome {
         // Encoding and hashing happen before the write transaction, so the lock is held only to write.
-        var prepared: [(source: ListSource, rows: [(id: String, hash: String, body: Data)], content: String)] = []
-        for (source, entries) in file.entriesBySource {
-            var rows = try Self.encode(entries)
-            rows.sort { $0.id < $1.id }
-            var hasher = SHA256()
-            for row in rows { hasher.update(Array("\(row.id)=\(row.hash)\n".utf8)) }
-            prepared.append((source, rows, hasher.finalizeHex()))
+        var prepared:
+            [(
+                file: ListFile, source: ListSource, rows: [(id: String, hash: String, body: Data)], content: String,
+                dataDate: LocalDate?
+            )] = []
+        for file in files {
+            for (source, entries) in file.entriesBySource {
+                var rows = try Self.encode(entries)
+                rows.sort { $0.id < $1.id }
+                var hasher = SHA256()
+                for row in rows { hasher.update(Array("\(row.id)=\(row.hash)\n".utf8)) }
+                prepared.append((file, source, rows, hasher.finalizeHex(), file.dataDate(for: source)))
+            }
         }
         let batches = prepared
-        let dataDates = Dictionary(
-            uniqueKeysWithValues: file.entriesBySource.map { ($0.source, file.dataDate(for: $0.source)) })
         let outcome = try await pool.write { db in
             var created: [ListVersion] = []
             var unchanged: [ListSource] = []
             for item in batches {
+                let file = item.file
                 let current = try String.fetchOne(
                     db,
                     sql: """
@@ -171,7 +188,7 @@ public final class SQLiteStore: Store {
                         """,
                     arguments: [
                         item.source.code, importedAt.timeIntervalSince1970,
-                        dataDates[item.source].flatMap { $0?.description }, file.fileSHA256, item.content,
+                        item.dataDate?.description, file.fileSHA256, item.content,
                         (file.fileName as NSString).lastPathComponent, file.format.rawValue, item.rows.count,
                     ])
                 let versionID = db.lastInsertedRowID
@@ -185,10 +202,17 @@ public final class SQLiteStore: Store {
                 created.append(
                     ListVersion(
                         id: versionID, source: item.source, importedAt: importedAt,
-                        dataDate: dataDates[item.source] ?? nil,
+                        dataDate: item.dataDate,
                         fileSHA256: file.fileSHA256, contentSHA256: item.content,
                         fileName: (file.fileName as NSString).lastPathComponent, format: file.format.rawValue,
                         entryCount: item.rows.count))
+            }
+            if !created.isEmpty {
+                try db.execute(
+                    sql: "INSERT INTO rescreen_job (created_at, version_ids) VALUES (?, ?)",
+                    arguments: [
+                        importedAt.timeIntervalSince1970, created.map { String($0.id) }.joined(separator: ","),
+                    ])
             }
             return ImportOutcome(created: created, unchanged: unchanged)
         }
@@ -350,8 +374,27 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func recordScreening(parties: [String], hits: [WatchHit], alerts: [Alert]) async throws -> [Alert] {
-        try await pool.write { db in
+    public func pendingRescreens() async throws -> [RescreenJob] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, created_at, version_ids FROM rescreen_job ORDER BY id").map { row in
+                RescreenJob(
+                    id: row["id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    versionIDs: (row["version_ids"] as String).split(separator: ",").compactMap { Int64($0) })
+            }
+        }
+    }
+
+    public func recordScreening(
+        parties: [String], hits: [WatchHit], alerts: [Alert], completing jobs: [Int64]
+    ) async throws -> [Alert]? {
+        try await pool.write { db -> [Alert]? in
+            if !jobs.isEmpty {
+                // Another process finished one of these re-screens first: its alerts are recorded; record nothing.
+                let list = jobs.map { String($0) }.joined(separator: ",")
+                let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rescreen_job WHERE id IN (\(list))")
+                guard open == jobs.count else { return nil }
+                try db.execute(sql: "DELETE FROM rescreen_job WHERE id IN (\(list))")
+            }
             let clear = try db.makeStatement(sql: "DELETE FROM watch_hit WHERE party_id = ?")
             for party in parties { try clear.execute(arguments: [party]) }
             let insertHit = try db.makeStatement(

@@ -7,9 +7,11 @@ public import VetterCore
 /// stand behind it without touching callers. Every method is `async` for that reason. Versions are immutable:
 /// nothing here changes or deletes a version once written.
 public protocol Store: Sendable {
-    /// Writes one new version for every source in `file` whose content differs from that source's current
-    /// version, in one transaction: either all of them are stored or none is.
-    func importList(_ file: ListFile, importedAt: Date) async throws -> ImportOutcome
+    /// Writes one new version for every source in `files` whose content differs from that source's current
+    /// version, in one transaction: either all of them are stored or none is. When any version is written, the
+    /// same transaction records a ``RescreenJob`` owed for them, so that a crash before the re-screen loses no
+    /// alert.
+    func importLists(_ files: [ListFile], importedAt: Date) async throws -> ImportOutcome
 
     /// All versions, newest first, optionally of one source.
     func versions(source: ListSource?) async throws -> [ListVersion]
@@ -46,9 +48,15 @@ public protocol Store: Sendable {
     /// The current hits of every watched party.
     func watchHits() async throws -> [WatchHit]
 
+    /// Re-screens owed by imports and not yet recorded, oldest first.
+    func pendingRescreens() async throws -> [RescreenJob]
+
     /// Replaces the hits of these parties and appends the alerts, in one transaction; every new alert is queued
-    /// for every webhook. Returns the alerts with their ids.
-    func recordScreening(parties: [String], hits: [WatchHit], alerts: [Alert]) async throws -> [Alert]
+    /// for every webhook, and the re-screen jobs `completing` are deleted. Returns the alerts with their ids, or
+    /// `nil`, recording nothing, when any of those jobs was already completed (by another process).
+    func recordScreening(
+        parties: [String], hits: [WatchHit], alerts: [Alert], completing: [Int64]
+    ) async throws -> [Alert]?
 
     /// Alerts created at or after `since` (all when `nil`), oldest first.
     func alerts(since: Date?) async throws -> [Alert]
@@ -88,6 +96,19 @@ public protocol Store: Sendable {
     func revokeAPIKey(id: Int64, at: Date) async throws -> Bool
 }
 
+/// A re-screen of watched parties owed after an import created these versions.
+public struct RescreenJob: Sendable, Hashable {
+    public var id: Int64
+    public var createdAt: Date
+    public var versionIDs: [Int64]
+
+    public init(id: Int64, createdAt: Date, versionIDs: [Int64]) {
+        self.id = id
+        self.createdAt = createdAt
+        self.versionIDs = versionIDs
+    }
+}
+
 /// An API key as listed: never its secret or hash.
 public struct APIKeyRecord: Sendable, Codable, Hashable {
     public var id: Int64
@@ -123,6 +144,11 @@ public struct Delivery: Sendable {
 }
 
 extension Store {
+    /// ``importLists(_:importedAt:)`` of one file.
+    public func importList(_ file: ListFile, importedAt: Date) async throws -> ImportOutcome {
+        try await importLists([file], importedAt: importedAt)
+    }
+
     /// The versions in force on `date`: per source, the newest whose data date (or, without one, import date)
     /// is on or before `date`; where no version is that old, the oldest one, whose entries the caller filters by
     /// their own start and end dates.

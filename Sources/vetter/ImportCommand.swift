@@ -26,6 +26,12 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Import a file whose last record was cut off, without that record (it is refused otherwise).")
     var dropIncompleteLastRecord = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Import even if a list would lose more than 10 % of its entries, aliases or addresses.",
+            discussion: "Without it such a file is refused as cut or partial and nothing is imported."))
+    var allowShrink = false
+
     @OptionGroup var storeOptions: StoreOptions
 
     @Flag(help: "Print JSON.")
@@ -41,21 +47,16 @@ struct ImportCommand: AsyncParsableCommand {
             }
             chosen = parsed
         }
-        let (results, rescreen) = try await reportingErrors {
+        let (report, rescreen) = try await reportingErrors {
             let vetter = try await storeOptions.open(seed: false)
-            let results = try await vetter.importFiles(
-                paths, format: chosen,
-                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord))
-            // New versions: re-screen the watched parties whose result can change, and send the alerts.
-            let created = results.flatMap(\.outcome.created)
-            var rescreen: RescreenReport?
-            if !created.isEmpty {
-                rescreen = try await vetter.rescreen(after: created)
-                _ = try await vetter.deliverWebhooks()
-            }
-            return (results, rescreen)
+            // New versions: the watched parties whose result can change are re-screened, and alerts sent.
+            let report = try await vetter.ingest(
+                paths: paths, format: chosen,
+                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord), allowShrink: allowShrink)
+            if !report.outcome.created.isEmpty { _ = try await vetter.deliverWebhooks() }
+            return (report, report.rescreen)
         }
-        for result in results { for warning in result.file.warnings { Terminal.note("warning: \(warning)") } }
+        for file in report.files { for warning in file.warnings { Terminal.note("warning: \(warning)") } }
         if json {
             struct Item: Encodable {
                 var file: String
@@ -66,22 +67,21 @@ struct ImportCommand: AsyncParsableCommand {
             }
             print(
                 try Terminal.json(
-                    results.map {
+                    report.files.map {
                         Item(
-                            file: $0.file.fileName, format: $0.file.format.rawValue, created: $0.outcome.created,
-                            unchanged: $0.outcome.unchanged.map(\.code), warnings: $0.file.warnings)
+                            file: $0.fileName, format: $0.format.rawValue, created: report.created(by: $0),
+                            unchanged: report.unchanged(in: $0).map(\.code), warnings: $0.warnings)
                     }))
             return
         }
         defer { if let rescreen { printReport(rescreen) } }
-        for result in results {
-            print("\(result.file.fileName) (\(result.file.format.rawValue)): \(result.file.entries.count) entries")
-            for version in result.outcome.created {
+        for file in report.files {
+            print("\(file.fileName) (\(file.format.rawValue)): \(file.entries.count) entries")
+            for version in report.created(by: file) {
                 print("  \(version.source.code): version \(version.id), \(version.entryCount) entries")
             }
-            if !result.outcome.unchanged.isEmpty {
-                print("  unchanged: \(result.outcome.unchanged.map(\.code).joined(separator: ", "))")
-            }
+            let unchanged = report.unchanged(in: file)
+            if !unchanged.isEmpty { print("  unchanged: \(unchanged.map(\.code).joined(separator: ", "))") }
         }
     }
 }

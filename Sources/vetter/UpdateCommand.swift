@@ -24,6 +24,9 @@ struct UpdateCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each download.")
     var timeout: Double = 60
 
+    @Flag(help: "Import even if a list would lose more than 10 % of its entries, aliases or addresses.")
+    var allowShrink = false
+
     @OptionGroup var storeOptions: StoreOptions
 
     @Flag(help: "Print JSON.")
@@ -57,7 +60,7 @@ struct UpdateCommand: AsyncParsableCommand {
         let chosen = try sources()
         let report = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            let report = try await vetter.update(sources: chosen, timeout: timeout)
+            let report = try await vetter.update(sources: chosen, timeout: timeout, allowShrink: allowShrink)
             _ = try await vetter.deliverWebhooks()
             return report
         }

@@ -51,10 +51,16 @@ struct StoreOptions: ParsableArguments {
         ))
     var db: String?
 
-    /// Opens the store, seeding it with the bundled snapshot when empty.
+    /// Opens the store, seeding it with the bundled snapshot when empty, and finishes any re-screen of watched
+    /// parties that an interrupted import still owes (so that no command reads alerts that are missing).
     func open(seed: Bool = true) async throws -> Vetter {
         let path = db ?? Vetter.defaultDatabasePath()
         let vetter = try Vetter(databasePath: path)
+        if let resumed = try await vetter.resumePendingRescreens() {
+            Terminal.note(
+                "Finished the re-screen of \(resumed.screened) watched parties that an interrupted import left owed: "
+                    + "\(resumed.alerts.count) alerts.")
+        }
         if seed, let outcome = try await vetter.seedIfEmpty() {
             Terminal.note(
                 "Loaded the bundled snapshot (\(Vetter.snapshotDescription)) into \(path): "

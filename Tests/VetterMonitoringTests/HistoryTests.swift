@@ -18,8 +18,8 @@ struct HistoryTests {
     func sdnDiff() async throws {
         let (vetter, directory) = try fresh()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try await vetter.importFiles([SharedData.path("ofac/sdn-2019-01")], format: nil)
-        _ = try await vetter.importFiles([SharedData.path("ofac/sdn-2021-07")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2021-07")], format: nil)
         let diff = try await vetter.store.diff(source: .sdn)
         #expect(diff.added.count == 1_858)
         #expect(diff.removed.count == 261)
@@ -35,7 +35,7 @@ struct HistoryTests {
     func layoutDiff() async throws {
         let (vetter, directory) = try fresh()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try await vetter.importFiles([SharedData.path("csl/sample-2019-12-old-layout.csv")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("csl/sample-2019-12-old-layout.csv")], format: nil)
         _ = try await vetter.store.importList(try SharedData.fullCSL(), importedAt: Date())
         let sdn = try await vetter.store.diff(source: .sdn)
         let dpl = try await vetter.store.diff(source: .deniedPersons)
@@ -61,8 +61,8 @@ struct HistoryTests {
     func versionsInForce() async throws {
         let (vetter, directory) = try fresh()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try await vetter.importFiles([SharedData.path("ofac/sdn-2019-01")], format: nil)
-        _ = try await vetter.importFiles([SharedData.path("ofac/sdn-2021-07")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2021-07")], format: nil)
         let all = try await vetter.store.versions(source: .sdn)
         let now = try await vetter.store.versionsInForce(on: LocalDate(Date()))
         #expect(now.map(\.id) == [all[0].id])

@@ -40,11 +40,12 @@ struct MonitoringTests {
         for mode in ["delta", "full"] {
             let (vetter, directory) = try fresh()
             defer { try? FileManager.default.removeItem(at: directory) }
-            _ = try await vetter.importFiles([SharedData.path("ofac/sdn-2019-01")], format: nil)
+            _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
             let initial = try await vetter.watch(watched)
             #expect(!initial.isEmpty)
-            let imported = try await vetter.importFiles([SharedData.path("ofac/sdn-2021-07")], format: nil)
-            let report = try await vetter.rescreen(after: imported.flatMap(\.outcome.created), full: mode == "full")
+            let imported = try await vetter.ingest(
+                paths: [SharedData.path("ofac/sdn-2021-07")], format: nil, fullRescreen: mode == "full")
+            let report = try #require(imported.rescreen)
             if mode == "delta" { #expect(report.screened < watched.count) }
             alertsBy[mode] = report.alerts.map { "\($0.kind.rawValue) \($0.partyID) \($0.source.code) \($0.entryID)" }
                 .sorted()
@@ -85,12 +86,12 @@ struct MonitoringTests {
         let receiver = try LocalServer.webhookReceiver(failures: 2, log: log)
         defer { receiver.stop() }
         _ = try await vetter.store.addWebhook(url: receiver.baseURL + "hook", secret: "s3cret")
-        _ = try await vetter.importFiles([SharedData.path("ofac/sdn-2019-01")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
         _ = try await vetter.watch([
             WatchedParty(id: "a", name: "BANCO NACIONAL DE CUBA"), WatchedParty(id: "b", name: "ROSNEFT TRADING S.A."),
         ])
-        let imported = try await vetter.importFiles([SharedData.path("ofac/sdn-2021-07")], format: nil)
-        let report = try await vetter.rescreen(after: imported.flatMap(\.outcome.created))
+        let imported = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2021-07")], format: nil)
+        let report = try #require(imported.rescreen)
         #expect(report.alerts.count >= 1)
         var now = Date()
         var rounds = 0

@@ -71,14 +71,14 @@ struct StoreTests {
     func allOrNothing() async throws {
         let (vetter, directory) = try freshVetter()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try await vetter.importFiles([SharedData.path("bis/dpl-2023-11.txt")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("bis/dpl-2023-11.txt")], format: nil)
         let before = try await vetter.store.versions(source: nil)
         let bad = directory.appendingPathComponent("bad.csv").path
         var text = try String(contentsOfFile: SharedData.path("csl/sample-2025-06.csv"), encoding: .utf8)
         text = String(text.dropLast(40))  // cut the last record mid-line
         FileManager.default.createFile(atPath: bad, contents: Data(text.utf8))
         await #expect(throws: ListReadError.self) {
-            _ = try await vetter.importFiles([SharedData.path("ofac/cons-2025-12"), bad], format: nil)
+            _ = try await vetter.ingest(paths: [SharedData.path("ofac/cons-2025-12"), bad], format: nil)
         }
         #expect(try await vetter.store.versions(source: nil) == before)
     }
@@ -87,7 +87,7 @@ struct StoreTests {
     func immutable() async throws {
         let (vetter, directory) = try freshVetter()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try await vetter.importFiles([SharedData.path("bis/dpl-2023-11.txt")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("bis/dpl-2023-11.txt")], format: nil)
         let store = try #require(vetter.store as? SQLiteStore)
         await #expect(throws: (any Error).self) { try await store.execute("UPDATE list_version SET entry_count = 1") }
         await #expect(throws: (any Error).self) { try await store.execute("UPDATE version_entry SET entry_id = 'x'") }
@@ -134,7 +134,7 @@ struct StoreTests {
     func indexCache() async throws {
         let (vetter, directory) = try freshVetter()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try await vetter.importFiles([SharedData.path("csl/sample-2025-06.csv")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("csl/sample-2025-06.csv")], format: nil)
         let built = try await vetter.loadIndex()
         #expect(!built.isSummary)
         let cached = try await vetter.loadIndex()
@@ -146,7 +146,7 @@ struct StoreTests {
         #expect(matches.first?.entry.addresses.isEmpty == true)
         #expect(completed.first?.entry.addresses.first?.formatted == "Komitas 26/114, Yerevan, Armenia, AM")
         // A new version of any list invalidates the cache.
-        _ = try await vetter.importFiles([SharedData.path("bis/dpl-2023-11.txt")], format: nil)
+        _ = try await vetter.ingest(paths: [SharedData.path("bis/dpl-2023-11.txt")], format: nil)
         let rebuilt = try await vetter.loadIndex()
         #expect(!rebuilt.isSummary)
         #expect(rebuilt.entries.count == built.entries.count - 1 + 663)

@@ -9,7 +9,48 @@ import VetterCore
 /// a record repeated with trivial differences (merged, with a warning), EL alias cells holding "X, and Y", and
 /// inline a.k.a. clauses in EL names.
 enum CSLReader {
-    static let requiredColumns = ["source", "name"]
+    /// The columns of the 2019 layout, all of which the reader reads.
+    static let oldLayout = [
+        "source", "entity_number", "type", "programs", "name", "title", "addresses", "federal_register_notice",
+        "start_date", "end_date", "standard_order", "license_requirement", "license_policy", "call_sign",
+        "vessel_type", "gross_tonnage", "gross_registered_tonnage", "vessel_flag", "vessel_owner", "remarks",
+        "source_list_url", "alt_names", "citizenships", "dates_of_birth", "nationalities", "places_of_birth",
+        "source_information_url", "ids",
+    ]
+    /// Today's layout: the same columns and `_id` first.
+    static let currentLayout = ["_id"] + oldLayout
+
+    /// Checks that the header is one of the two layouts, whatever the order of its columns: a column missing or
+    /// renamed would silently empty a field of every entry (ids, aliases, dates), so it refuses the file instead.
+    static func checkHeader(_ columns: [String], file: String) throws(ListReadError) {
+        let expected = columns.contains("_id") ? currentLayout : oldLayout
+        let layout = columns.contains("_id") ? "today's 29-column layout" : "the 28-column layout of 2019"
+        if !columns.contains("source") || !columns.contains("name") {
+            throw ListReadError(
+                .missingColumn, file: file, line: 1, field: columns.contains("source") ? "name" : "source",
+                "the header has no '\(columns.contains("source") ? "name" : "source")' column; is this a Consolidated Screening List CSV?"
+            )
+        }
+        var seen = Set<String>()
+        for column in columns where !seen.insert(column).inserted {
+            throw ListReadError(
+                .invalidValue, file: file, line: 1, field: column, "the header names the column '\(column)' twice")
+        }
+        let missing = expected.filter { !seen.contains($0) }
+        let unknown = columns.filter { !expected.contains($0) }
+        guard missing.isEmpty && unknown.isEmpty else {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("missing \(missing.map { "'\($0)'" }.joined(separator: ", "))") }
+            if !unknown.isEmpty { parts.append("unknown \(unknown.map { "'\($0)'" }.joined(separator: ", "))") }
+            if !unknown.isEmpty && !columns.contains("_id") {
+                parts.append("no '_id' column, which today's layout has")
+            }
+            throw ListReadError(
+                .missingColumn, file: file, line: 1, field: missing.first ?? unknown.first,
+                "the header does not match \(layout) of the Consolidated Screening List: "
+                    + parts.joined(separator: "; ") + " (a renamed column would silently empty that field)")
+        }
+    }
 
     static func read(bytes: [UInt8], file: String, options: ReadOptions) throws(ListReadError) -> ListFile {
         var records = try CSVParser(bytes: bytes, file: file)
@@ -18,11 +59,7 @@ enum CSLReader {
             throw ListReadError(.empty, file: file, line: 1, "the file holds no header and no records")
         }
         let columns = header.fields.map { $0.trimmed }
-        for required in requiredColumns where !columns.contains(required) {
-            throw ListReadError(
-                .missingColumn, file: file, line: 1, field: required,
-                "the header has no '\(required)' column; is this a Consolidated Screening List CSV?")
-        }
+        try checkHeader(columns, file: file)
         var warnings: [String] = []
         if options.dropIncompleteLastRecord, let last = records.last, last.fields.count < columns.count {
             warnings.append(

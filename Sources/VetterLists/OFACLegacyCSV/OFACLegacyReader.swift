@@ -48,19 +48,20 @@ enum OFACLegacyReader {
         throws(ListReadError) -> ListFile
     {
         var hasher = SHA256()
-        func records(_ path: String?, minimumFields: Int) throws(ListReadError) -> [CSVParser.Record] {
+        func records(_ path: String?, fieldCount: Int) throws(ListReadError) -> [CSVParser.Record] {
             guard let path else { return [] }
             let bytes = try load(path)
             hasher.update(bytes)
             var all = try CSVParser(bytes: bytes, file: path).records(
                 allowCutLastRecord: options.dropIncompleteLastRecord)
-            if options.dropIncompleteLastRecord, let last = all.last, last.fields.count < minimumFields {
+            if options.dropIncompleteLastRecord, let last = all.last, last.fields.count < fieldCount {
                 all.removeLast()
             }
-            for record in all where record.fields.count < minimumFields {
+            for record in all where record.fields.count != fieldCount {
                 throw ListReadError(
-                    .wrongFieldCount, file: path, line: record.line, field: "#\(record.fields.count + 1)",
-                    "expected at least \(minimumFields) fields, found \(record.fields.count)")
+                    .wrongFieldCount, file: path, line: record.line,
+                    field: "#\(min(record.fields.count, fieldCount) + 1)",
+                    "expected \(fieldCount) fields, found \(record.fields.count)")
             }
             return all
         }
@@ -68,11 +69,11 @@ enum OFACLegacyReader {
             let trimmed = text.trimmed
             return trimmed == "-0-" || trimmed.isEmpty ? nil : trimmed
         }
-        let primary = try records(set.primary, minimumFields: 12)
+        let primary = try records(set.primary, fieldCount: 12)
         if primary.isEmpty { throw ListReadError(.empty, file: set.primary, line: 1, "the file holds no records") }
-        let addressRows = try records(set.addresses, minimumFields: 6)
-        let aliasRows = try records(set.aliases, minimumFields: 5)
-        let commentRows = try records(set.comments, minimumFields: 2)
+        let addressRows = try records(set.addresses, fieldCount: 6)
+        let aliasRows = try records(set.aliases, fieldCount: 5)
+        let commentRows = try records(set.comments, fieldCount: 2)
 
         var addresses: [String: [Address]] = [:]
         for row in addressRows {
@@ -138,8 +139,20 @@ enum OFACLegacyReader {
                     title: clean(row.fields[4]), remarks: remarks.isEmpty ? nil : remarks, entityNumber: id,
                     vessel: vessel.isEmpty ? nil : vessel))
         }
+        // A primary file alone is a valid import, but a thinner one: say what is missing.
+        let primaryName = (set.primary as NSString).lastPathComponent
+        var warnings: [String] = []
+        for (path, name, what) in [
+            (set.aliases, set.isNonSDN ? "cons_alt.csv" : "alt.csv", "aliases"),
+            (set.addresses, set.isNonSDN ? "cons_add.csv" : "add.csv", "addresses"),
+        ] where path == nil {
+            warnings.append(
+                "\(set.primary): no \(name) beside \(primaryName): the entries have no \(what) from it"
+                    + (what == "aliases" ? " (only the weak a.k.a. of the remarks)" : ""))
+        }
         return ListFile(
-            format: .ofacLegacyCSV, fileName: set.primary, fileSHA256: hasher.finalizeHex(), entries: entries)
+            format: .ofacLegacyCSV, fileName: set.primary, fileSHA256: hasher.finalizeHex(), entries: entries,
+            warnings: warnings)
     }
 
     /// The non-SDN list a program belongs to. Programs not named here are OFAC's menu-based sanctions.

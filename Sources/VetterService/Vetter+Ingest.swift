@@ -1,0 +1,125 @@
+public import Foundation
+public import VetterCore
+public import VetterLists
+public import VetterStore
+
+/// Refusal of an import that would shrink a list by more than ``ShrinkGuard/maximumShare``.
+public struct ShrinkError: Error, CustomStringConvertible, Sendable {
+    /// One sentence per list at fault: what would go, out of how many.
+    public var problems: [String]
+
+    public var description: String {
+        "the import would remove more than \(Int(ShrinkGuard.maximumShare * 100)) % of a list in force: "
+            + problems.joined(separator: "; ")
+            + ". Nothing was imported: a cut or partial file looks like this (give --allow-shrink if the change is real)"
+    }
+}
+
+/// The check that stops a partial file from becoming the list in force.
+public enum ShrinkGuard {
+    /// An import may remove at most this share of a list's entries, aliases or addresses.
+    public static let maximumShare = 0.10
+    /// Lists smaller than this may shrink freely: a handful of delistings is a large share of a tiny list.
+    public static let minimumSize = 20
+
+    /// What `new` would remove from `old`, in one sentence, when it has fewer entries, aliases or addresses by
+    /// more than the share allowed; `nil` when it does not.
+    static func problem(source: ListSource, old: [ListEntry], new: [ListEntry]) -> String? {
+        // Net counts, not ids: the same list read from another format (the CSL's Denied Persons rows, then BIS's
+        // own dpl.txt) has other ids but loses nothing.
+        let removed = max(0, old.count - new.count)
+        let aliasesBefore = old.reduce(0) { $0 + $1.aliases.count }
+        let aliasesAfter = new.reduce(0) { $0 + $1.aliases.count }
+        let addressesBefore = old.reduce(0) { $0 + $1.addresses.count }
+        let addressesAfter = new.reduce(0) { $0 + $1.addresses.count }
+        var losses: [String] = []
+        for (what, before, lost) in [
+            ("entries", old.count, removed), ("aliases", aliasesBefore, max(0, aliasesBefore - aliasesAfter)),
+            ("addresses", addressesBefore, max(0, addressesBefore - addressesAfter)),
+        ] where before >= minimumSize && Double(lost) > Double(before) * maximumShare {
+            losses.append("\(lost) of its \(before) \(what)")
+        }
+        guard !losses.isEmpty else { return nil }
+        return "\(source.code) would lose " + losses.joined(separator: ", ")
+    }
+}
+
+/// What an import did: the files read, the versions written, and the re-screen of watched parties.
+public struct IngestReport: Sendable {
+    public var files: [ListFile]
+    public var outcome: ImportOutcome
+    public var rescreen: RescreenReport?
+
+    /// The versions written from one of the files.
+    public func created(by file: ListFile) -> [ListVersion] {
+        outcome.created.filter { $0.fileSHA256 == file.fileSHA256 }
+    }
+
+    /// The lists of one of the files whose content was already in force.
+    public func unchanged(in file: ListFile) -> [ListSource] {
+        let created = Set(created(by: file).map(\.source))
+        return file.entriesBySource.map(\.source).filter { !created.contains($0) && outcome.unchanged.contains($0) }
+    }
+}
+
+extension Vetter {
+    /// Reads list files and imports them: all of them or none (``ingest(_:allowShrink:now:)``).
+    public func ingest(
+        paths: [String], format: ListFormat?, options: ReadOptions = ReadOptions(), allowShrink: Bool = false,
+        fullRescreen: Bool = false
+    ) async throws -> IngestReport {
+        // Every file is read before anything is written, so one bad file leaves the store untouched.
+        var files: [ListFile] = []
+        for path in paths { files.append(try ListReader.read(path: path, format: format, options: options)) }
+        return try await ingest(files, allowShrink: allowShrink, fullRescreen: fullRescreen)
+    }
+
+    /// The one pipeline by which lists change: the shrink guard, then every file's new versions in one
+    /// transaction that also records the re-screen they owe, then the re-screen of watched parties, whose alerts
+    /// (and webhook deliveries) commit together with the end of that debt. A crash anywhere leaves either the old
+    /// lists, or the new ones with the re-screen still owed (``resumePendingRescreens()``). `fullRescreen`
+    /// re-screens every watched party instead of only those whose result can change.
+    public func ingest(
+        _ files: [ListFile], allowShrink: Bool = false, fullRescreen: Bool = false, now: Date = Date()
+    ) async throws -> IngestReport {
+        // Re-screens a crash interrupted come first, against the versions they were owed for.
+        _ = try await resumePendingRescreens()
+        if !allowShrink { try await checkShrink(files) }
+        let outcome = try await store.importLists(files, importedAt: now)
+        var rescreen: RescreenReport?
+        if !outcome.created.isEmpty {
+            // Only this import's own job: another one pending belongs to an import still re-screening elsewhere.
+            let created = Set(outcome.created.map(\.id))
+            let jobs = try await store.pendingRescreens().filter { Set($0.versionIDs) == created }
+            rescreen = try await self.rescreen(
+                after: outcome.created, full: fullRescreen, now: now, completing: jobs.map(\.id))
+        }
+        return IngestReport(files: files, outcome: outcome, rescreen: rescreen)
+    }
+
+    /// Throws ``ShrinkError`` when a file would remove too much of a list in force.
+    func checkShrink(_ files: [ListFile]) async throws {
+        let current = Dictionary(
+            try await store.currentVersions().map { ($0.source, $0) }, uniquingKeysWith: { a, _ in a })
+        var problems: [String] = []
+        for file in files {
+            for (source, entries) in file.entriesBySource {
+                guard let version = current[source], version.entryCount >= ShrinkGuard.minimumSize else { continue }
+                let old = try await store.entries(versionIDs: [version.id])
+                if let problem = ShrinkGuard.problem(source: source, old: old, new: entries) {
+                    problems.append("\((file.fileName as NSString).lastPathComponent): \(problem)")
+                }
+            }
+        }
+        if !problems.isEmpty { throw ShrinkError(problems: problems) }
+    }
+
+    /// Does the re-screens that imports recorded as owed but a crash (or a kill) kept from finishing: one full
+    /// re-screen settles them all. Returns what it did, or `nil` when nothing was owed.
+    @discardableResult
+    public func resumePendingRescreens(now: Date = Date()) async throws -> RescreenReport? {
+        let jobs = try await store.pendingRescreens()
+        guard !jobs.isEmpty else { return nil }
+        return try await rescreen(after: [], full: true, now: now, completing: jobs.map(\.id))
+    }
+}
