@@ -12,6 +12,10 @@ let package = Package(
     products: [
         .executable(name: "vetter", targets: ["vetter"]),
         .library(name: "VetterService", targets: ["VetterService"]),
+        // The readers and the matcher on their own: what the fuzz targets in Fuzz/ drive.
+        .library(name: "VetterLists", targets: ["VetterLists"]),
+        .library(name: "VetterMatch", targets: ["VetterMatch"]),
+        .library(name: "VetterRules", targets: ["VetterRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -12,6 +12,28 @@ public enum Countries {
         return byName[key]
     }
 
+    /// The ISO code for a country as a person or a party file gives it: an assigned ISO 3166-1 alpha-2 code
+    /// (and XK, Kosovo, as US agencies use it) or a country name of the table; `nil` for anything else. Strict,
+    /// unlike ``code(for:)``, which list readers use to keep the codes the agencies wrote.
+    public static func isoCode(for text: String) -> String? {
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        if key.count == 2 { return assigned.contains(key) ? key : nil }
+        return byName[key]
+    }
+
+    /// Every officially assigned ISO 3166-1 alpha-2 code (Debian's iso-codes, 249 codes), and XK.
+    public static let assigned: Set<String> = Set(
+        """
+        AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
+        BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK
+        FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR
+        IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK
+        ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
+        PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
+        TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+        XK
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+
     static let byName: [String: String] = {
         var table: [String: String] = [:]
         for line in names.split(separator: "\n") {

@@ -34,6 +34,29 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         guard (1...12).contains(month), (1...31).contains(day) else { return nil }
     }
 
+    /// Parses a day as a person gives one: exactly `YYYY-MM-DD`, and a day the calendar has (no 2019-02-30).
+    public init?(strict text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+        guard digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) }) else { return nil }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
+        let year = number(0..<4), month = number(5..<7), day = number(8..<10)
+        guard year >= 1, (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day) else {
+            return nil
+        }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Days in a month of the Gregorian calendar.
+    public static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     /// The day that contains `date` in UTC.
     public init(_ date: Date) {
         var calendar = Calendar(identifier: .gregorian)

@@ -32,18 +32,39 @@ public enum ListReader {
         let bytes = try load(path)
         let detected: ListFormat
         if let format { detected = format } else { detected = try detect(bytes: bytes, path: path) }
-        switch detected {
+        let name = (path as NSString).lastPathComponent
+        if detected == .ofacLegacyCSV, name == "sdn.csv" || name == "cons_prim.csv",
+            let set = OFACLegacyReader.fileSet(at: path)
+        {
+            return try OFACLegacyReader.read(
+                set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
+        }
+        return try read(decompressed: bytes, file: path, format: detected, options: options)
+    }
+
+    /// Reads one file's bytes (gzip or not), as ``read(path:format:options:)`` reads a file: an OFAC primary
+    /// file is read without companions. `file` names it in errors.
+    public static func read(
+        bytes input: [UInt8], file: String, format: ListFormat? = nil, options: ReadOptions = ReadOptions()
+    ) throws(ListReadError) -> ListFile {
+        if input.isEmpty { throw ListReadError(.empty, file: file, line: 1, "the file is empty") }
+        let bytes = Gzip.isGzip(input) ? try Gzip.decompress(input, file: file) : input
+        let detected: ListFormat
+        if let format { detected = format } else { detected = try detect(bytes: bytes, path: file) }
+        return try read(decompressed: bytes, file: file, format: detected, options: options)
+    }
+
+    static func read(
+        decompressed bytes: [UInt8], file: String, format: ListFormat, options: ReadOptions
+    ) throws(ListReadError) -> ListFile {
+        switch format {
         case .csl:
-            return try CSLReader.read(bytes: bytes, file: path, options: options)
+            return try CSLReader.read(bytes: bytes, file: file, options: options)
         case .bisDPL:
-            return try DPLReader.read(bytes: bytes, file: path, options: options)
+            return try DPLReader.read(bytes: bytes, file: file, options: options)
         case .ofacLegacyCSV:
-            let name = (path as NSString).lastPathComponent
-            if name == "sdn.csv" || name == "cons_prim.csv", let set = OFACLegacyReader.fileSet(at: path) {
-                return try OFACLegacyReader.read(
-                    set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
-            }
-            let set = OFACLegacyReader.FileSet(primary: path, isNonSDN: name.hasPrefix("cons"))
+            let name = (file as NSString).lastPathComponent
+            let set = OFACLegacyReader.FileSet(primary: file, isNonSDN: name.hasPrefix("cons"))
             return try OFACLegacyReader.read(set: set, load: { _ throws(ListReadError) in bytes }, options: options)
         }
     }

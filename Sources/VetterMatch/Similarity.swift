@@ -61,9 +61,15 @@ enum Similarity {
         switch length {
         case 0...3: 0
         case 4...6: 1
-        default: 2
+        case 7...maximumFuzzyLength: 2
+        // No listed word is this long; a longer word is looked up as written (and by its skeleton), so that the
+        // neighbourhood, whose size grows with the square of the length, stays bounded.
+        default: 0
         }
     }
+
+    /// The longest word looked up with typing errors (the longest in the lists is 24 letters).
+    static let maximumFuzzyLength = 32
 
     /// A consonant skeleton that folds common romanisation variants together: Mohammed / Muhammad / Mohamad →
     /// `mhmd`; Sergei / Sergey → `srg`; Ivanov / Ivanoff → `fnf`. Vowels (and y, w, h after a consonant) drop,

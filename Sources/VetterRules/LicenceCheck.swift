@@ -54,63 +54,91 @@ public struct Transaction: Sendable, Codable {
     /// Reads `{"parties": [{"name", "role", "country", "type"}], "items": [{"eccn", "description", "quantity"}],
     /// "date"}`, naming the field at fault in any error.
     public static func parse(_ data: Data) throws(RulesError) -> Transaction {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
-            throw RulesError(.invalidTransaction, "the transaction is not a JSON object")
+        struct Body: Decodable {
+            struct Party: Decodable {
+                var name: String?
+                var role: String?
+                var country: String?
+                var type: String?
+            }
+            struct Item: Decodable {
+                var eccn: String?
+                var description: String?
+                var quantity: Double?
+            }
+            var parties: [Party]?
+            var items: [Item]?
+            var date: String?
         }
-        guard let parties = root["parties"] as? [[String: Any]], !parties.isEmpty else {
+        let root: Body
+        do {
+            root = try StrictDecoding.decode(Body.self, from: data, what: "a JSON object (a transaction)")
+        } catch {
+            throw RulesError(.invalidTransaction, field: error.field, error.message)
+        }
+        guard let parties = root.parties, !parties.isEmpty else {
             throw RulesError(.invalidTransaction, field: "parties", "a non-empty array of parties is required")
         }
-        guard let items = root["items"] as? [[String: Any]], !items.isEmpty else {
+        guard let items = root.items, !items.isEmpty else {
             throw RulesError(.invalidTransaction, field: "items", "a non-empty array of items is required")
+        }
+        guard parties.count <= maximumParties else {
+            throw RulesError(
+                .tooLarge, field: "parties", "a transaction has at most \(maximumParties) parties, not \(parties.count)"
+            )
+        }
+        guard items.count <= maximumItems else {
+            throw RulesError(
+                .tooLarge, field: "items", "a transaction has at most \(maximumItems) items, not \(items.count)")
         }
         var result = Transaction(parties: [], items: [])
         for (index, party) in parties.enumerated() {
-            guard let name = party["name"] as? String, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw RulesError(.invalidTransaction, field: "parties[\(index)].name", "a party needs a name")
-            }
             var role: PartyRole?
-            if let text = party["role"] as? String {
+            if let text = party.role {
                 guard let parsed = PartyRole(rawValue: text) else {
                     throw RulesError(
                         .invalidTransaction, field: "parties[\(index)].role",
-                        "'\(text)' is not one of \(PartyRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                        "'\(text.escapingControlCharacters)' is not one of \(PartyRole.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 role = parsed
             }
-            var country: String?
-            if let text = party["country"] as? String, !text.isEmpty {
-                guard let code = Countries.code(for: text) else {
-                    throw RulesError(
-                        .invalidTransaction, field: "parties[\(index)].country",
-                        "'\(text)' is not an ISO 3166 two-letter code")
-                }
-                country = code
+            do {
+                result.parties.append(
+                    TransactionParty(
+                        name: try PartyInput.name(party.name), role: role,
+                        country: try PartyInput.country(party.country),
+                        type: try PartyInput.type(party.type)))
+            } catch {
+                throw RulesError(.invalidTransaction, field: "parties[\(index)].\(error.field)", error.message)
             }
-            let type = (party["type"] as? String).map { PartyType(lenient: $0) }
-            result.parties.append(
-                TransactionParty(name: name, role: role, country: country, type: type == .unknown ? nil : type))
         }
         for (index, item) in items.enumerated() {
-            guard let code = item["eccn"] as? String else {
+            guard let code = item.eccn else {
                 throw RulesError(.invalidTransaction, field: "items[\(index)].eccn", "an item needs an ECCN or EAR99")
             }
             let eccn: ECCN
             do { eccn = try ECCN(code) } catch {
                 throw RulesError(.invalidECCN, field: "items[\(index)].eccn", error.message)
             }
-            result.items.append(
-                TransactionItem(
-                    eccn: eccn, description: item["description"] as? String,
-                    quantity: (item["quantity"] as? NSNumber)?.doubleValue))
+            result.items.append(TransactionItem(eccn: eccn, description: item.description, quantity: item.quantity))
         }
-        if let text = root["date"] as? String {
-            guard let date = LocalDate(parsing: text) else {
-                throw RulesError(.invalidTransaction, field: "date", "'\(text)' is not a date (YYYY-MM-DD)")
+        if let text = root.date {
+            guard let date = LocalDate(strict: text) else {
+                throw RulesError(
+                    .invalidTransaction, field: "date",
+                    "'\(text.escapingControlCharacters)' is not a day of the calendar (YYYY-MM-DD)")
             }
             result.date = date
         }
         return result
     }
+
+    /// The most parties one transaction may name: an export has a purchaser, consignees, an end user and a
+    /// forwarder, not hundreds (screen many parties with a batch).
+    public static let maximumParties = 25
+    /// The most items one transaction may list.
+    public static let maximumItems = 200
 }
 
 /// The answer for one party: what each matched listing means for each item.

@@ -5,6 +5,8 @@ public struct RulesError: Error, CustomStringConvertible, Sendable, Equatable {
         private init(_ name: String) { self.name = name }
         public static let invalidECCN = Code("invalid ECCN")
         public static let invalidTransaction = Code("invalid transaction")
+        /// More parties or items than one request may hold.
+        public static let tooLarge = Code("too large")
         public var description: String { name }
     }
 

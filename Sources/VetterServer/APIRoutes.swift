@@ -47,13 +47,28 @@ struct APIRoutes {
             return Response(
                 status: .ok, headers: [.contentType: "application/x-ndjson"],
                 body: ResponseBody { writer in
-                    let session = ScreeningIndex.Session()
+                    // One chunk at a time uses it: never two threads at once.
+                    nonisolated(unsafe) let session = ScreeningIndex.Session()
                     var start = 0
                     while start < rows.count {
                         let end = min(rows.count, start + Self.batchChunk)
                         var output = ""
-                        for (id, query) in rows[start..<end] {
-                            output += BatchLine.json(id: id, matches: current.screen(query, session: session))
+                        // Past the deadline the rest is not screened: the last line says so, and the client can
+                        // resend the rows after the last id it got.
+                        if ContinuousClock.now >= context.deadline {
+                            try await writer.write(
+                                ByteBuffer(
+                                    string:
+                                        #"{"error":"the request ran past its time limit; rows after this were not screened"}"#
+                                        + "\n"))
+                            break
+                        }
+                        let chunk = Array(rows[start..<end])
+                        output = await Compute.run {
+                            chunk.map { id, query in
+                                BatchLine.json(id: id, matches: current.screen(query, session: session))
+                            }
+                            .joined()
                         }
                         metrics.screened(end - start)
                         try await writer.write(ByteBuffer(string: output))
@@ -69,9 +84,13 @@ struct APIRoutes {
             do {
                 transaction = try Transaction.parse(body)
             } catch let error as RulesError {
-                throw Problem(.badRequest, "Invalid transaction", detail: error.message, field: error.field)
+                throw Problem(
+                    error.code == .tooLarge ? .contentTooLarge : .badRequest, "Invalid transaction",
+                    detail: error.message, field: error.field)
             }
-            let result = try await vetter.check(transaction)
+            // Today's answers come from the index in use; a past day's from the versions then in force.
+            let result = try await vetter.check(
+                transaction, index: transaction.date.map { $0 >= LocalDate(Date()) } ?? true ? index.value : nil)
             metrics.screened(transaction.parties.count)
             return try VetterServer.json(result)
         }
@@ -129,7 +148,7 @@ struct APIRoutes {
             try context.require(.reviewer)
             var since: Date?
             if let text = request.uri.queryParameters["since"] {
-                guard let date = ISO8601DateFormatter().date(from: String(text)) else {
+                guard let date = Self.internetDateTime(String(text)) else {
                     throw Problem(
                         .badRequest, "Invalid request",
                         detail: "since must be an ISO 8601 time such as 2026-01-31T00:00:00Z",
@@ -164,14 +183,12 @@ struct APIRoutes {
         router.post("/v1/keys") { request, context -> Response in
             try context.require(.admin)
             let body = try await VetterServer.readBody(request, limit: Self.smallBodyLimit)
-            guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-                throw Problem(.badRequest, "Invalid request", detail: "the body must be a JSON object")
-            }
-            guard let roleName = object["role"] as? String, let role = APIRole(rawValue: roleName) else {
+            let object = try StrictJSON.decode(KeyRequest.self, from: body, what: "a JSON object")
+            guard let roleName = object.role, let role = APIRole(rawValue: roleName) else {
                 throw Problem(
                     .badRequest, "Invalid request", detail: "role must be screener, reviewer or admin", field: "role")
             }
-            let name = (object["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "api key"
+            let name = object.name.flatMap { $0.trimmed.isEmpty ? nil : $0.trimmed } ?? "api key"
             let secret = try await VetterServer.createKey(in: vetter, role: role, name: name)
             logger.notice("API key created", metadata: ["key_name": "\(name)", "role": "\(role.rawValue)"])
             return try VetterServer.json(["key": secret, "name": name, "role": role.rawValue], status: .created)
@@ -190,6 +207,15 @@ struct APIRoutes {
             logger.notice("API key revoked", metadata: ["key_id": "\(id)", "by": "\(context.keyName ?? "")"])
             return Response(status: .noContent)
         }
+    }
+
+    /// An RFC 3339 time, with or without fractional seconds, in any offset.
+    static func internetDateTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 
     /// The list a `source` query parameter names; 400 naming `source` if it names none.

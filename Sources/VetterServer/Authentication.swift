@@ -53,10 +53,11 @@ struct Authenticator: Sendable {
 
     /// The key's name and role; nil for a public route. Throws 401 (API) or a redirect to the sign-in page (web).
     func authenticate(_ request: Request, route: String) async throws -> (name: String, role: APIRole)? {
-        if Self.publicRoutes.contains(route) || route == "NotFound" { return nil }
+        if Self.publicRoutes.contains(route) { return nil }
         let web = route == "/ui" || route.hasPrefix("/ui/")
         var secret: String?
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            // The scheme is case-insensitive (RFC 9110 §11.1).
             secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         } else if let name = HTTPField.Name("X-API-Key"), let header = request.headers[name] {
             secret = header.trimmingCharacters(in: .whitespaces)

@@ -112,15 +112,21 @@ public final class ServerMetrics: Sendable {
 /// status, milliseconds and the key's name, never the key itself.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = VetterRequestContext
+    static let notFound = "NotFound"
     let authenticator: Authenticator
     let metrics: ServerMetrics
     let logger: Logger
+    /// Every route's template and methods, filled once the router has them.
+    let routes: RouteTable
+    let requestTimeout: Duration
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let start = ContinuousClock.now
-        let route = context.endpointPath ?? request.uri.path
+        // Only route templates are labels: a path no route has is counted as one "NotFound" route, so that
+        // requests to made-up paths cannot grow the metrics.
+        let route = context.endpointPath ?? Self.notFound
         var keyName: String?
         func finish(_ status: Int) {
             let elapsed = ContinuousClock.now - start
@@ -130,11 +136,24 @@ struct AccessMiddleware: RouterMiddleware {
                 "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status)",
                 "ms": "\(String(format: "%.2f", seconds * 1000))",
             ]
-            if let keyName { metadata["key_name"] = "\(keyName)" }
+            if let keyName { metadata["key_name"] = "\(keyName.escapingControlCharacters)" }
             logger.info("request", metadata: metadata)
         }
         do {
+            if route == Self.notFound {
+                // No route has this path: 405 with the methods it has, when it has some, else 404.
+                let allowed = routes.methods(for: request.uri.path)
+                if allowed.isEmpty {
+                    throw Problem(.notFound, "Not found", detail: "no route answers this path")
+                }
+                var problem = Problem(
+                    .methodNotAllowed, "Method not allowed",
+                    detail: "this path answers \(allowed.map(\.rawValue).joined(separator: ", "))")
+                problem.allow = allowed
+                throw problem
+            }
             var context = context
+            context.deadline = .now + requestTimeout
             if let key = try await authenticator.authenticate(request, route: route) {
                 context.role = key.role
                 context.keyName = key.name
@@ -148,8 +167,42 @@ struct AccessMiddleware: RouterMiddleware {
             throw error
         } catch {
             finish(500)
-            logger.error("request failed", metadata: ["route": "\(route)", "error": "\(error)"])
+            logger.error(
+                "request failed", metadata: ["route": "\(route)", "error": "\("\(error)".escapingControlCharacters)"])
             throw Problem(.internalServerError, "Internal error", detail: "the request could not be completed")
+        }
+    }
+}
+
+/// The router's routes as templates and methods, to tell a path no route has (404) from a method a path does not
+/// answer (405, with `Allow`).
+final class RouteTable: Sendable {
+    private let routes = Mutex<[(segments: [Substring], methods: [HTTPRequest.Method])]>([])
+
+    init() {}
+
+    /// Records the routes once they are all added.
+    func set(_ list: [(path: String, method: HTTPRequest.Method)]) {
+        var table: [String: [HTTPRequest.Method]] = [:]
+        for route in list { table[route.path, default: []].append(route.method) }
+        routes.withLock { routes in
+            routes = table.map { path, methods in
+                (path.split(separator: "/"), methods.sorted { $0.rawValue < $1.rawValue })
+            }
+        }
+    }
+
+    /// The methods of the route whose template matches `path` (`{id}` matches any one segment).
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/")
+        return routes.withLock { routes in
+            for route in routes where route.segments.count == segments.count {
+                let matches = zip(route.segments, segments).allSatisfy { template, segment in
+                    template.hasPrefix("{") && template.hasSuffix("}") || template == segment
+                }
+                if matches { return route.methods }
+            }
+            return []
         }
     }
 }

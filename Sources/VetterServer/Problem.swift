@@ -9,6 +9,8 @@ public struct Problem: HTTPResponseError, Sendable {
     public var title: String
     public var detail: String
     public var field: String?
+    /// The methods a path answers, for a 405.
+    public var allow: [HTTPRequest.Method] = []
 
     public init(_ status: HTTPResponse.Status, _ title: String, detail: String, field: String? = nil) {
         self.status = status
@@ -23,8 +25,8 @@ public struct Problem: HTTPResponseError, Sendable {
         ]
         if let field { body["field"] = field }
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        return Response(
-            status: status, headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if !allow.isEmpty { headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -22,6 +22,19 @@ public struct VetterRequestContext: RequestContext {
     /// (``APIRoutes``), answering 413 above them.
     public var maxUploadSize: Int { 1 << 20 }
 
+    /// When the request must be done by: set by the access middleware from the server's request timeout.
+    public var deadline: ContinuousClock.Instant = .now + ServerConfiguration.defaultRequestTimeout
+
+    /// Throws 503 once the request has run past its deadline: long loops call it, so a slow request stops its
+    /// own work instead of holding a core.
+    func checkDeadline() throws {
+        guard ContinuousClock.now < deadline else {
+            throw Problem(
+                .serviceUnavailable, "Request timed out",
+                detail: "the request ran past its time limit and was stopped; send less per request")
+        }
+    }
+
     /// Throws 403 unless the key's role is at least `role`.
     func require(_ needed: APIRole) throws {
         guard let role, role >= needed else {
@@ -32,12 +45,17 @@ public struct VetterRequestContext: RequestContext {
 
 /// Server settings, filled from CLI options.
 public struct ServerConfiguration: Sendable {
+    public static let defaultRequestTimeout: Duration = .seconds(30)
+
     public var host: String
     public var port: Int
+    /// How long one request may run before its work is stopped (503).
+    public var requestTimeout: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, requestTimeout: Duration = defaultRequestTimeout) {
         self.host = host
         self.port = port
+        self.requestTimeout = requestTimeout
     }
 }
 
@@ -65,9 +83,12 @@ final class CurrentIndex: Sendable {
 
     /// Screens `query` against the lists in force on `day` (today's when nil), its matches with their full entries.
     func screen(_ query: ScreeningQuery, asOf day: LocalDate? = nil, vetter: Vetter) async throws -> [ScreeningMatch] {
-        if let day { return try await dated(day, vetter: vetter).screen(query) }
+        if let day {
+            let index = try await dated(day, vetter: vetter)
+            return await Compute.run { index.screen(query) }
+        }
         let index = value
-        var matches = index.screen(query)
+        var matches = await Compute.run { index.screen(query) }
         guard index.isSummary, !matches.isEmpty else { return matches }
         var missing: [Int] = []
         state.withLock { state in
@@ -108,6 +129,18 @@ final class CurrentIndex: Sendable {
     private static func key(_ entry: ListEntry) -> String { entry.source.code + "|" + entry.id }
 }
 
+/// Runs CPU-bound work (screening) on threads of its own, not on the tasks' executor that also serves the event
+/// loops' requests: however heavy the screens in flight, a `/healthz` or a sign-in is answered at once.
+enum Compute {
+    static let queue = DispatchQueue(label: "vetter.compute", attributes: .concurrent)
+
+    static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
+    }
+}
+
 /// Builds the HTTP application over a ``Vetter`` store and its index.
 public enum VetterServer {
     /// Creates an API key: returns the secret, shown once; only its SHA-256 is stored.
@@ -120,14 +153,16 @@ public enum VetterServer {
     /// The router with every route: the JSON API under `/v1`, the web pages under `/ui`, `/healthz`, `/metrics`
     /// and `/openapi.yaml`. `index` is the screening index loaded at start.
     public static func router(
-        vetter: Vetter, index: ScreeningIndex, logger: Logger, metrics: ServerMetrics = ServerMetrics()
+        vetter: Vetter, index: ScreeningIndex, logger: Logger, metrics: ServerMetrics = ServerMetrics(),
+        requestTimeout: Duration = ServerConfiguration.defaultRequestTimeout
     ) throws -> Router<VetterRequestContext> {
         let router = Router(context: VetterRequestContext.self)
         let knownKeys = Authenticator.KnownKeys()
+        let routes = RouteTable()
         router.add(
             middleware: AccessMiddleware(
                 authenticator: Authenticator(vetter: vetter, logger: logger, known: knownKeys), metrics: metrics,
-                logger: logger))
+                logger: logger, routes: routes, requestTimeout: requestTimeout))
         let current = CurrentIndex(index)
         router.get("/healthz") { _, _ in
             Response(
@@ -151,6 +186,7 @@ public enum VetterServer {
         APIRoutes(vetter: vetter, index: current, metrics: metrics, knownKeys: knownKeys, logger: logger).add(
             to: router)
         try WebRoutes(vetter: vetter, index: current, metrics: metrics).add(to: router)
+        routes.set(router.routes.map { ($0.path.description, $0.method) })
         return router
     }
 
@@ -162,7 +198,8 @@ public enum VetterServer {
     ) async throws -> some ApplicationProtocol {
         let index = try await vetter.loadIndex()
         return Application(
-            router: try router(vetter: vetter, index: index, logger: logger),
+            router: try router(
+                vetter: vetter, index: index, logger: logger, requestTimeout: configuration.requestTimeout),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "vetter"),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },

@@ -46,22 +46,24 @@ struct WebRoutes {
                 "login", LoginPage(failed: request.uri.queryParameters["failed"] != nil), title: "Sign in", role: nil)
         }
         router.post("/ui/login") { request, _ -> Response in
+            try FormFields.requireSameOrigin(request)
             let body = try await VetterServer.readBody(request, limit: 4096)
-            let form = URLComponents(
-                string: "?" + String(decoding: body, as: UTF8.self).replacingOccurrences(of: "+", with: " "))
-            let key = form?.queryItems?.first { $0.name == "key" }?.value?.trimmingCharacters(in: .whitespaces) ?? ""
+            let key =
+                FormFields.parse(String(decoding: body, as: UTF8.self))["key"]?.trimmingCharacters(in: .whitespaces)
+                ?? ""
             guard !key.isEmpty, try await vetter.store.apiKey(secretSHA256: SHA256.hex(key)) != nil else {
                 return Response(status: .seeOther, headers: [.location: "/ui/login?failed=1"])
             }
             var headers: HTTPFields = [.location: "/ui/search"]
             headers[.setCookie] =
                 Cookie(
-                    name: Authenticator.cookieName, value: key, maxAge: 12 * 3600, path: "/ui", httpOnly: true,
-                    sameSite: .strict
+                    name: Authenticator.cookieName, value: key, maxAge: 12 * 3600, path: "/ui",
+                    secure: FormFields.isHTTPS(request), httpOnly: true, sameSite: .strict
                 ).description
             return Response(status: .seeOther, headers: headers)
         }
-        router.post("/ui/logout") { _, _ -> Response in
+        router.post("/ui/logout") { request, _ -> Response in
+            try FormFields.requireSameOrigin(request)
             var headers: HTTPFields = [.location: "/ui/login"]
             headers[.setCookie] =
                 Cookie(
@@ -76,10 +78,11 @@ struct WebRoutes {
         }
         router.get("/ui/search") { request, context -> Response in
             try context.require(.screener)
-            let parameters = request.uri.queryParameters
+            // A form's query: "+" is a space, "%2B" a plus.
+            let parameters = FormFields.parse(request.uri.query ?? "")
             var page = SearchPage(
-                q: parameters["q"].map(String.init) ?? "", country: parameters["country"].map(String.init) ?? "",
-                type: parameters["type"].map(String.init) ?? "", asOf: parameters["as_of"].map(String.init) ?? "")
+                q: parameters["q"] ?? "", country: parameters["country"] ?? "", type: parameters["type"] ?? "",
+                asOf: parameters["as_of"] ?? "")
             page.types = ["", "entity", "individual", "vessel", "aircraft"].map {
                 SearchPage.Option(value: $0, label: $0.isEmpty ? "any type" : $0, selected: $0 == page.type)
             }
@@ -88,17 +91,16 @@ struct WebRoutes {
             let name = page.q.trimmingCharacters(in: .whitespaces)
             if !name.isEmpty {
                 var query = ScreeningQuery(name: name, limit: 25, explain: true)
-                if !page.country.isEmpty {
-                    if let code = Countries.code(for: page.country) {
-                        query.country = code
-                    } else {
-                        page.error = "“\(page.country)” is not a country name or ISO 3166 two-letter code."
-                    }
+                do throws(PartyInputError) {
+                    query.name = try PartyInput.name(name)
+                    query.country = try PartyInput.country(page.country)
+                    query.type = try PartyInput.type(page.type)
+                } catch {
+                    page.error = error.message
                 }
-                if !page.type.isEmpty { query.type = PartyType(lenient: page.type) }
                 var day: LocalDate?
                 if !page.asOf.isEmpty {
-                    day = LocalDate(parsing: page.asOf)
+                    day = LocalDate(strict: page.asOf)
                     if day == nil { page.error = "“\(page.asOf)” is not a day (YYYY-MM-DD)." }
                 }
                 page.dated = day?.description

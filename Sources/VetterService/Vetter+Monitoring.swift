@@ -19,56 +19,15 @@ public struct RescreenReport: Sendable, Codable {
 }
 
 extension Vetter {
-    /// Reads watched parties from a CSV with the columns `id,name[,country][,type][,address]`.
+    /// Reads watched parties from a CSV with the columns `id,name[,country][,type][,address]` (``PartyCSVReader``:
+    /// every row checked, ids required and unique).
     public static func readWatchedParties(path: String) throws -> [WatchedParty] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ListReadError(.unreadable, file: path, "the file cannot be read")
         }
-        var parser = CSVParser(file: path)
-        var records: [CSVParser.Record] = []
-        try parser.feed([UInt8](data)) { records.append($0) }
-        try parser.finish { records.append($0) }
-        guard let header = records.first else { throw ListReadError(.empty, file: path, line: 1, "the file is empty") }
-        let columns = Dictionary(
-            header.fields.enumerated().map { ($1.trimmed.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
-        for required in ["id", "name"] where columns[required] == nil {
-            throw ListReadError(
-                .missingColumn, file: path, line: 1, field: required,
-                "the header must name the columns id and name (and optionally country, type, address)")
+        return try PartyCSVReader.rows([UInt8](data), file: path, requireID: true).map {
+            WatchedParty(id: $0.id ?? "", name: $0.name, country: $0.country, type: $0.type, address: $0.address)
         }
-        var parties: [WatchedParty] = []
-        var seen: [String: Int] = [:]
-        for record in records.dropFirst() {
-            func value(_ column: String) -> String? {
-                guard let index = columns[column], index < record.fields.count else { return nil }
-                let text = record.fields[index].trimmed
-                return text.isEmpty ? nil : text
-            }
-            guard record.fields.count <= header.fields.count else {
-                throw ListReadError(
-                    .wrongFieldCount, file: path, line: record.line,
-                    "expected \(header.fields.count) fields as in the header, found \(record.fields.count)")
-            }
-            guard let id = value("id") else {
-                throw ListReadError(.invalidValue, file: path, line: record.line, field: "id", "the id is empty")
-            }
-            guard let name = value("name") else {
-                throw ListReadError(.invalidValue, file: path, line: record.line, field: "name", "the name is empty")
-            }
-            if let line = seen[id] {
-                throw ListReadError(
-                    .duplicateID, file: path, line: record.line, field: "id",
-                    "id \(id) is already used on line \(line)")
-            }
-            seen[id] = record.line
-            let country = try PartyRowFields.country(value("country"), file: path, line: record.line)
-            let type = PartyRowFields.type(value("type"))
-            parties.append(
-                WatchedParty(
-                    id: id, name: name, country: country, type: type,
-                    address: value("address")))
-        }
-        return parties
     }
 
     /// Adds (or replaces) watched parties and screens them; their hits are stored. No alerts: the command

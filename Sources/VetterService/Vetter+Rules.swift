@@ -23,8 +23,11 @@ public struct RuleCoverage: Sendable, Codable {
 
 extension Vetter {
     /// Screens each party of `transaction` and decides what its listings mean for each item.
+    ///
+    /// - Parameter index: the index over today's lists, when the caller holds one (a server); read otherwise.
     public func check(
-        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold
+        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold,
+        index current: ScreeningIndex? = nil
     ) async throws
         -> CheckResult
     {
@@ -32,7 +35,14 @@ extension Vetter {
         let date = transaction.date ?? today
         // A past date is answered from the list versions in force that day; the decider then reports the
         // entries whose own start date was later.
-        let index = date < today ? try await loadIndex(asOf: date, filterEntries: false).0 : try await loadIndex()
+        let index: ScreeningIndex
+        if date < today {
+            index = try await loadIndex(asOf: date, filterEntries: false).0
+        } else if let current {
+            index = current
+        } else {
+            index = try await loadIndex()
+        }
         var parties: [PartyCheck] = []
         for party in transaction.parties {
             let query = ScreeningQuery(

@@ -59,8 +59,7 @@ struct BatchCommand: AsyncParsableCommand {
         // The bar follows the bytes read, so it needs no first pass to count rows.
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
         let progress = Terminal.Progress("screening (bytes)", total: fileSize)
-        var parser = CSVParser(file: input)
-        var columns: [String: Int]? = nil
+        var reader = PartyCSVReader(file: input)
         var pending: [Row] = []
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         nonisolated(unsafe) let sessions = (0..<workers).map { _ in ScreeningIndex.Session() }
@@ -96,51 +95,20 @@ struct BatchCommand: AsyncParsableCommand {
             let data = handle.readData(ofLength: 1 << 20)
             if data.isEmpty { break }
             bytesRead += data.count
-            try parser.feed(data) { (record) throws(ListReadError) in
-                if columns == nil {
-                    let names = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                    guard names.contains("id"), names.contains("name") else {
-                        throw ListReadError(
-                            .missingColumn, file: input, line: record.line, field: names.contains("id") ? "name" : "id",
-                            "the header must name the columns id and name (and optionally country, type)")
-                    }
-                    columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-                    return
-                }
-                pending.append(try makeRow(record, columns: columns!, sources: sources))
-            }
+            try reader.feed(data) { (row) throws(ListReadError) in pending.append(makeRow(row, sources: sources)) }
             if pending.count >= 4096 { flush() }
         }
-        try parser.finish { (record) throws(ListReadError) in
-            if let columns { pending.append(try makeRow(record, columns: columns, sources: sources)) }
-        }
+        try reader.finish { (row) throws(ListReadError) in pending.append(makeRow(row, sources: sources)) }
         flush()
         progress.finish(bytesRead)
         if output != nil { Terminal.note("Screened \(done) parties into \(output!).") }
     }
 
-    func makeRow(
-        _ record: CSVParser.Record, columns: [String: Int], sources: Set<ListSource>?
-    ) throws(ListReadError) -> Row {
-        func value(_ column: String) -> String? {
-            guard let index = columns[column], index < record.fields.count else { return nil }
-            let text = record.fields[index].trimmingCharacters(in: .whitespaces)
-            return text.isEmpty ? nil : text
-        }
-        guard record.fields.count <= columns.count else {
-            throw ListReadError(
-                .wrongFieldCount, file: input, line: record.line, field: nil,
-                "expected \(columns.count) fields as in the header, found \(record.fields.count)")
-        }
-        guard let name = value("name") else {
-            throw ListReadError(.invalidValue, file: input, line: record.line, field: "name", "the name is empty")
-        }
-        let country = try PartyRowFields.country(value("country"), file: input, line: record.line)
-        let type = PartyRowFields.type(value("type"))
-        return Row(
-            id: value("id") ?? "\(record.line)",
+    func makeRow(_ row: PartyRow, sources: Set<ListSource>?) -> Row {
+        Row(
+            id: row.id ?? "\(row.line)",
             query: ScreeningQuery(
-                name: name, country: country, type: type, sources: sources,
+                name: row.name, country: row.country, type: row.type, sources: sources,
                 threshold: matching.threshold, limit: matching.limit, explain: false))
     }
 

@@ -78,13 +78,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func makeTransaction() throws -> Transaction {
-        var parsedDate: LocalDate?
-        if let date {
-            guard let value = LocalDate(parsing: date) else {
-                throw ValidationError("--date: '\(date)' is not YYYY-MM-DD")
-            }
-            parsedDate = value
-        }
+        let parsedDate = try parseDay(date, option: "--date")
         if let transaction {
             guard let data = FileManager.default.contents(atPath: transaction) else {
                 throw ValidationError("--transaction: cannot read \(transaction)")
@@ -104,7 +98,8 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         let party = TransactionParty(
-            name: party ?? "", country: try parseCountry(country), type: try parsePartyType(type))
+            name: try parsePartyName(party, option: "--party"), country: try parseCountry(country),
+            type: try parsePartyType(type))
         return Transaction(parties: [party], items: items, date: parsedDate)
     }
 

@@ -237,7 +237,7 @@ struct AlertsCommand: AsyncParsableCommand {
     func run() async throws {
         var from: Date?
         if let since {
-            guard let day = LocalDate(parsing: since) else {
+            guard let day = LocalDate(strict: since) else {
                 throw ValidationError("--since: '\(since)' is not YYYY-MM-DD")
             }
             from = ISO8601DateFormatter().date(from: "\(day)T00:00:00Z")

@@ -38,20 +38,25 @@ struct MatchOptions: ParsableArguments {
 }
 
 func parsePartyType(_ text: String?, option: String = "--type") throws -> PartyType? {
-    guard let text, !text.isEmpty else { return nil }
-    let type = PartyType(lenient: text)
-    guard type != .unknown else {
-        throw ValidationError("\(option): '\(text)' is not one of individual, entity, vessel, aircraft")
-    }
-    return type
+    do { return try PartyInput.type(text) } catch { throw ValidationError("\(option): \(error.message)") }
 }
 
-func parseCountry(_ text: String?) throws -> String? {
-    guard let text, !text.isEmpty else { return nil }
-    guard let code = Countries.code(for: text) else {
-        throw ValidationError("--country: '\(text)' is not an ISO 3166 two-letter code")
+func parseCountry(_ text: String?, option: String = "--country") throws -> String? {
+    do { return try PartyInput.country(text) } catch { throw ValidationError("\(option): \(error.message)") }
+}
+
+func parsePartyName(_ text: String?, option: String) throws -> String {
+    do { return try PartyInput.name(text) } catch { throw ValidationError("\(option): \(error.message)") }
+}
+
+/// A day given on the command line: exactly YYYY-MM-DD, a real calendar day.
+func parseDay(_ text: String?, option: String) throws -> LocalDate? {
+    guard let text else { return nil }
+    guard let day = LocalDate(strict: text) else {
+        throw ValidationError(
+            "\(option): '\(text.escapingControlCharacters)' is not a day of the calendar as YYYY-MM-DD")
     }
-    return code
+    return day
 }
 
 struct ScreenCommand: AsyncParsableCommand {
@@ -94,17 +99,23 @@ struct ScreenCommand: AsyncParsableCommand {
     )
     var asOf: String?
 
+    func validate() throws {
+        _ = try parsePartyName(name, option: "NAME")
+        _ = try parseCountry(country)
+        _ = try parsePartyType(type)
+        _ = try parseDay(asOf, option: "--as-of")
+    }
+
     func run() async throws {
+        let day = try parseDay(asOf, option: "--as-of")
         let query = ScreeningQuery(
-            name: name, country: try parseCountry(country), type: try parsePartyType(type),
+            name: try parsePartyName(name, option: "NAME"), country: try parseCountry(country),
+            type: try parsePartyType(type),
             sources: try matching.sources(), filterByCountry: filterCountry, threshold: matching.threshold,
             limit: matching.limit)
         let matches = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            if let asOf {
-                guard let day = LocalDate(parsing: asOf) else {
-                    throw ValidationError("--as-of: '\(asOf)' is not YYYY-MM-DD")
-                }
+            if let day {
                 let (index, _) = try await vetter.loadIndex(asOf: day)
                 return index.screen(query)
             }
@@ -115,7 +126,7 @@ struct ScreenCommand: AsyncParsableCommand {
             print(
                 try Terminal.json(
                     ScreeningReport(
-                        query: query, matches: matches, explain: explain, asOf: asOf.flatMap(LocalDate.init(parsing:))))
+                        query: query, matches: matches, explain: explain, asOf: day))
             )
         } else {
             printTable(matches)
@@ -125,7 +136,7 @@ struct ScreenCommand: AsyncParsableCommand {
 
     func printTable(_ matches: [ScreeningMatch]) {
         guard !matches.isEmpty else {
-            print("No match for \"\(name)\" at threshold \(matching.threshold).")
+            print("No match for \"\(name.escapingControlCharacters)\" at threshold \(matching.threshold).")
             return
         }
         let rows = matches.map { match -> [String] in

@@ -29,9 +29,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Seconds one request may run before its work is stopped and it is answered 503.")
+    var requestTimeout: Double = 30
+
     @OptionGroup var storeOptions: StoreOptions
 
+    func validate() throws {
+        guard requestTimeout > 0, requestTimeout <= 3600 else {
+            throw ValidationError("--request-timeout must be between 0 and 3600 seconds")
+        }
+    }
+
     func run() async throws {
+        // Every log line goes to standard error with control characters escaped.
+        LoggingSystem.bootstrap { EscapingLogHandler(StreamLogHandler.standardError(label: $0)) }
         var logger = Logger(label: "vetter")
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError(
@@ -47,7 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let host = host
             return try await VetterServer.application(
-                vetter: vetter, configuration: ServerConfiguration(host: host, port: port), logger: logger,
+                vetter: vetter,
+                configuration: ServerConfiguration(
+                    host: host, port: port, requestTimeout: .milliseconds(Int(requestTimeout * 1000))), logger: logger,
                 onRunning: { port in
                     Terminal.note("Listening on http://\(host):\(port) — the reviewers' page is /ui, the API /v1")
                 })

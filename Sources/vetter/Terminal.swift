@@ -1,15 +1,16 @@
 import Foundation
+import VetterCore
 
 /// Output helpers: stderr notes, tables for people, JSON for machines, a progress bar.
 enum Terminal {
     static let isStderrTTY = isatty(2) == 1
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(message.escapingControlCharactersButLineBreaks)\n".utf8))
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("vetter: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("vetter: error: \(message.escapingControlCharacters)\n".utf8))
     }
 
     static func json<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
@@ -21,7 +22,12 @@ enum Terminal {
 
     /// A plain text table; columns sized to their widest cell, cells cut at `maxWidth`.
     static func table(_ header: [String], _ rows: [[String]], maxWidth: Int = 60) -> String {
-        let clipped = rows.map { row in row.map { $0.count > maxWidth ? String($0.prefix(maxWidth - 1)) + "…" : $0 } }
+        // Cells hold list data and user input: no control character reaches the terminal.
+        let clipped = rows.map { row in
+            row.map { $0.escapingControlCharacters }.map {
+                $0.count > maxWidth ? String($0.prefix(maxWidth - 1)) + "…" : $0
+            }
+        }
         var widths = header.map(\.count)
         for row in clipped { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {

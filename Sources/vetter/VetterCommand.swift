@@ -22,21 +22,54 @@ struct VetterCommand: AsyncParsableCommand {
         ]
     )
 
-    /// `--db PATH` is accepted before the subcommand too (`vetter --db x.sqlite screen …`): it is moved after
-    /// the subcommand's name, where the subcommands declare it.
+    /// `--db PATH` is accepted before the subcommand too (`vetter --db x.sqlite keys list`): it is moved to the
+    /// end of the arguments (before a `--`), where every subcommand declares it.
+    ///
+    /// Every usage error — an unknown option, a missing argument, a value a command refuses — is one message
+    /// naming the option at fault, the usage of the command that was meant, and exit status 2.
     static func main() async {
-        var arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = Self.movingDatabaseOption(Array(CommandLine.arguments.dropFirst()))
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exitForUsage(error, command: nil)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitForUsage(error, command: type(of: command))
+        }
+    }
+
+    static func movingDatabaseOption(_ input: [String]) -> [String] {
+        var arguments = input
         var moved: [String] = []
         while let first = arguments.first, first == "--db" || first.hasPrefix("--db=") {
             moved.append(arguments.removeFirst())
             if first == "--db", !arguments.isEmpty { moved.append(arguments.removeFirst()) }
         }
-        if !moved.isEmpty, !arguments.isEmpty {
-            arguments.insert(contentsOf: moved, at: 1)
-        } else {
-            arguments = moved + arguments
+        guard !moved.isEmpty, !arguments.isEmpty else { return moved + arguments }
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        arguments.insert(contentsOf: moved, at: end)
+        return arguments
+    }
+
+    /// Exits for `error`: usage errors with status 2 and the usage of `command` (the one being run, when known),
+    /// anything else as ArgumentParser does (help with 0, `ExitCode` with its own status).
+    static func exitForUsage(_ error: any Error, command: (any ParsableCommand.Type)?) -> Never {
+        guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+        var text = fullMessage(for: error)
+        if let command, command != Self.self, error is ValidationError {
+            // Thrown by run(): ArgumentParser would show the top-level usage; show the command's own.
+            text = "Error: \(message(for: error))\nUsage: " + usageString(for: command)
         }
-        await main(arguments)
+        FileHandle.standardError.write(Data((text.escapingControlCharactersButLineBreaks + "\n").utf8))
+        Foundation.exit(2)
     }
 }
 
@@ -56,7 +89,7 @@ struct StoreOptions: ParsableArguments {
     func open(seed: Bool = true) async throws -> Vetter {
         let path = db ?? Vetter.defaultDatabasePath()
         let vetter = try Vetter(databasePath: path)
-        if let resumed = try await vetter.resumePendingRescreens() {
+        if let resumed = try await vetter.resumePendingRescreens(), resumed.watched > 0 {
             Terminal.note(
                 "Finished the re-screen of \(resumed.screened) watched parties that an interrupted import left owed: "
                     + "\(resumed.alerts.count) alerts.")

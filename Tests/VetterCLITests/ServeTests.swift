@@ -94,6 +94,12 @@ struct ServeTests {
     }()
     static let toolsWanted = toolsPresent || ProcessInfo.processInfo.environment["VETTER_REQUIRE_BROWSER"] == "1"
 
+    /// schemathesis: installed by `.ci/run`; elsewhere its test is skipped unless required as above.
+    static let schemathesisWanted: Bool = {
+        let present = (try? runTool("/usr/bin/env", ["schemathesis", "--version"])) == 0
+        return present || ProcessInfo.processInfo.environment["VETTER_REQUIRE_BROWSER"] == "1"
+    }()
+
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
@@ -124,6 +130,67 @@ struct ServeTests {
         _ = try await second.started()
         #expect(second.firstKey == nil)
         #expect(second.stop() == 0)
+    }
+
+    @Test("two requests with 20,000-letter names, and two at the length limit, do not hold up /healthz")
+    func hostileNames() async throws {
+        try await Self.withServer { server, base in
+            let key = try #require(server.firstKey)
+            let directory = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            // curl, not this process's URLSession, times the requests: the test process's own threads are busy
+            // with the other suites.
+            func curl(_ arguments: [String]) throws -> (Process, Pipe) {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}"] + arguments
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                try process.run()
+                return (process, pipe)
+            }
+            func result(_ running: (Process, Pipe)) -> (status: Int, seconds: Double) {
+                let output = String(decoding: running.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                running.0.waitUntilExit()
+                let parts = output.split(separator: " ")
+                return (Int(parts.first ?? "") ?? 0, Double(parts.last ?? "") ?? 99)
+            }
+            var bodies: [String] = []
+            for (index, length) in [20_000, 20_000, 1_000, 1_000].enumerated() {
+                let path = directory.appendingPathComponent("body\(index).json").path
+                try #"{"name": "\#(String(repeating: "q", count: length))"}"#.write(
+                    toFile: path, atomically: true, encoding: .utf8)
+                bodies.append(path)
+            }
+            let hostile = try bodies.map {
+                try curl([
+                    "-H", "Authorization: Bearer \(key)", "-H", "Content-Type: application/json", "--data-binary",
+                    "@" + $0, base + "/v1/screen",
+                ])
+            }
+            var slowest = 0.0
+            for _ in 0..<5 {
+                let health = result(try curl([base + "/healthz"]))
+                #expect(health.status == 200)
+                slowest = max(slowest, health.seconds)
+            }
+            #expect(hostile.map { result($0).status } == [400, 400, 200, 200])
+            #expect(slowest < 1, "/healthz took \(slowest) s")
+        }
+    }
+
+    @Test("schemathesis finds no failure in any documented operation", .enabled(if: schemathesisWanted))
+    func schemathesis() async throws {
+        try await Self.withServer { server, base in
+            let seconds = ProcessInfo.processInfo.environment["VETTER_SCHEMATHESIS_SECONDS"] ?? "60"
+            let status = try Self.runTool(
+                "/bin/bash",
+                [
+                    Self.repository.appendingPathComponent("Tests/schemathesis/run.sh").path, base,
+                    try #require(server.firstKey), seconds,
+                ])
+            #expect(status == 0, "schemathesis found failures: see its output above")
+        }
     }
 
     @Test("every route answers as the OpenAPI document says (openapi-core)", .enabled(if: toolsWanted))

@@ -1,0 +1,43 @@
+public import Logging
+import VetterCore
+
+/// Wraps a log handler so that no control character from a request, a key's name or a list file reaches the log:
+/// a value with a line break cannot forge a log line, nor an escape sequence drive the terminal that shows it.
+public struct EscapingLogHandler: LogHandler {
+    var inner: any LogHandler
+
+    public init(_ inner: any LogHandler) { self.inner = inner }
+
+    public var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    public var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    public func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        inner.log(
+            level: level, message: "\(message.description.escapingControlCharacters)",
+            metadata: metadata?.mapValues(Self.escaped), source: source, file: file, function: function, line: line)
+    }
+
+    static func escaped(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let text): .string(text.escapingControlCharacters)
+        case .stringConvertible(let value): .string(value.description.escapingControlCharacters)
+        case .array(let values): .array(values.map(escaped))
+        case .dictionary(let values): .dictionary(values.mapValues(escaped))
+        }
+    }
+}

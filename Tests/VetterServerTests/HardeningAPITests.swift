@@ -1,0 +1,221 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+import VetterServer
+import VetterService
+import VetterTesting
+
+/// The plain mistakes and hostile requests each get a clear, bounded answer.
+@Suite("The HTTP API under bad and hostile input", .serialized)
+struct HardeningAPITests {
+    let api = APITests()
+
+    func problem(_ response: TestResponse) throws -> [String: Any] {
+        #expect(response.headers[.contentType] == "application/problem+json")
+        return try api.object(response.body)
+    }
+
+    @Test("unknown paths are one problem+json 404 and one metrics label; a wrong method is 405 with Allow")
+    func notFoundAndMethod() async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            for number in 0..<50 {
+                try await client.execute(uri: "/made-up/\(number)", method: .get) { response in
+                    #expect(response.status == .notFound)
+                    #expect((try? problem(response))?["status"] as? Int == 404)
+                }
+            }
+            try await client.execute(uri: "/v1/screen", method: .get, headers: api.headers(fixture.screener)) {
+                response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+                _ = try problem(response)
+            }
+            try await client.execute(uri: "/v1/entries/abc", method: .post) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: api.headers(fixture.screener)) {
+                response in
+                let text = String(buffer: response.body)
+                #expect(!text.contains("made-up"))
+                #expect(text.contains(#"route="NotFound",status="404"} 50"#))
+            }
+        }
+    }
+
+    @Test("the Bearer scheme is case-insensitive")
+    func bearerCase() async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            for scheme in ["bearer", "BEARER", "Bearer"] {
+                try await client.execute(
+                    uri: "/v1/lists", method: .get, headers: [.authorization: "\(scheme) \(fixture.screener)"]
+                ) { response in #expect(response.status == .ok) }
+            }
+        }
+    }
+
+    @Test(
+        "wrong JSON types are 400 naming the field, never converted",
+        arguments: [
+            (#"{"name": "Hikvision", "limit": 5.9}"#, "limit"),
+            (#"{"name": "Hikvision", "threshold": true}"#, "threshold"),
+            (#"{"name": "Hikvision", "sources": "EL"}"#, "sources"), (#"{"name": 5}"#, "name"),
+            (#"{"name": "Hikvision", "explain": "yes"}"#, "explain"), (#"{"name": ""}"#, "name"),
+            (#"{"name": "Hikvision", "country": "QQ"}"#, "country"),
+            (#"{"name": "Hikvision", "type": "robot"}"#, "type"),
+            (#"{"name": "Hikvision", "as_of": "2019-02-30"}"#, "as_of"),
+            (#"{"name": "Hikvision", "as_of": "1/1/1"}"#, "as_of"),
+        ])
+    func strictTypes(body: String, field: String) async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/screen", method: .post, headers: api.headers(fixture.screener), body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect((try? problem(response))?["field"] as? String == field, "\(String(buffer: response.body))")
+            }
+        }
+    }
+
+    @Test("a 1 MiB name of one word is refused at once; a name at the limit is screened in milliseconds")
+    func hugeName() async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            let word = String(repeating: "x", count: (1 << 20) - 20)
+            let start = ContinuousClock.now
+            try await client.execute(
+                uri: "/v1/screen", method: .post, headers: api.headers(fixture.screener),
+                body: ByteBuffer(string: #"{"name": "\#(word)"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect((try? problem(response))?["field"] as? String == "name")
+            }
+            #expect(ContinuousClock.now - start < .seconds(2))
+            let longest = String(repeating: "hikvisionx", count: 100)
+            let started = ContinuousClock.now
+            try await client.execute(
+                uri: "/v1/screen", method: .post, headers: api.headers(fixture.screener),
+                body: ByteBuffer(string: #"{"name": "\#(longest)"}"#)
+            ) { response in #expect(response.status == .ok) }
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test("a CSV batch is read by the strict parser: a quoted name keeps its comma; a bad row names its line")
+    func csvBatch() async throws {
+        let fixture = try await APITests.shared.value
+        var csv = api.headers(fixture.screener)
+        csv[.contentType] = "text/csv"
+        let headers = csv
+        try await api.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: headers,
+                body: ByteBuffer(string: "id,name,country\n1,\"Kim, Jong Un\",KP\n2,Hikvision,CN\n")
+            ) { response in
+                #expect(response.status == .ok)
+                let lines = String(buffer: response.body).split(separator: "\n")
+                #expect(lines.count == 2)
+                let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+                #expect(first["id"] as? String == "1")
+                let matches = try #require(first["matches"] as? [[String: Any]])
+                #expect(matches.contains { ($0["name"] as? String)?.uppercased().contains("JONG UN") == true })
+            }
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: headers,
+                body: ByteBuffer(string: "id,name,type\n1,Hikvision,entity\n2,Dahua,robot\n")
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect((try? problem(response))?["field"] as? String == "line 3.type")
+            }
+        }
+    }
+
+    @Test("an unknown party type is refused in a JSON batch, a watch list and a transaction")
+    func unknownTypeEverywhere() async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            for (uri, key, body, field) in [
+                ("/v1/screen/batch", fixture.screener, #"[{"name": "Dahua", "type": "robot"}]"#, "[0].type"),
+                ("/v1/watch", fixture.reviewer, #"[{"id": "a", "name": "Dahua", "type": "robot"}]"#, "[0].type"),
+                (
+                    "/v1/check", fixture.screener,
+                    #"{"parties": [{"name": "Dahua", "type": "robot"}], "items": [{"eccn": "EAR99"}]}"#,
+                    "parties[0].type"
+                ),
+            ] {
+                try await client.execute(
+                    uri: uri, method: .post, headers: api.headers(key), body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect((try? problem(response))?["field"] as? String == field, "\(uri)")
+                }
+            }
+        }
+    }
+
+    @Test("a transaction with too many parties or items is 413 at once")
+    func checkLimits() async throws {
+        let fixture = try await APITests.shared.value
+        let parties = (0..<500).map { #"{"name": "Party \#($0)"}"# }.joined(separator: ",")
+        let items = (0..<300).map { _ in #"{"eccn": "EAR99"}"# }.joined(separator: ",")
+        try await api.app().test(.router) { client in
+            for body in [
+                #"{"parties": [\#(parties)], "items": [{"eccn": "EAR99"}]}"#,
+                #"{"parties": [{"name": "Hikvision"}], "items": [\#(items)]}"#,
+            ] {
+                let start = ContinuousClock.now
+                try await client.execute(
+                    uri: "/v1/check", method: .post, headers: api.headers(fixture.screener),
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .contentTooLarge)
+                }
+                #expect(ContinuousClock.now - start < .seconds(2))
+            }
+        }
+    }
+
+    @Test("the web search decodes '+' as a space; forms posted from another site are refused")
+    func webForms() async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            let cookie: HTTPFields = [.cookie: "vetter_key=\(fixture.screener)"]
+            try await client.execute(uri: "/ui/search?q=Hangzhou+Hikvision&country=", method: .get, headers: cookie) {
+                response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("value=\"Hangzhou Hikvision\""))
+                #expect(!page.contains("Hangzhou+Hikvision"))
+            }
+            try await client.execute(
+                uri: "/ui/login", method: .post,
+                headers: [
+                    .contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example",
+                ],
+                body: ByteBuffer(string: "key=\(fixture.screener)")
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[.setCookie] == nil)
+            }
+            let crossSite: HTTPFields = [
+                .contentType: "application/x-www-form-urlencoded", .init("Sec-Fetch-Site")!: "cross-site",
+                .cookie: "vetter_key=\(fixture.screener)",
+            ]
+            try await client.execute(uri: "/ui/logout", method: .post, headers: crossSite) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/ui/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .init("X-Forwarded-Proto")!: "https"],
+                body: ByteBuffer(string: "key=\(fixture.screener)")
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.setCookie]?.contains("Secure") == true)
+            }
+        }
+    }
+}
