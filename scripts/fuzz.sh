@@ -15,8 +15,15 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(FuzzCSL FuzzOFAC FuzzDPL FuzzPartyCSV FuzzTransaction FuzzScreen)
 fi
-flags=(-c release --package-path "$root/Fuzz" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
-swift build "${flags[@]}" >&2
+# libFuzzer's coverage instrumentation and its runtime without a main (each target's main.swift starts it through
+# LLVMFuzzerRunDriver: SwiftPM gives every executable its own entry point, which -sanitize=fuzzer's main would
+# clash with).
+toolchain="$(dirname "$(readlink -f "$(command -v swiftc)")")/.."
+runtime="$(ls "$toolchain"/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | head -1)"
+flags=(-c release --package-path "$root/Fuzz" -Xswiftc -sanitize=address
+    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table
+    -Xlinker "$runtime" -Xlinker -lstdc++)
+swift build "${flags[@]}" 2>&1 | grep -v "Cannot export local symbol" >&2
 bin="$(swift build "${flags[@]}" --show-bin-path)"
 
 work="$root/.fuzz"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load test of POST /v1/screen on loopback: starts a release `vetter serve` on a new store, runs wrk against it
 # (Debian's wrk), and prints wrk's figures and the server's resident memory before and after.
-# usage: [WRK_THREADS=2] [VETTER_LOG_LEVEL=info] scripts/load-test.sh [DURATION=60s] [CONNECTIONS=32]
+# usage: [WRK_THREADS=2] [VETTER_LOG_LEVEL=info] [IMPORT_DURING=FILE] scripts/load-test.sh [DURATION=60s] [CONNECTIONS=32]
+# With IMPORT_DURING, that list file is posted to /v1/imports 5 s into the run: the screens go on while it is read,
+# written, and the index in use replaced (wrk's "Non-2xx" line would count any failed request).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-60s}
@@ -19,6 +21,12 @@ rss() { awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$pid/status"; }
 # A short warm-up, so that "before" is the memory of a server that has answered requests.
 wrk -t2 -c"$connections" -d5s -s scripts/wrk-screen.lua "$base/v1/screen" -- "$key" >/dev/null
 echo "server RSS before: $(rss)"
+if [ -n "${IMPORT_DURING:-}" ]; then
+    (sleep 5 && curl -s -o "$directory/import.json" -w "import during the run: HTTP %{http_code} in %{time_total} s\n" \
+        -H "Authorization: Bearer $key" --data-binary @"$IMPORT_DURING" \
+        "$base/v1/imports?filename=$(basename "$IMPORT_DURING")") &
+fi
 wrk -t"${WRK_THREADS:-2}" -c"$connections" -d"$duration" --latency -s scripts/wrk-screen.lua "$base/v1/screen" -- "$key"
+wait
 echo "server RSS after:  $(rss)"
 echo "log lines written: $(grep -c 'route=/v1/screen status=200' "$directory/serve.log")"

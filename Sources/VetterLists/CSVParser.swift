@@ -23,6 +23,8 @@ public struct CSVParser {
     private var fieldWasQuoted = false
     private var pendingQuote = false
     private var atStart = true
+    /// The first bytes, held until there are enough to tell a byte-order mark.
+    private var head: [UInt8] = []
     /// The line of a DOS end-of-file byte (0x1A) that began a record: the input must end there.
     private var endMarkLine: Int?
 
@@ -56,16 +58,33 @@ public struct CSVParser {
     )
         throws(ListReadError)
     {
-        var input = chunk[...]
         if atStart {
-            atStart = false
-            if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = input.dropFirst(3) }
-            if input.starts(with: [0xEF, 0xBB, 0xBF]) {
-                throw ListReadError(
-                    .invalidValue, file: file, line: 1, field: "#1",
-                    "the file starts with two byte-order marks (U+FEFF): it was converted twice; save it as UTF-8 once")
-            }
+            // The first six bytes decide on byte-order marks, however the input is split into chunks.
+            head.append(contentsOf: chunk)
+            if head.count < 6 { return }
+            try consumeHead(emit: emit)
+            return
         }
+        try consume(chunk, emit: emit)
+    }
+
+    /// Strips one byte-order mark, refuses a second, then parses what was held back.
+    private mutating func consumeHead(emit: (Record) throws(ListReadError) -> Void) throws(ListReadError) {
+        atStart = false
+        var input = head[...]
+        head = []
+        if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = input.dropFirst(3) }
+        if input.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw ListReadError(
+                .invalidValue, file: file, line: 1, field: "#1",
+                "the file starts with two byte-order marks (U+FEFF): it was converted twice; save it as UTF-8 once")
+        }
+        try consume(input, emit: emit)
+    }
+
+    private mutating func consume(
+        _ input: some Collection<UInt8>, emit: (Record) throws(ListReadError) -> Void
+    ) throws(ListReadError) {
         for byte in input {
             if let endMarkLine {
                 if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == 0x1A { continue }
@@ -121,6 +140,7 @@ public struct CSVParser {
 
     /// Ends the input: emits a last record without a final newline, or throws if a quote is still open.
     public mutating func finish(emit: (Record) throws(ListReadError) -> Void) throws(ListReadError) {
+        if atStart { try consumeHead(emit: emit) }
         if pendingQuote {
             pendingQuote = false
             inQuotes = false

@@ -34,18 +34,20 @@ public struct PartyCSVReader {
         parser = CSVParser(file: file)
     }
 
+    /// Rows are checked as the parser completes them, so the first error in the file is the one reported,
+    /// however the bytes are split into chunks.
     public mutating func feed(
         _ chunk: some Collection<UInt8>, emit: (PartyRow) throws(ListReadError) -> Void
     ) throws(ListReadError) {
-        var records: [CSVParser.Record] = []
-        try parser.feed(chunk) { records.append($0) }
-        for record in records { if let row = try take(record) { try emit(row) } }
+        var parser = self.parser
+        defer { self.parser = parser }
+        try parser.feed(chunk) { (record) throws(ListReadError) in if let row = try take(record) { try emit(row) } }
     }
 
     public mutating func finish(emit: (PartyRow) throws(ListReadError) -> Void) throws(ListReadError) {
-        var records: [CSVParser.Record] = []
-        try parser.finish { records.append($0) }
-        for record in records { if let row = try take(record) { try emit(row) } }
+        var parser = self.parser
+        defer { self.parser = parser }
+        try parser.finish { (record) throws(ListReadError) in if let row = try take(record) { try emit(row) } }
         if columns == nil { throw ListReadError(.empty, file: file, line: 1, "the file is empty: no header") }
     }
 

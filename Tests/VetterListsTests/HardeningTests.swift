@@ -131,3 +131,30 @@ struct HardeningTests {
         #expect(Gzip.limit(compressedSize: 20 << 20) == 1 << 30)
     }
 }
+
+/// Found by the FuzzPartyCSV target: the first error in the file must be the one reported, whatever the chunks.
+@Suite("Party CSV reading in chunks")
+struct PartyCSVChunkTests {
+    @Test("a bad row before a later error is reported first, fed whole or byte by byte; a BOM split across chunks")
+    func firstErrorWins() throws {
+        // Row 2 has an unknown type, row 3 bytes that are not UTF-8, row 4 a quote never closed.
+        let text =
+            Array("\u{FEFF}id,name,type\n1,\"Kim, Jong Un\",robot\n2,Dah".utf8) + [0xFF]
+            + Array("ua,entity\n3,\"open".utf8)
+        func read(chunk: Int) -> ListReadError? {
+            var reader = PartyCSVReader(file: "p.csv")
+            do {
+                var start = 0
+                while start < text.count {
+                    try reader.feed(text[start..<min(text.count, start + chunk)]) { _ in }
+                    start += chunk
+                }
+                try reader.finish { _ in }
+                return nil
+            } catch { return error }
+        }
+        let whole = try #require(read(chunk: text.count))
+        #expect(whole.line == 2 && whole.field == "type")
+        for chunk in [1, 2, 3, 5, 7] { #expect(read(chunk: chunk) == whole, "chunks of \(chunk)") }
+    }
+}

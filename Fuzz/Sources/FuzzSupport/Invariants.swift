@@ -1,5 +1,5 @@
 public import VetterCore
-public import VetterLists
+import VetterLists
 
 /// What must hold for any input, checked by every list-file target: an input is read in full or refused with a
 /// place in the file; nothing in between.

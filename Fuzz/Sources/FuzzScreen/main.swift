@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import VetterCore
 import VetterLists
 import VetterMatch
@@ -13,12 +14,11 @@ let index: ScreeningIndex = {
     return ScreeningIndex(entries: file.entries)
 }()
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+runFuzzer { data, size in
+    let text = String(decoding: bytes(data, size), as: UTF8.self)
     let normalized = NameNormalizer.normalize(text, isPerson: size % 2 == 0)
     for token in normalized.tokens { precondition(!token.text.isEmpty, "no empty word") }
-    let threshold = size > 0 ? Double(data[0] % 100) / 100 : 0.75
+    let threshold = size > 0 ? Double(data![0] % 100) / 100 : 0.75
     let query = ScreeningQuery(name: text, threshold: threshold, limit: 5, explain: true)
     let matches = index.screen(query)
     precondition(matches.count <= 5)

@@ -1,11 +1,11 @@
+import FuzzSupport
 import VetterCore
 import VetterLists
 
 /// A batch or watch-list CSV, fed in two pieces split at the input's first byte: the rows must be the same as
 /// when fed whole, and every row holds a checked party.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+runFuzzer { data, size in
+    let bytes = bytes(data, size)
     let whole = Result { () throws(ListReadError) in try PartyCSVReader.rows(bytes, file: "parties.csv") }
     let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
     var reader = PartyCSVReader(file: "parties.csv")
