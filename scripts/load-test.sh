@@ -25,8 +25,9 @@ if [ -n "${IMPORT_DURING:-}" ]; then
     (sleep 5 && curl -s -o "$directory/import.json" -w "import during the run: HTTP %{http_code} in %{time_total} s\n" \
         -H "Authorization: Bearer $key" --data-binary @"$IMPORT_DURING" \
         "$base/v1/imports?filename=$(basename "$IMPORT_DURING")") &
+    importer=$!
 fi
 wrk -t"${WRK_THREADS:-2}" -c"$connections" -d"$duration" --latency -s scripts/wrk-screen.lua "$base/v1/screen" -- "$key"
-wait
+if [ -n "${importer:-}" ]; then wait "$importer"; fi
 echo "server RSS after:  $(rss)"
 echo "log lines written: $(grep -c 'route=/v1/screen status=200' "$directory/serve.log")"

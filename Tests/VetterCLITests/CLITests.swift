@@ -184,6 +184,52 @@ struct CLITests {
         #expect(format.stderr.contains("--format: 'xml'"))
     }
 
+    @Test(
+        "usage errors exit 2 with the command's own usage",
+        arguments: [
+            (["screen", "Hikvision", "--as-of", "2019-02-30"], "--as-of", "vetter screen"),
+            (["screen", "Hikvision", "--as-of", "1/1/1"], "--as-of", "vetter screen"),
+            (["screen", ""], "the name is empty", "vetter screen"),
+            (["screen", "Hikvision", "--country", "QQ"], "'QQ' is not a country", "vetter screen"),
+            (["check", "--party", "", "--eccn", "EAR99"], "--party: the name is empty", "vetter check"),
+            (["check", "--party", "Hikvision", "--eccn", "EAR99", "--date", "2024-13-01"], "--date", "vetter check"),
+            (["alerts", "--since", "2026-02-31"], "--since", "vetter alerts"),
+            (["screen", "Hikvision", "--bogus"], "--bogus", "vetter screen"),
+        ])
+    func usageErrors(arguments: [String], message: String, usage: String) throws {
+        let run = try Self.run(["--db", Self.seeded] + arguments)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        #expect(run.stderr.contains("Usage: \(usage)"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("--db before a nested command is accepted: keys list, watch import")
+    func databaseBeforeNestedCommand() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = try Self.run(["--db", Self.seeded, "keys", "list"])
+        #expect(keys.status == 0, "\(keys.stderr)")
+        let file = directory.appendingPathComponent("w.csv").path
+        try "id,name\nc1,\"Huawei Technologies Co., Ltd.\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let database = directory.appendingPathComponent("v.sqlite").path
+        let watch = try Self.run(["--db", database, "watch", "import", file])
+        #expect(watch.status == 0, "\(watch.stderr)")
+    }
+
+    @Test("control characters from input never reach the terminal raw")
+    func controlCharacters() throws {
+        let escape = "\u{1B}[31m"
+        let name = try Self.run(["--db", Self.seeded, "screen", "Hik\(escape)vision"])
+        #expect(name.status == 2)
+        #expect(name.stderr.contains("the name holds the control character U+001B"))
+        #expect(!name.stderr.contains("\u{1B}"))
+        let refused = try Self.run(["--db", Self.seeded, "screen", "x", "--country", "Q\(escape)"])
+        #expect(refused.status == 2)
+        #expect(!refused.stderr.contains("\u{1B}"))
+        #expect(refused.stderr.contains("\\u{1B}"))
+    }
+
     @Test("check answers with the decision for each item and each matched entry")
     func check() throws {
         let result = try Self.run([
