@@ -219,3 +219,37 @@ struct HardeningAPITests {
         }
     }
 }
+
+/// A log line cannot be forged: control characters in messages and metadata are escaped.
+@Suite("Log escaping")
+struct LogEscapingTests {
+    final class Recorder: LogHandler, @unchecked Sendable {
+        var lines: [String] = []
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
+            lines.append(
+                "\(message) \(metadata?.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ") ?? "")")
+        }
+    }
+
+    @Test("a key name with a line break and an escape sequence is logged on one line, escaped")
+    func escaped() {
+        let recorder = Recorder()
+        let logger = Logger(label: "test") { _ in EscapingLogHandler(recorder) }
+        logger.info(
+            "request\nforged", metadata: ["key_name": "evil\ninfo vetter: forged\u{1B}[2J", "list": ["a\rb"]])
+        #expect(recorder.lines.count == 1)
+        let line = recorder.lines[0]
+        #expect(!line.contains("\n") && !line.contains("\r") && !line.contains("\u{1B}"))
+        #expect(line.contains(#"request\u{A}forged"#))
+        #expect(line.contains(#"evil\u{A}info vetter: forged\u{1B}[2J"#))
+    }
+}
