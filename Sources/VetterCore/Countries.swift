@@ -17,8 +17,8 @@ public enum Countries {
     /// unlike ``code(for:)``, which list readers use to keep the codes the agencies wrote.
     public static func isoCode(for text: String) -> String? {
         let key = text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
-        if key.count == 2 { return assigned.contains(key) ? key : nil }
-        return byName[key]
+        if key.count == 2, assigned.contains(key) { return key }
+        return byName[key]  // names, and the two-letter names people use: UK, for GB
     }
 
     /// Every officially assigned ISO 3166-1 alpha-2 code (Debian's iso-codes, 249 codes), and XK.

@@ -177,7 +177,7 @@ struct APIRoutes {
                 body, name: name, format: format,
                 dropIncompleteLastRecord: parameters["drop_incomplete_last_record"] == "true",
                 allowShrink: parameters["allow_shrink"] == "true", vetter: vetter, logger: logger)
-            if !report.created.isEmpty { index.replace(with: try await vetter.loadIndex()) }
+            if !report.created.isEmpty { try await index.refreshIfChanged(vetter: vetter) }
             return try VetterServer.json(report, status: report.created.isEmpty ? .ok : .created)
         }
         router.post("/v1/keys") { request, context -> Response in

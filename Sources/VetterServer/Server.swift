@@ -51,11 +51,17 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// How long one request may run before its work is stopped (503).
     public var requestTimeout: Duration
+    /// How often the server checks whether the lists in force changed (an import by another process).
+    public var followEvery: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, requestTimeout: Duration = defaultRequestTimeout) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, requestTimeout: Duration = defaultRequestTimeout,
+        followEvery: Duration = .seconds(2)
+    ) {
         self.host = host
         self.port = port
         self.requestTimeout = requestTimeout
+        self.followEvery = followEvery
     }
 }
 
@@ -66,6 +72,8 @@ public struct ServerConfiguration: Sendable {
 final class CurrentIndex: Sendable {
     private struct State {
         var index: ScreeningIndex
+        /// The lists the index was built from (``Vetter/currentListsKey()``).
+        var key: String
         var entries: [String: ListEntry] = [:]
         /// Indexes over the lists in force on past days, built on request; a few at most (each holds its entries).
         var dated: [LocalDate: ScreeningIndex] = [:]
@@ -74,12 +82,32 @@ final class CurrentIndex: Sendable {
     static let datedIndexLimit = 2
 
     private let state: Mutex<State>
+    private let refreshing = Mutex(false)
 
-    init(_ index: ScreeningIndex) { state = Mutex(State(index: index)) }
+    init(_ index: ScreeningIndex, key: String) { state = Mutex(State(index: index, key: key)) }
 
     var value: ScreeningIndex { state.withLock { $0.index } }
 
-    func replace(with new: ScreeningIndex) { state.withLock { $0 = State(index: new) } }
+    /// Replaces the index when the lists in force changed since it was built — by an import through this server or
+    /// by any other process on the same database. Requests in flight finish on the index they started with.
+    /// Returns whether it replaced the index.
+    @discardableResult
+    func refreshIfChanged(vetter: Vetter) async throws -> Bool {
+        let key = try await vetter.currentListsKey()
+        guard state.withLock({ $0.key }) != key else { return false }
+        // One rebuild at a time; a change during it is seen by the next call.
+        guard
+            refreshing.withLock({ (busy: inout Bool) -> Bool in
+                if busy { return false }
+                busy = true
+                return true
+            })
+        else { return false }
+        defer { refreshing.withLock { $0 = false } }
+        let index = try await vetter.loadIndex()
+        state.withLock { $0 = State(index: index, key: key) }
+        return true
+    }
 
     /// Screens `query` against the lists in force on `day` (today's when nil), its matches with their full entries.
     func screen(_ query: ScreeningQuery, asOf day: LocalDate? = nil, vetter: Vetter) async throws -> [ScreeningMatch] {
@@ -155,6 +183,15 @@ public enum VetterServer {
     public static func router(
         vetter: Vetter, index: ScreeningIndex, logger: Logger, metrics: ServerMetrics = ServerMetrics(),
         requestTimeout: Duration = ServerConfiguration.defaultRequestTimeout
+    ) async throws -> Router<VetterRequestContext> {
+        try router(
+            vetter: vetter, current: CurrentIndex(index, key: try await vetter.currentListsKey()), logger: logger,
+            metrics: metrics, requestTimeout: requestTimeout)
+    }
+
+    static func router(
+        vetter: Vetter, current: CurrentIndex, logger: Logger, metrics: ServerMetrics,
+        requestTimeout: Duration
     ) throws -> Router<VetterRequestContext> {
         let router = Router(context: VetterRequestContext.self)
         let knownKeys = Authenticator.KnownKeys()
@@ -163,7 +200,6 @@ public enum VetterServer {
             middleware: AccessMiddleware(
                 authenticator: Authenticator(vetter: vetter, logger: logger, known: knownKeys), metrics: metrics,
                 logger: logger, routes: routes, requestTimeout: requestTimeout))
-        let current = CurrentIndex(index)
         router.get("/healthz") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -196,12 +232,15 @@ public enum VetterServer {
         vetter: Vetter, configuration: ServerConfiguration, logger: Logger,
         onRunning: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        let index = try await vetter.loadIndex()
+        let key = try await vetter.currentListsKey()
+        let current = CurrentIndex(try await vetter.loadIndex(), key: key)
         return Application(
             router: try router(
-                vetter: vetter, index: index, logger: logger, requestTimeout: configuration.requestTimeout),
+                vetter: vetter, current: current, logger: logger, metrics: ServerMetrics(),
+                requestTimeout: configuration.requestTimeout),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "vetter"),
+            services: [IndexFollower(index: current, vetter: vetter, every: configuration.followEvery, logger: logger)],
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

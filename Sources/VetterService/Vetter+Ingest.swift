@@ -94,6 +94,9 @@ extension Vetter {
             rescreen = try await self.rescreen(
                 after: outcome.created, full: fullRescreen, now: now, completing: jobs.map(\.id))
         }
+        // The importer builds the index of the new lists and caches it beside the database, so that a server on
+        // the same database, and the next command, read it back instead of each building it again.
+        if !outcome.created.isEmpty, indexCachePath != nil { _ = try await loadIndex() }
         return IngestReport(files: files, outcome: outcome, rescreen: rescreen)
     }
 

@@ -91,6 +91,13 @@ public final class Vetter: Sendable {
         return try MatchParameters(overrides: overrides)
     }
 
+    /// The content of the lists in force, as one string: it changes exactly when an import, here or in any other
+    /// process sharing the database, creates a version.
+    public func currentListsKey() async throws -> String {
+        try await store.currentVersions().sorted { $0.source < $1.source }
+            .map { "\($0.source.code):\($0.contentSHA256)" }.joined(separator: ",")
+    }
+
     /// What an index depends on: every current version's content and the scorer's parameters.
     static func cacheKey(versions: [ListVersion], parameters: MatchParameters) throws -> String {
         let encoder = JSONEncoder()

@@ -179,6 +179,55 @@ struct ServeTests {
         }
     }
 
+    @Test("an import by another process is served within 5 s, with no failed request during the switch")
+    func followsImportsElsewhere() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("v.sqlite").path
+        let server = try Server(database: database)
+        defer { server.stop() }
+        let base = try await server.started()
+        let key = try #require(server.firstKey)
+        @Sendable func sdnIDs() async throws -> (status: Int, ids: [String]) {
+            var request = URLRequest(url: URL(string: base + "/v1/screen")!)
+            request.httpMethod = "POST"
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            request.httpBody = Data(#"{"name": "Sberbank of Russia", "sources": ["SDN"]}"#.utf8)
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let ids = (object?["matches"] as? [[String: Any]])?.compactMap { $0["entry_id"] as? String } ?? []
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, ids)
+        }
+        // Sberbank was designated in 2022: on the SDN list of the bundled CSL of May 2022, not on OFAC's of July 2021.
+        let before = try await sdnIDs()
+        #expect(before.status == 200 && before.ids.contains("17018"))
+        let load = Task { () -> [Int] in
+            var statuses: [Int] = []
+            while !Task.isCancelled {
+                statuses.append((try? await sdnIDs().status) ?? 0)
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return statuses
+        }
+        let imported = try CLITests.run([
+            "--db", database, "import", SharedData.path("ofac/sdn-2021-07"), "--allow-shrink",
+        ])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let importedAt = ContinuousClock.now
+        var after = try await sdnIDs()
+        while after.ids.contains("17018"), ContinuousClock.now - importedAt < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await sdnIDs()
+        }
+        let waited = ContinuousClock.now - importedAt
+        print("an import by another process was served after \(waited)")
+        load.cancel()
+        let statuses = await load.value
+        #expect(!after.ids.contains("17018"), "still \(after.ids)")
+        #expect(waited < .seconds(5), "served after \(waited)")
+        #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == 200 }, "\(statuses.filter { $0 != 200 })")
+    }
+
     @Test("schemathesis finds no failure in any documented operation", .enabled(if: schemathesisWanted))
     func schemathesis() async throws {
         try await Self.withServer { server, base in

@@ -34,7 +34,7 @@ struct APITests {
         var chosen: Vetter
         if let vetter { chosen = vetter } else { chosen = try await Self.shared.value.vetter }
         let index = try await chosen.loadIndex()
-        let router = try VetterServer.router(vetter: chosen, index: index, logger: Logger(label: "test"))
+        let router = try await VetterServer.router(vetter: chosen, index: index, logger: Logger(label: "test"))
         return Application(router: router)
     }
 
@@ -282,7 +282,7 @@ struct APITests {
     @Test("the OpenAPI document lists exactly the router's routes")
     func openAPIMatchesRoutes() async throws {
         let fixture = try await Self.shared.value
-        let router = try VetterServer.router(
+        let router = try await VetterServer.router(
             vetter: fixture.vetter, index: try await fixture.vetter.loadIndex(), logger: Logger(label: "test"))
         let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let document = try await app().test(.router) { client in
