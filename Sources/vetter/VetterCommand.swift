@@ -89,10 +89,17 @@ struct StoreOptions: ParsableArguments {
     func open(seed: Bool = true) async throws -> Vetter {
         let path = db ?? Vetter.defaultDatabasePath()
         let vetter = try Vetter(databasePath: path)
-        if let resumed = try await vetter.resumePendingRescreens(), resumed.watched > 0 {
+        do {
+            if let resumed = try await vetter.resumePendingRescreens(), resumed.watched > 0 {
+                Terminal.note(
+                    "Finished the re-screen of \(resumed.screened) watched parties that an interrupted import left "
+                        + "owed: \(resumed.alerts.count) alerts.")
+            }
+        } catch {
+            // A read-only copy of the database can still be screened against; the debt stays for a writer.
             Terminal.note(
-                "Finished the re-screen of \(resumed.screened) watched parties that an interrupted import left owed: "
-                    + "\(resumed.alerts.count) alerts.")
+                "warning: an interrupted import still owes a re-screen of watched parties (alerts may be missing "
+                    + "until it is done), and it could not be done now: \(error)")
         }
         if seed, let outcome = try await vetter.seedIfEmpty() {
             Terminal.note(
