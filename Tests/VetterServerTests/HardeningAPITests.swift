@@ -175,6 +175,25 @@ struct HardeningAPITests {
         }
     }
 
+    @Test("an upload that would gut the lists in force is refused with 422 naming allow_shrink; nothing changes")
+    func shrinkOverHTTP() async throws {
+        let fixture = try await APITests.shared.value
+        let sample = try #require(FileManager.default.contents(atPath: SharedData.path("csl/sample-2025-06.csv")))
+        let before = try await fixture.vetter.currentListsKey()
+        try await api.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/imports?filename=sample.csv", method: .post, headers: api.headers(fixture.admin),
+                body: ByteBuffer(bytes: sample)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = try? problem(response)
+                #expect(body?["field"] as? String == "allow_shrink")
+                #expect((body?["detail"] as? String)?.contains("EL would lose 2000 of its 2001 entries") == true)
+            }
+        }
+        #expect(try await fixture.vetter.currentListsKey() == before)
+    }
+
     @Test("the web search decodes '+' as a space; forms posted from another site are refused")
     func webForms() async throws {
         let fixture = try await APITests.shared.value
