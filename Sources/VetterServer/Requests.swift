@@ -25,9 +25,12 @@ struct PartyBody: Decodable {
     var address: String?
 
     /// The name, country and type, checked; `prefix` names the party in a field path (`[3].`).
-    func checked(prefix: String = "") throws -> (name: String, country: String?, type: PartyType?) {
+    func checked(prefix: String = "") throws -> (id: String?, name: String, country: String?, type: PartyType?) {
         do {
-            return (try PartyInput.name(name), try PartyInput.country(country), try PartyInput.type(type))
+            return (
+                try PartyInput.id(id), try PartyInput.name(name), try PartyInput.country(country),
+                try PartyInput.type(type)
+            )
         } catch {
             throw Problem(.badRequest, "Invalid request", detail: error.message, field: prefix + error.field)
         }
@@ -134,13 +137,9 @@ enum BatchRequest {
             guard array.count <= maximumRows else { throw tooMany() }
             for (position, item) in array.enumerated() {
                 let party = try item.checked(prefix: "[\(position)].")
-                let id: String?
-                do throws(PartyInputError) { id = try PartyInput.id(item.id) } catch {
-                    throw Problem(.badRequest, "Invalid request", detail: error.message, field: "[\(position)].id")
-                }
                 rows.append(
                     (
-                        id ?? String(position + 1),
+                        party.id ?? String(position + 1),
                         ScreeningQuery(name: party.name, country: party.country, type: party.type, explain: false)
                     ))
             }
@@ -160,11 +159,8 @@ enum WatchRequest {
         guard array.count <= BatchRequest.maximumRows else { throw BatchRequest.tooMany() }
         var seen = Set<String>()
         return try array.enumerated().map { position, item in
-            let id: String?
-            do throws(PartyInputError) { id = try PartyInput.id(item.id) } catch {
-                throw Problem(.badRequest, "Invalid request", detail: error.message, field: "[\(position)].id")
-            }
-            guard let id else {
+            let party = try item.checked(prefix: "[\(position)].")
+            guard let id = party.id else {
                 throw Problem(
                     .badRequest, "Invalid request", detail: "every party needs an id", field: "[\(position)].id")
             }
@@ -172,7 +168,6 @@ enum WatchRequest {
                 throw Problem(
                     .badRequest, "Invalid request", detail: "id \(id) appears twice", field: "[\(position)].id")
             }
-            let party = try item.checked(prefix: "[\(position)].")
             return WatchedParty(
                 id: id, name: party.name, country: party.country, type: party.type,
                 address: item.address?.trimmed.isEmpty == false ? item.address?.trimmed : nil)
