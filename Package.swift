@@ -42,10 +42,12 @@ let package = Package(
             resources: [.copy("Resources/csl-2022-05.csv.gz")],
             swiftSettings: swiftSettings
         ),
+        // The CLI and the server reach the store and the readers only through VetterService: neither may depend
+        // on VetterStore or VetterLists.
         .target(
             name: "VetterServer",
             dependencies: [
-                "VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore", "VetterService",
+                "VetterCore", "VetterMatch", "VetterRules", "VetterService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -57,8 +59,8 @@ let package = Package(
         .executableTarget(
             name: "vetter",
             dependencies: [
-                "VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore", "VetterService",
-                "VetterServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VetterCore", "VetterMatch", "VetterRules", "VetterService", "VetterServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

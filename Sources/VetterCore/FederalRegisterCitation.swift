@@ -14,6 +14,9 @@ public struct FederalRegisterCitation: Hashable, Sendable, Codable, CustomString
     /// The publication date, when the citation gives one.
     public var date: LocalDate?
 
+    /// Keys of the canonical form of an entry (``ListEntry/canonicalJSON()``).
+    enum CodingKeys: String, CodingKey { case volume, page, issue, date }
+
     public init(volume: Int, page: Int? = nil, issue: Int? = nil, date: LocalDate? = nil) {
         self.volume = volume
         self.page = page

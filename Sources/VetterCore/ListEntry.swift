@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One listing of one party on one ``ListSource``, with everything the list says about it.
 ///
@@ -87,6 +87,32 @@ public struct ListEntry: Hashable, Sendable, Codable {
         self.sourceInformationURL = sourceInformationURL
     }
 
+    /// The canonical form's keys, spelled out: an entry's content hash (``contentHash``) is the SHA-256 of its
+    /// canonical JSON, so these strings — not the Swift property names — are the contract. Renaming a property
+    /// must leave its key as it is; changing a key, or what a value means, is a new ``canonicalSchema``.
+    enum CodingKeys: String, CodingKey {
+        case id, source, type, name, rawName, aliases, addresses, countries, programs, identityDocuments
+        case datesOfBirth, placesOfBirth, nationalities, citizenships, title, citations, rawCitation, startDate
+        case endDate, licenseRequirement, licensePolicy, standardOrder, coversSuccessors, remarks, entityNumber
+        case vessel, sourceListURL, sourceInformationURL
+    }
+
+    /// The version of the canonical form the hashes are computed over; stored with every list version, so a
+    /// future form can be told apart and re-hashed once.
+    public static let canonicalSchema = 1
+
+    /// Canonical form, schema 1: JSON with the keys of ``CodingKeys`` (and of ``Alias``, ``Address``,
+    /// ``IdentityDocument``, ``VesselDetails``, ``FederalRegisterCitation``) sorted, absent values left out, days
+    /// as `YYYY-MM-DD`, no whitespace; Foundation's escaping of strings.
+    public func canonicalJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// SHA-256 of ``canonicalJSON()``, hex: equal for two entries that say the same, whichever file they came in.
+    public func contentHash() throws -> String { SHA256.hex(try canonicalJSON()) }
+
     /// The primary name followed by every alias: what a screen compares a query with.
     public var allNames: [(name: String, alias: Alias?)] {
         [(name, nil)] + aliases.map { ($0.name, $0) }
@@ -117,6 +143,9 @@ public struct Alias: Hashable, Sendable, Codable {
     /// (OFAC FAQs 122–124).
     public var isWeak: Bool
 
+    /// Keys of the canonical form (``ListEntry/canonicalJSON()``).
+    enum CodingKeys: String, CodingKey { case name, kind, isWeak }
+
     public init(name: String, kind: Kind = .aka, isWeak: Bool = false) {
         self.name = name
         self.kind = kind
@@ -134,6 +163,9 @@ public struct Address: Hashable, Sendable, Codable {
     public var country: String?
     /// The address as written, when it came as one string.
     public var raw: String?
+
+    /// Keys of the canonical form (``ListEntry/canonicalJSON()``).
+    enum CodingKeys: String, CodingKey { case street, city, state, postalCode, country, raw }
 
     public init(
         street: String? = nil, city: String? = nil, state: String? = nil, postalCode: String? = nil,
@@ -161,6 +193,9 @@ public struct IdentityDocument: Hashable, Sendable, Codable {
     public var number: String
     public var country: String?
 
+    /// Keys of the canonical form (``ListEntry/canonicalJSON()``).
+    enum CodingKeys: String, CodingKey { case type, number, country }
+
     public init(type: String, number: String, country: String? = nil) {
         self.type = type
         self.number = number
@@ -176,6 +211,9 @@ public struct VesselDetails: Hashable, Sendable, Codable {
     public var grossRegisteredTonnage: String?
     public var flag: String?
     public var owner: String?
+
+    /// Keys of the canonical form (``ListEntry/canonicalJSON()``).
+    enum CodingKeys: String, CodingKey { case callSign, vesselType, grossTonnage, grossRegisteredTonnage, flag, owner }
 
     public init(
         callSign: String? = nil, vesselType: String? = nil, grossTonnage: String? = nil,

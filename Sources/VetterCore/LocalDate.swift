@@ -65,6 +65,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(year: parts.year!, month: parts.month!, day: parts.day!)
     }
 
+    /// Whole days from `earlier` to this day (negative when `earlier` is later), by the proleptic Gregorian calendar.
+    public func days(since earlier: LocalDate) -> Int { dayNumber - earlier.dayNumber }
+
+    /// Days since 0000-03-01: a count in which consecutive days differ by one.
+    private var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let m = month <= 2 ? month + 9 : month - 3
+        return 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1
+    }
+
     public var description: String {
         func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)

@@ -1,3 +1,5 @@
+public import VetterCore
+
 /// A strict RFC 4180 reader over bytes that remembers the line each record starts on.
 ///
 /// It reads incrementally (``feed(_:emit:)`` then ``finish(emit:)``), so a batch file of any size streams

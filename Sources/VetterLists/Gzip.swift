@@ -1,4 +1,5 @@
 import CZlib
+public import VetterCore
 
 /// Gzip decompression through the system zlib, so that `.csv.gz` files import as they are published.
 enum Gzip {

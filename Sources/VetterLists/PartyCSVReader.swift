@@ -1,16 +1,5 @@
 public import VetterCore
 
-/// One party row of a CSV a user gives: a batch to screen or a watch list.
-public struct PartyRow: Sendable, Hashable {
-    /// 1-based line where the row starts.
-    public var line: Int
-    public var id: String?
-    public var name: String
-    public var country: String?
-    public var type: PartyType?
-    public var address: String?
-}
-
 /// Reads party CSVs — the header names the column `name` (and `id`, required for a watch list), and optionally
 /// `country`, `type` and `address`, in any order — through the strict CSV parser (quotes, embedded commas and line breaks), and checks
 /// every row as ``PartyInput`` checks a party from anywhere else, naming the file, line and field at fault.

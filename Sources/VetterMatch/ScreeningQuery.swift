@@ -47,6 +47,20 @@ public struct ScreeningMatch: Sendable, Codable {
     public var explanation: MatchExplanation
 }
 
+/// How a query word and a listed word matched.
+public enum WordMatch: String, Sendable, Codable, CaseIterable {
+    /// The same word (after normalisation).
+    case exact
+    /// A typing error: within the edit distance allowed for the word's length.
+    case typo
+    /// A spelling of the same sounds: a transliteration variant (same consonant skeleton) or a known alternative.
+    case transliteration
+    /// An initial for a word, either way round ("J" for "Jorge").
+    case initial
+    /// Two words on one side written as one on the other ("Hik Vision" / "Hikvision").
+    case compound
+}
+
 /// Why a name matched: the words aligned, what each contributed, and what was adjusted.
 public struct MatchExplanation: Sendable, Codable {
     public struct Alignment: Sendable, Codable {
@@ -54,8 +68,7 @@ public struct MatchExplanation: Sendable, Codable {
         public var query: String
         /// The listed word (several joined with "+" likewise).
         public var listed: String
-        /// exact, typo, transliteration, initial, compound
-        public var how: String
+        public var how: WordMatch
         public var similarity: Double
         /// The listed word's weight: rare words weigh more.
         public var weight: Double

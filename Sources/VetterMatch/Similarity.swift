@@ -106,23 +106,25 @@ enum Similarity {
         return out
     }
 
-    /// Similarity of two words in [0, 1]; 0 means "not the same word". A typing error counts for more in a short
-    /// word (``typoSimilarity(edits:length:)``); a transliteration variant (same skeleton, same first letter,
-    /// close spelling) gives 0.85.
-    static func words(_ a: [UInt8], _ b: [UInt8], skeletonA: [UInt8], skeletonB: [UInt8]) -> Double {
-        if a == b { return 1 }
+    /// Similarity of two words in [0, 1], and how they matched; 0 means "not the same word". A typing error
+    /// counts for more in a short word (``typoSimilarity(edits:length:)``); a transliteration variant (same
+    /// skeleton, same first letter, close spelling) gives 0.85 — and is called one only when that beats the typo.
+    static func words(
+        _ a: [UInt8], _ b: [UInt8], skeletonA: [UInt8], skeletonB: [UInt8]
+    ) -> (similarity: Double, kind: WordMatch) {
+        if a == b { return (1, .exact) }
         let shorter = min(a.count, b.count), longer = max(a.count, b.count)
-        var best = 0.0
+        var best = (similarity: 0.0, kind: WordMatch.typo)
         let allowed = allowedEdits(shorter, longer)
         let limit = allowed + 1
         let d = distance(a, b, limit: limit)
-        if d <= allowed { best = typoSimilarity(edits: d, length: longer) }
+        if d <= allowed { best.similarity = typoSimilarity(edits: d, length: longer) }
         // Transliteration variants: same skeleton, five letters or more, at most one edit beyond a typo, and
         // the same first two letters or the same last letter (Mohammed / Muhammad, Alexei / Aleksey).
         if skeletonA == skeletonB, skeletonA.count >= 3, shorter >= 5, d <= allowed + 1, a[0] == b[0],
-            a[1] == b[1] || a[a.count - 1] == b[b.count - 1]
+            a[1] == b[1] || a[a.count - 1] == b[b.count - 1], best.similarity < 0.85
         {
-            best = max(best, 0.85)
+            best = (0.85, .transliteration)
         }
         return best
     }

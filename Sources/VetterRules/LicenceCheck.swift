@@ -180,6 +180,19 @@ public struct CheckResult: Sendable, Codable {
     public var parties: [PartyCheck]
     /// What the answer does not cover.
     public var scope: String
+    /// When it was answered, from which list versions, and how old their data was (set by the service that
+    /// screened the parties).
+    public var screenedAt: Date?
+    public var listVersions: [VersionReference] = []
+    public var dataDate: LocalDate?
+    public var dataAgeDays: Int?
+
+    public mutating func attach(_ evidence: Evidence) {
+        screenedAt = evidence.screenedAt
+        listVersions = evidence.listVersions
+        dataDate = evidence.dataDate
+        dataAgeDays = evidence.dataAgeDays
+    }
 
     public static let scopeNote =
         "Lists only: this answer covers the restricted-party lists loaded. The Commerce Country Chart, end-use and end-user controls outside the lists, embargoes and de minimis rules are not assessed. Each match is treated as the party: a reviewer must confirm or clear it."
@@ -204,7 +217,7 @@ extension LicenceDecider {
             }
         }
         for item in items {
-            var decision = Decision.noLicenceRequired
+            var decision = Decision.noLicenseRequired
             var reasons: [String] = []
             for match in applicable {
                 guard let determination = determine(match.entry, item: item.eccn, on: date) else { continue }
@@ -230,7 +243,7 @@ extension LicenceDecider {
         }
         return PartyCheck(
             name: party.name, role: party.role, country: party.country,
-            decision: results.map(\.decision).max() ?? .noLicenceRequired,
+            decision: results.map(\.decision).max() ?? .noLicenseRequired,
             matches: applicable.map {
                 PartyCheck.Match(
                     entryID: $0.entry.id, source: $0.entry.source.code, name: $0.entry.name,
@@ -243,7 +256,7 @@ extension LicenceDecider {
     public static func combine(_ parties: [PartyCheck], items: [TransactionItem], date: LocalDate) -> CheckResult {
         var combined: [PartyCheck.Item] = []
         for (index, item) in items.enumerated() {
-            var decision = Decision.noLicenceRequired
+            var decision = Decision.noLicenseRequired
             var reasons: [String] = []
             for party in parties {
                 let partItem = party.items[index]
@@ -256,7 +269,7 @@ extension LicenceDecider {
                     eccn: item.eccn.value, description: item.description, decision: decision, reasons: reasons))
         }
         return CheckResult(
-            decision: combined.map(\.decision).max() ?? .noLicenceRequired, date: date, items: combined,
+            decision: combined.map(\.decision).max() ?? .noLicenseRequired, date: date, items: combined,
             entries: parties.flatMap(\.entries), parties: parties, scope: CheckResult.scopeNote)
     }
 }

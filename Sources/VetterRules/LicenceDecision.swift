@@ -2,10 +2,10 @@ public import VetterCore
 
 /// The answer for a party, an item, or a whole transaction, most restrictive last.
 public enum Decision: String, Sendable, Codable, CaseIterable, Comparable {
-    case noLicenceRequired = "no_licence_required"
+    case noLicenseRequired = "no_license_required"
     /// A person must decide: a red flag, or a condition only the exporter can know.
     case review
-    case licenceRequired = "licence_required"
+    case licenseRequired = "license_required"
     case prohibited
 
     public static func < (lhs: Decision, rhs: Decision) -> Bool {
@@ -21,9 +21,9 @@ public struct EntryDetermination: Sendable, Codable {
     public var effect: EffectClass
     public var eccn: String
     public var decision: Decision
-    public var licenceRequired: Bool
+    public var licenseRequired: Bool
     public var reviewPolicy: ReviewPolicy?
-    public var licenceExceptions: [String]
+    public var licenseExceptions: [String]
     /// Facts the tool cannot know that change the answer, in plain words.
     public var conditions: [String]
     public var reasons: [String]
@@ -34,8 +34,8 @@ public struct EntryDetermination: Sendable, Codable {
     public var footnotes: [Int]
 
     enum CodingKeys: String, CodingKey {
-        case entryID = "entry_id", source, name, effect, eccn, decision, licenceRequired = "licence_required"
-        case reviewPolicy = "review_policy", licenceExceptions = "licence_exceptions", conditions, reasons, citations
+        case entryID = "entry_id", source, name, effect, eccn, decision, licenseRequired = "license_required"
+        case reviewPolicy = "review_policy", licenseExceptions = "license_exceptions", conditions, reasons, citations
         case regulation, footnotes
     }
 }
@@ -55,7 +55,7 @@ public enum LicenceDecider {
         let effect = ListEffect.of(entry.source)
         var result = EntryDetermination(
             entryID: entry.id, source: entry.source.code, name: entry.name, effect: effect.effect, eccn: item.value,
-            decision: .noLicenceRequired, licenceRequired: false, reviewPolicy: nil, licenceExceptions: [],
+            decision: .noLicenseRequired, licenseRequired: false, reviewPolicy: nil, licenseExceptions: [],
             conditions: [], reasons: [], citations: citations(entry), regulation: effect.regulation, footnotes: [])
         switch entry.source {
         case .entityList, .militaryEndUser:
@@ -66,7 +66,7 @@ public enum LicenceDecider {
                 result.decision = .prohibited
                 result.reasons.append("\(entry.source.code): \(effect.summary)")
                 if ListEffect.carriesEARRequirement(entry) {
-                    result.licenceRequired = true
+                    result.licenseRequired = true
                     result.reasons.append(
                         "The programs \(entry.programs.joined(separator: ", ")) also require an EAR licence for all items subject to the EAR (§§744.8, 744.12–744.14)."
                     )
@@ -77,7 +77,7 @@ public enum LicenceDecider {
             case .notExportMeasure:
                 result.reasons.append(
                     "\(entry.source.code): \(effect.summary) No export licence is required by this listing.")
-            case .licenceRequirement:
+            case .licenseRequirement:
                 break
             }
         }
@@ -88,8 +88,8 @@ public enum LicenceDecider {
         let requirement = LicenceRequirementRule.parse(entry.licenseRequirement ?? "")
         let policy = ReviewPolicyRule.parse(entry.licensePolicy ?? "")
         result.footnotes = requirement.footnotes
-        result.licenceExceptions = entry.source == .militaryEndUser ? ["GOV"] : requirement.licenceExceptions
-        if entry.source == .entityList && result.licenceExceptions.isEmpty {
+        result.licenseExceptions = entry.source == .militaryEndUser ? ["GOV"] : requirement.licenseExceptions
+        if entry.source == .entityList && result.licenseExceptions.isEmpty {
             result.reasons.append(
                 "No licence exceptions are available for Entity List parties (§744.16(b)), apart from the narrow carve-outs it names."
             )
@@ -150,8 +150,8 @@ public enum LicenceDecider {
             }
         }
         guard required else { return }
-        result.licenceRequired = true
-        result.decision = .licenceRequired
+        result.licenseRequired = true
+        result.decision = .licenseRequired
         let (reviewPolicy, policyConditions, policyReason) = policyFor(item, policy)
         result.reviewPolicy = reviewPolicy
         result.conditions.append(contentsOf: policyConditions)

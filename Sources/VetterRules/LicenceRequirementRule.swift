@@ -33,7 +33,7 @@ public struct LicenceRequirementRule: Sendable, Codable, Hashable {
     /// Foreign-direct-product rule footnotes (the ",3" after "§734.9(g)" is footnote 3).
     public var footnotes: [Int]
     /// Licence exceptions the text makes available ("may be overcome by License Exception GOV").
-    public var licenceExceptions: [String]
+    public var licenseExceptions: [String]
     /// EAR sections cited.
     public var references: [String]
     /// Set when the text could not be parsed with certainty: say why, and let a person decide.
@@ -43,7 +43,7 @@ public struct LicenceRequirementRule: Sendable, Codable, Hashable {
     public static func parse(_ raw: String) -> LicenceRequirementRule {
         let text = RuleText.clean(raw)
         var rule = LicenceRequirementRule(
-            raw: raw, scope: .unknown, exclusions: [], footnotes: [], licenceExceptions: [],
+            raw: raw, scope: .unknown, exclusions: [], footnotes: [], licenseExceptions: [],
             references: RuleText.references(in: text), manualReview: nil)
         guard !text.isEmpty else {
             rule.manualReview = "the entry has no licence requirement text"
@@ -105,7 +105,7 @@ public struct LicenceRequirementRule: Sendable, Codable, Hashable {
             )
         }
         if text.contains("may be overcome by license exception gov") {
-            rule.licenceExceptions.append("GOV")
+            rule.licenseExceptions.append("GOV")
             understood.append(
                 #"this license requirement may be overcome by license exception gov under § ?740\.11\(b\)\(2\) and \(e\)\.?( \(e\)\.)?"#
             )
@@ -152,7 +152,7 @@ extension LicenceRequirementRule {
             }
         }
         if !footnotes.isEmpty { parts.append("FDP footnote \(footnotes.map(String.init).joined(separator: ", "))") }
-        if !licenceExceptions.isEmpty { parts.append("licence exception \(licenceExceptions.joined(separator: ", "))") }
+        if !licenseExceptions.isEmpty { parts.append("licence exception \(licenseExceptions.joined(separator: ", "))") }
         if !references.isEmpty { parts.append("refs §\(references.joined(separator: ", §"))") }
         return parts.joined(separator: "; ")
     }

@@ -6,7 +6,7 @@ public enum EffectClass: String, Sendable, Codable, CaseIterable {
     /// Dealings are prohibited (denial orders, debarment, blocking).
     case prohibition
     /// A licence is required for the items the listing names, judged under its review policy.
-    case licenceRequirement = "licence_requirement"
+    case licenseRequirement = "license_requirement"
     /// A red flag to resolve before going ahead.
     case redFlag = "red_flag"
     /// A measure that does not restrict exports (securities, banking, menu sanctions).
@@ -30,14 +30,14 @@ public struct ListEffect: Sendable, Codable, Hashable {
         switch source {
         case .entityList:
             ListEffect(
-                source: source, effect: .licenceRequirement,
+                source: source, effect: .licenseRequirement,
                 regulation: "15 CFR 744.11 and 744.16; Supplement No. 4 to Part 744",
                 summary:
                     "A licence is required for the items in the entry's licence requirement, judged under its review policy; no licence exceptions (§744.16(b))."
             )
         case .militaryEndUser:
             ListEffect(
-                source: source, effect: .licenceRequirement,
+                source: source, effect: .licenseRequirement,
                 regulation: "15 CFR 744.21; Supplement No. 7 to Part 744",
                 summary:
                     "A licence is required for items listed in Supplement No. 2 to Part 744; only License Exception GOV (§740.11(b)(2)(i)–(ii)); review policy in §744.21(e)."

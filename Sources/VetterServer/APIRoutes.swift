@@ -4,16 +4,12 @@ import Hummingbird
 import Logging
 import NIOCore
 import VetterCore
-import VetterLists
-import VetterMatch
 import VetterRules
 import VetterService
-import VetterStore
 
 /// The JSON API under `/v1`: each route names the least role its key needs.
 struct APIRoutes {
-    let vetter: Vetter
-    let index: CurrentIndex
+    let screener: Screener
     let metrics: ServerMetrics
     let knownKeys: Authenticator.KnownKeys
     let logger: Logger
@@ -28,27 +24,25 @@ struct APIRoutes {
     static let batchChunk = 200
 
     func add(to router: Router<VetterRequestContext>) {
-        let vetter = vetter, index = index, metrics = metrics, knownKeys = knownKeys, logger = logger
+        let screener = screener, vetter = screener.vetter, metrics = metrics, knownKeys = knownKeys, logger = logger
         router.post("/v1/screen") { request, context -> Response in
             try context.require(.screener)
             let (query, day) = try ScreenRequest.parse(
                 try await VetterServer.readBody(request, limit: Self.smallBodyLimit))
-            let matches = try await index.screen(query, asOf: day, vetter: vetter)
+            let report = try await screener.report(query, asOf: day)
             metrics.screened(1)
-            return try VetterServer.json(
-                ScreeningReport(query: query, matches: matches, explain: query.explain, asOf: day))
+            return try VetterServer.json(report)
         }
         router.post("/v1/screen/batch") { request, context -> Response in
             try context.require(.screener)
             let body = try await VetterServer.readBody(request, limit: Self.batchBodyLimit)
             // Every row is checked before the first line is sent, so a bad row is a 400 naming it.
             let rows = try BatchRequest.parse(body, contentType: request.headers[.contentType] ?? "application/json")
-            let current = index.value
+            // The whole batch is answered from the lists in force when it began.
+            let batch = screener.batch()
             return Response(
                 status: .ok, headers: [.contentType: "application/x-ndjson"],
                 body: ResponseBody { writer in
-                    // One chunk at a time uses it: never two threads at once.
-                    nonisolated(unsafe) let session = ScreeningIndex.Session()
                     var start = 0
                     while start < rows.count {
                         let end = min(rows.count, start + Self.batchChunk)
@@ -64,12 +58,8 @@ struct APIRoutes {
                             break
                         }
                         let chunk = Array(rows[start..<end])
-                        output = await Compute.run {
-                            chunk.map { id, query in
-                                BatchLine.json(id: id, matches: current.screen(query, session: session))
-                            }
-                            .joined()
-                        }
+                        // One chunk at a time uses the batch: never two threads at once.
+                        output = await Compute.run { batch.lines(chunk) }
                         metrics.screened(end - start)
                         try await writer.write(ByteBuffer(string: output))
                         start = end
@@ -88,9 +78,7 @@ struct APIRoutes {
                     error.code == .tooLarge ? .contentTooLarge : .badRequest, "Invalid transaction",
                     detail: error.message, field: error.field)
             }
-            // Today's answers come from the index in use; a past day's from the versions then in force.
-            let result = try await vetter.check(
-                transaction, index: transaction.date.map { $0 >= LocalDate(Date()) } ?? true ? index.value : nil)
+            let result = try await screener.check(transaction)
             metrics.screened(transaction.parties.count)
             return try VetterServer.json(result)
         }
@@ -106,12 +94,12 @@ struct APIRoutes {
         }
         router.get("/v1/lists") { _, context -> Response in
             try context.require(.screener)
-            return try VetterServer.json(try await vetter.store.currentVersions().sorted { $0.source < $1.source })
+            return try VetterServer.json(try await vetter.currentLists())
         }
         router.get("/v1/versions") { request, context -> Response in
             try context.require(.screener)
             let source = try request.uri.queryParameters["source"].map(Self.requiredSource)
-            return try VetterServer.json(try await vetter.store.versions(source: source))
+            return try VetterServer.json(try await vetter.versions(source: source))
         }
         router.get("/v1/diff") { request, context -> Response in
             try context.require(.reviewer)
@@ -120,14 +108,14 @@ struct APIRoutes {
             let from = try Self.versionID(parameters["from"], field: "from")
             let to = try Self.versionID(parameters["to"], field: "to")
             do {
-                return try VetterServer.json(try await vetter.store.diff(source: source, from: from, to: to))
+                return try VetterServer.json(try await vetter.diff(source: source, from: from, to: to))
             } catch let error as StoreError {
                 throw Problem(.notFound, "Not found", detail: error.message, field: from == nil ? "source" : "from")
             }
         }
         router.get("/v1/watch") { _, context -> Response in
             try context.require(.reviewer)
-            return try VetterServer.json(try await vetter.store.watchedParties())
+            return try VetterServer.json(try await vetter.watchedParties())
         }
         router.post("/v1/watch") { request, context -> Response in
             try context.require(.reviewer)
@@ -139,7 +127,7 @@ struct APIRoutes {
         router.delete("/v1/watch/{id}") { _, context -> Response in
             try context.require(.reviewer)
             let id = try context.parameters.require("id")
-            guard try await vetter.store.removeWatchedParty(id: id) else {
+            guard try await vetter.unwatch(id: id) else {
                 throw Problem(.notFound, "Not found", detail: "no watched party with id \(id)", field: "id")
             }
             return Response(status: .noContent)
@@ -156,7 +144,7 @@ struct APIRoutes {
                 }
                 since = date
             }
-            return try VetterServer.json(try await vetter.store.alerts(since: since))
+            return try VetterServer.json(try await vetter.alerts(since: since))
         }
         router.post("/v1/imports") { request, context -> Response in
             try context.require(.admin)
@@ -177,7 +165,8 @@ struct APIRoutes {
                 body, name: name, format: format,
                 dropIncompleteLastRecord: parameters["drop_incomplete_last_record"] == "true",
                 allowShrink: parameters["allow_shrink"] == "true", vetter: vetter, logger: logger)
-            if !report.created.isEmpty { try await index.refreshIfChanged(vetter: vetter) }
+            // This process cached the new index while importing: read it back at once.
+            if !report.created.isEmpty { try await screener.refreshIfChanged(waitingForCache: .zero) }
             return try VetterServer.json(report, status: report.created.isEmpty ? .ok : .created)
         }
         router.post("/v1/keys") { request, context -> Response in
@@ -195,12 +184,12 @@ struct APIRoutes {
         }
         router.get("/v1/keys") { _, context -> Response in
             try context.require(.admin)
-            return try VetterServer.json(try await vetter.store.apiKeys())
+            return try VetterServer.json(try await vetter.keys())
         }
         router.delete("/v1/keys/{id}") { _, context -> Response in
             try context.require(.admin)
             let text = try context.parameters.require("id")
-            guard let id = Int64(text), try await vetter.store.revokeAPIKey(id: id, at: Date()) else {
+            guard let id = Int64(text), try await vetter.revokeKey(id: id) else {
                 throw Problem(.notFound, "Not found", detail: "no unrevoked key with id \(text)", field: "id")
             }
             knownKeys.forgetAll()
@@ -237,34 +226,18 @@ struct APIRoutes {
         return id
     }
 
-    /// What `POST /v1/imports` did.
-    struct ImportReport: Encodable {
-        var file: String
-        var format: String
-        var entries: Int
-        var created: [ListVersion]
-        var unchanged: [String]
-        var warnings: [String]
-        var rescreen: RescreenReport?
-    }
-
-    /// Imports an uploaded list file as `vetter import` does: all or nothing, then re-screens watched parties.
+    /// Imports an uploaded list file as `vetter import` does (``Vetter/ingest(upload:name:format:options:allowShrink:)``),
+    /// then sends the webhooks of its alerts in the background.
     static func importUpload(
         _ body: Data, name: String, format: ListFormat?, dropIncompleteLastRecord: Bool, allowShrink: Bool,
         vetter: Vetter, logger: Logger
-    ) async throws -> ImportReport {
+    ) async throws -> UploadReport {
         guard !body.isEmpty else { throw Problem(.badRequest, "Invalid request", detail: "the body is empty") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-import-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
-        let path = directory.appendingPathComponent(safeName.isEmpty ? "upload" : safeName).path
-        try body.write(to: URL(fileURLWithPath: path))
-        let ingested: IngestReport
+        let report: UploadReport
         do {
-            ingested = try await vetter.ingest(
-                paths: [path], format: format, options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord),
-                allowShrink: allowShrink)
+            report = try await vetter.ingest(
+                upload: body, name: name, format: format,
+                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord), allowShrink: allowShrink)
         } catch let error as ShrinkError {
             throw Problem(
                 .unprocessableContent, "List file refused",
@@ -273,14 +246,11 @@ struct APIRoutes {
         } catch let error as ListReadError {
             throw Problem(
                 .unprocessableContent, "List file refused",
-                detail: error.description.replacingOccurrences(of: directory.path + "/", with: "")
-                    .replacingOccurrences(of: "name it with --format", with: "name it with ?format="),
+                detail: error.description.replacingOccurrences(
+                    of: "name it with --format", with: "name it with ?format="),
                 field: error.field)
         }
-        guard let file = ingested.files.first else {
-            throw Problem(.badRequest, "Invalid request", detail: "nothing read")
-        }
-        if !ingested.outcome.created.isEmpty {
+        if !report.created.isEmpty {
             // Webhooks retry on their own schedule; the import's answer does not wait for them.
             Task {
                 do { _ = try await vetter.deliverWebhooks() } catch {
@@ -290,14 +260,8 @@ struct APIRoutes {
         }
         logger.notice(
             "list imported",
-            metadata: [
-                "file": "\(safeName)", "created": "\(ingested.outcome.created.map { "\($0.source.code) v\($0.id)" })",
-            ])
-        return ImportReport(
-            file: safeName, format: file.format.rawValue, entries: file.entries.count,
-            created: ingested.outcome.created, unchanged: ingested.outcome.unchanged.map(\.code),
-            warnings: file.warnings.map { $0.replacingOccurrences(of: directory.path + "/", with: "") },
-            rescreen: ingested.rescreen)
+            metadata: ["file": "\(report.file)", "created": "\(report.created.map { "\($0.source.code) v\($0.id)" })"])
+        return report
     }
 }
 

@@ -5,7 +5,6 @@ import Logging
 import Synchronization
 import VetterCore
 import VetterService
-import VetterStore
 
 /// Finds the API key of a request: `Authorization: Bearer <key>` or `X-API-Key: <key>` for the API, the
 /// `vetter_key` cookie (set by the sign-in form) for the web pages. Only the key's SHA-256 is looked up and
@@ -71,7 +70,7 @@ struct Authenticator: Sendable {
         }
         let hash = SHA256.hex(secret)
         if let key = known.find(hash) { return key }
-        guard let key = try await vetter.store.apiKey(secretSHA256: hash), let role = APIRole(rawValue: key.role)
+        guard let key = try await vetter.key(secret: secret), let role = APIRole(rawValue: key.role)
         else {
             logger.warning("request with an unknown API key", metadata: ["route": "\(route)"])
             if web { throw Redirect(to: "/ui/login?failed=1") }

@@ -6,8 +6,7 @@ import VetterService
 /// index was built from, and replaces the index when another process (`vetter import`, `vetter update`, another
 /// server) changed them. Stops with the server.
 struct IndexFollower: Service {
-    let index: CurrentIndex
-    let vetter: Vetter
+    let screener: Screener
     let every: Duration
     let logger: Logger
 
@@ -19,7 +18,7 @@ struct IndexFollower: Service {
                 return  // shutting down
             }
             do {
-                if try await index.refreshIfChanged(vetter: vetter) {
+                if try await screener.refreshIfChanged() {
                     logger.notice("the lists in force changed; the index in use was replaced")
                 }
             } catch {

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import VetterCore
-import VetterLists
 import VetterMatch
+import VetterService
 
 /// Request bodies are decoded strictly (``StrictDecoding``): a value of the wrong JSON type is a 400 naming the
 /// field.
@@ -118,7 +118,7 @@ enum BatchRequest {
         if contentType.lowercased().hasPrefix("text/csv") {
             let parsed: [PartyRow]
             do {
-                parsed = try PartyCSVReader.rows([UInt8](data), file: "body")
+                parsed = try PartyFileReader.rows([UInt8](data), file: "body")
             } catch {
                 throw Problem(
                     .badRequest, "Invalid request", detail: error.description,

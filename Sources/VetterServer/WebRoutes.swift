@@ -7,13 +7,11 @@ import VetterCore
 import VetterMatch
 import VetterRules
 import VetterService
-import VetterStore
 
 /// The reviewers' web pages under `/ui`, rendered on the server from the Mustache templates in `Resources`. They
 /// use the same index, store and rules as the API; a key signs in once and is kept in an HttpOnly cookie.
 struct WebRoutes {
-    let vetter: Vetter
-    let index: CurrentIndex
+    let screener: Screener
     let metrics: ServerMetrics
 
     /// The entry page's address for an id, escaped for a URL path.
@@ -34,7 +32,7 @@ struct WebRoutes {
         }
         let pages = Pages(library: library)
         let style = try Resource.text("style", "css")
-        let vetter = vetter, index = index, metrics = metrics
+        let screener = screener, vetter = screener.vetter, metrics = metrics
 
         router.get("/ui/style.css") { _, _ in
             Response(
@@ -51,7 +49,7 @@ struct WebRoutes {
             let key =
                 FormFields.parse(String(decoding: body, as: UTF8.self))["key"]?.trimmingCharacters(in: .whitespaces)
                 ?? ""
-            guard !key.isEmpty, try await vetter.store.apiKey(secretSHA256: SHA256.hex(key)) != nil else {
+            guard !key.isEmpty, try await vetter.key(secret: key) != nil else {
                 return Response(status: .seeOther, headers: [.location: "/ui/login?failed=1"])
             }
             var headers: HTTPFields = [.location: "/ui/search"]
@@ -86,7 +84,7 @@ struct WebRoutes {
             page.types = ["", "entity", "individual", "vessel", "aircraft"].map {
                 SearchPage.Option(value: $0, label: $0.isEmpty ? "any type" : $0, selected: $0 == page.type)
             }
-            let versions = try await vetter.store.currentVersions()
+            let versions = try await vetter.currentLists()
             page.listsLine = ListsLine(versions).text
             let name = page.q.trimmingCharacters(in: .whitespaces)
             if !name.isEmpty {
@@ -106,7 +104,7 @@ struct WebRoutes {
                 page.dated = day?.description
                 if page.error == nil {
                     let start = ContinuousClock.now
-                    let matches = try await index.screen(query, asOf: day, vetter: vetter)
+                    let matches = try await screener.screen(query, asOf: day).matches
                     let elapsed = ContinuousClock.now - start
                     metrics.screened(1)
                     page.searched = true
@@ -134,7 +132,7 @@ struct WebRoutes {
         }
         router.get("/ui/lists") { _, context -> Response in
             try context.require(.screener)
-            let versions = try await vetter.store.currentVersions().sorted { $0.source < $1.source }
+            let versions = try await vetter.currentLists()
             return pages.render(
                 "lists",
                 ListsPage(versions: versions.map(VersionView.init), total: versions.reduce(0) { $0 + $1.entryCount }),
@@ -142,7 +140,7 @@ struct WebRoutes {
         }
         router.get("/ui/alerts") { _, context -> Response in
             try context.require(.reviewer)
-            let alerts = try await vetter.store.alerts(since: nil).sorted { $0.id > $1.id }
+            let alerts = try await vetter.alerts().sorted { $0.id > $1.id }
             return pages.render(
                 "alerts", AlertsPage(alerts: alerts.prefix(500).map(AlertView.init), count: alerts.count),
                 title: "Alerts", role: context.role)
@@ -236,7 +234,7 @@ struct MeaningView {
         effectLabel =
             switch effect.effect {
             case .prohibition: "Prohibited"
-            case .licenceRequirement: "Licence required"
+            case .licenseRequirement: "Licence required"
             case .redFlag: "Red flag"
             case .notExportMeasure: "Not an export measure"
             }
@@ -320,7 +318,7 @@ struct ResultView {
         let explanation = match.explanation
         pairs = explanation.alignments.map {
             Pair(
-                query: $0.query, listed: $0.listed, how: $0.how,
+                query: $0.query, listed: $0.listed, how: $0.how.rawValue,
                 similarity: String(Int(($0.similarity * 100).rounded())),
                 contribution: String(Int(($0.contribution * 100).rounded())))
         }

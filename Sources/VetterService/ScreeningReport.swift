@@ -1,9 +1,11 @@
+public import Foundation
 public import VetterCore
 public import VetterMatch
 
-/// The JSON answer to one screen, shared by `vetter screen --json`, `vetter batch` and the HTTP API.
-public struct ScreeningReport: Codable, Sendable {
-    public struct Query: Codable, Sendable {
+/// The answer to one screen, shared by `vetter screen --json`, the HTTP API and the reviewers' page; encoded by
+/// ``Wire``.
+public struct ScreeningReport: Encodable, Sendable {
+    public struct Query: Encodable, Sendable {
         public var name: String
         public var country: String?
         public var type: String?
@@ -12,13 +14,9 @@ public struct ScreeningReport: Codable, Sendable {
         public var limit: Int
         /// The day the answer is for, when it is not today's lists.
         public var asOf: String?
-
-        enum CodingKeys: String, CodingKey {
-            case name, country, type, sources, threshold, limit, asOf = "as_of"
-        }
     }
 
-    public struct Match: Codable, Sendable {
+    public struct Match: Encodable, Sendable {
         public var entryID: String
         public var source: String
         public var sourceTitle: String
@@ -35,13 +33,6 @@ public struct ScreeningReport: Codable, Sendable {
         public var licenseRequirement: String?
         public var licensePolicy: String?
         public var explanation: MatchExplanation?
-
-        enum CodingKeys: String, CodingKey {
-            case entryID = "entry_id", source, sourceTitle = "source_title", name, matchedName = "matched_name"
-            case matchedNameKind = "matched_name_kind", weakAlias = "weak_alias", score, type, countries, programs
-            case citations, startDate = "start_date", licenseRequirement = "license_requirement"
-            case licensePolicy = "license_policy", explanation
-        }
 
         public init(_ match: ScreeningMatch, explain: Bool) {
             let entry = match.entry
@@ -67,12 +58,24 @@ public struct ScreeningReport: Codable, Sendable {
 
     public var query: Query
     public var matches: [Match]
+    public var screenedAt: Date
+    /// The list versions the answer came from.
+    public var listVersions: [VersionReference]
+    /// The newest data date of those versions, and its age in days on the day of the screen.
+    public var dataDate: LocalDate?
+    public var dataAgeDays: Int?
 
-    public init(query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool, asOf: LocalDate? = nil) {
+    public init(
+        query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool, asOf: LocalDate? = nil, evidence: Evidence
+    ) {
         self.query = Query(
             name: query.name, country: query.country, type: query.type?.rawValue,
             sources: query.sources.map { $0.map(\.code).sorted() }, threshold: query.threshold, limit: query.limit,
             asOf: asOf?.description)
         self.matches = matches.map { Match($0, explain: explain) }
+        screenedAt = evidence.screenedAt
+        listVersions = evidence.listVersions
+        dataDate = evidence.dataDate
+        dataAgeDays = evidence.dataAgeDays
     }
 }

@@ -1,7 +1,7 @@
 public import Foundation
 public import VetterCore
-public import VetterLists
-public import VetterStore
+import VetterLists
+import VetterStore
 
 /// Refusal of an import that would shrink a list by more than ``ShrinkGuard/maximumShare``.
 public struct ShrinkError: Error, CustomStringConvertible, Sendable {
@@ -62,7 +62,47 @@ public struct IngestReport: Sendable {
     }
 }
 
+/// What the import of one uploaded file did: the answer of `POST /v1/imports`.
+public struct UploadReport: Encodable, Sendable {
+    public var file: String
+    public var format: String
+    public var entries: Int
+    public var created: [ListVersion]
+    public var unchanged: [String]
+    public var warnings: [String]
+    public var rescreen: RescreenReport?
+}
+
 extension Vetter {
+    /// Imports one uploaded file, as ``ingest(paths:format:options:allowShrink:fullRescreen:)`` does a file on
+    /// disk. `name` (the client's file name, made safe) names the file in the report and in errors.
+    public func ingest(
+        upload body: Data, name: String, format: ListFormat?, options: ReadOptions = ReadOptions(),
+        allowShrink: Bool = false
+    ) async throws -> UploadReport {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-import-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
+        let fileName = safeName.isEmpty ? "upload" : safeName
+        let path = directory.appendingPathComponent(fileName).path
+        try body.write(to: URL(fileURLWithPath: path))
+        let ingested: IngestReport
+        do {
+            ingested = try await ingest(paths: [path], format: format, options: options, allowShrink: allowShrink)
+        } catch var error as ListReadError {
+            error.file = fileName
+            error.message = error.message.replacingOccurrences(of: directory.path + "/", with: "")
+            throw error
+        }
+        guard let file = ingested.files.first else { throw ListReadError(.empty, file: fileName, "nothing read") }
+        return UploadReport(
+            file: fileName, format: file.format.rawValue, entries: file.entries.count,
+            created: ingested.outcome.created, unchanged: ingested.outcome.unchanged.map(\.code),
+            warnings: file.warnings.map { $0.replacingOccurrences(of: directory.path + "/", with: "") },
+            rescreen: ingested.rescreen)
+    }
+
     /// Reads list files and imports them: all of them or none (``ingest(_:allowShrink:now:)``).
     public func ingest(
         paths: [String], format: ListFormat?, options: ReadOptions = ReadOptions(), allowShrink: Bool = false,

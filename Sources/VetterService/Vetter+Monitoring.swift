@@ -40,6 +40,28 @@ extension Vetter {
         return hits
     }
 
+    /// The watched parties.
+    public func watchedParties() async throws -> [WatchedParty] { try await store.watchedParties() }
+
+    /// Stops watching a party; `false` when no party has that id.
+    public func unwatch(id: String) async throws -> Bool { try await store.removeWatchedParty(id: id) }
+
+    /// Every watched party's hits, as last screened.
+    public func watchHits() async throws -> [WatchHit] { try await store.watchHits() }
+
+    /// Alerts raised since `since` (all when nil), oldest first.
+    public func alerts(since: Date? = nil) async throws -> [Alert] { try await store.alerts(since: since) }
+
+    /// Registers a webhook: every later alert is POSTed to `url`, signed with `secret`.
+    public func addWebhook(url: String, secret: String) async throws -> Int64 {
+        try await store.addWebhook(url: url, secret: secret)
+    }
+
+    public func webhooks() async throws -> [(id: Int64, url: String, secret: String)] { try await store.webhooks() }
+
+    /// Deliveries in the outbox, due now or later.
+    public func pendingDeliveryCount() async throws -> Int { try await store.dueDeliveries(now: .distantFuture).count }
+
     /// Screens parties and turns their matches into hits, each with the entry's current content hash.
     func screen(_ parties: [WatchedParty], with index: ScreeningIndex) async throws -> [WatchHit] {
         var hashes: [ListSource: [String: String]] = [:]
@@ -211,11 +233,8 @@ extension Vetter {
     /// (`baseDelay` × 2^attempts, at most an hour); nothing is dropped. Returns (delivered, failed) counts.
     public func deliverWebhooks(baseDelay: TimeInterval = 30, now: Date = Date()) async throws -> (Int, Int) {
         var delivered = 0, failed = 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         for delivery in try await store.dueDeliveries(now: now) {
-            let body = try encoder.encode(delivery.alert)
+            let body = try Wire.encode(delivery.alert)
             var request = URLRequest(url: URL(string: delivery.url)!)
             request.httpMethod = "POST"
             request.httpBody = body

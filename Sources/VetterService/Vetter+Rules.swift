@@ -7,7 +7,7 @@ import VetterStore
 /// One distinct licence-requirement or review-policy text of the loaded lists, and how it was read.
 public struct RuleCoverage: Sendable, Codable {
     public enum Kind: String, Sendable, Codable {
-        case licenceRequirement = "licence_requirement"
+        case licenseRequirement = "license_requirement"
         case reviewPolicy = "review_policy"
     }
 
@@ -22,35 +22,12 @@ public struct RuleCoverage: Sendable, Codable {
 }
 
 extension Vetter {
-    /// Screens each party of `transaction` and decides what its listings mean for each item.
-    ///
-    /// - Parameter index: the index over today's lists, when the caller holds one (a server); read otherwise.
+    /// Screens each party of `transaction` and decides what its listings mean for each item
+    /// (``Screener/check(_:threshold:)`` on a screener of its own).
     public func check(
-        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold,
-        index current: ScreeningIndex? = nil
-    ) async throws
-        -> CheckResult
-    {
-        let today = LocalDate(Date())
-        let date = transaction.date ?? today
-        // A past date is answered from the list versions in force that day; the decider then reports the
-        // entries whose own start date was later.
-        let index: ScreeningIndex
-        if date < today {
-            index = try await loadIndex(asOf: date, filterEntries: false).0
-        } else if let current {
-            index = current
-        } else {
-            index = try await loadIndex()
-        }
-        var parties: [PartyCheck] = []
-        for party in transaction.parties {
-            let query = ScreeningQuery(
-                name: party.name, country: party.country, type: party.type, threshold: threshold, limit: 25)
-            let matches = try await complete(index.screen(query), from: index)
-            parties.append(LicenceDecider.check(party: party, matches: matches, items: transaction.items, date: date))
-        }
-        return LicenceDecider.combine(parties, items: transaction.items, date: date)
+        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold
+    ) async throws -> CheckResult {
+        try await Screener(vetter: self).check(transaction, threshold: threshold)
     }
 
     /// Every distinct licence-requirement and review-policy text of the current Entity List and MEU versions,
@@ -71,7 +48,7 @@ extension Vetter {
             let rule = LicenceRequirementRule.parse(text)
             result.append(
                 RuleCoverage(
-                    kind: .licenceRequirement, text: text, entries: count, parsed: rule.summary,
+                    kind: .licenseRequirement, text: text, entries: count, parsed: rule.summary,
                     manualReview: rule.manualReview))
         }
         for (text, count) in policies.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {

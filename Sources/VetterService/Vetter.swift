@@ -1,20 +1,22 @@
 public import Foundation
 public import VetterCore
-public import VetterLists
+import VetterLists
 public import VetterMatch
-public import VetterStore
+package import VetterStore
 
-/// The application layer shared by the CLI and, later, the server: a store, seeded on first use with the
-/// bundled list snapshot, and the screening index over its current versions.
+/// The one door to Vetter's use cases, shared by the CLI and the server, which see no store and no reader:
+/// screening and checking (``Screener``), the import pipeline (``ingest(paths:format:options:allowShrink:now:)``,
+/// ``update(sources:timeout:)``), history (`Vetter+History`), monitoring (`Vetter+Monitoring`) and API keys
+/// (`Vetter+Keys`).
 public final class Vetter: Sendable {
-    public let store: any Store
+    package let store: any Store
     /// Where the built index is cached between runs (beside the database), or `nil` for no cache.
     public let indexCachePath: String?
 
     /// The bundled snapshot: the full Consolidated Screening List as published in May 2022.
     public static let snapshotDescription = "Consolidated Screening List, May 2022 (newest start date 2022-04-21)"
 
-    public init(store: any Store, indexCachePath: String? = nil) {
+    package init(store: any Store, indexCachePath: String? = nil) {
         self.store = store
         self.indexCachePath = indexCachePath
     }
@@ -53,15 +55,35 @@ public final class Vetter: Sendable {
 
     /// The screening index over the current version of every source: read from the cache beside the database
     /// when it was built for the same list contents and parameters, else built and cached.
-    public func loadIndex() async throws -> ScreeningIndex {
+    public func loadIndex() async throws -> ScreeningIndex { try await currentIndex().index }
+
+    /// ``loadIndex()`` with the versions it was built from. With `waitingForCache`, an index not in the cache yet
+    /// is waited for that long before it is built here: the process that imported the lists builds and caches
+    /// it, and reading it back takes a fraction of building it again on cores that process is using.
+    func currentIndex(
+        waitingForCache wait: Duration = .zero
+    ) async throws -> (index: ScreeningIndex, versions: [ListVersion]) {
         let parameters = try Self.matchParameters()
         let versions = try await store.currentVersions().sorted { $0.source < $1.source }
-        let key = try Self.cacheKey(versions: versions, parameters: parameters)
-        if let path = indexCachePath, let data = FileManager.default.contents(atPath: path),
-            let index = IndexSnapshot.read(data, key: key, parameters: parameters)
-        {
-            return index
+        if wait > .zero, indexCachePath != nil {
+            let key = try Self.cacheKey(versions: versions, parameters: parameters)
+            let deadline = ContinuousClock.now + wait
+            while ContinuousClock.now < deadline {
+                if let index = cachedIndex(key: key, parameters: parameters) { return (index, versions) }
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
+        return (try await index(over: versions, parameters: parameters), versions)
+    }
+
+    private func cachedIndex(key: String, parameters: MatchParameters) -> ScreeningIndex? {
+        guard let path = indexCachePath, let data = FileManager.default.contents(atPath: path) else { return nil }
+        return IndexSnapshot.read(data, key: key, parameters: parameters)
+    }
+
+    private func index(over versions: [ListVersion], parameters: MatchParameters) async throws -> ScreeningIndex {
+        let key = try Self.cacheKey(versions: versions, parameters: parameters)
+        if let index = cachedIndex(key: key, parameters: parameters) { return index }
         let entries = try await store.entries(versionIDs: versions.map(\.id))
         let index = ScreeningIndex(entries: entries, parameters: parameters)
         if let path = indexCachePath {
@@ -91,23 +113,25 @@ public final class Vetter: Sendable {
         return try MatchParameters(overrides: overrides)
     }
 
-    /// The content of the lists in force, as one string: it changes exactly when an import, here or in any other
-    /// process sharing the database, creates a version.
-    public func currentListsKey() async throws -> String {
-        try await store.currentVersions().sorted { $0.source < $1.source }
-            .map { "\($0.source.code):\($0.contentSHA256)" }.joined(separator: ",")
+    /// The content of these lists, as one string: the lists in force change exactly when an import, here or in
+    /// any other process sharing the database, creates a version.
+    static func listsKey(_ versions: [ListVersion]) -> String {
+        versions.sorted { $0.source < $1.source }.map { "\($0.source.code):\($0.contentSHA256)" }
+            .joined(separator: ",")
     }
+
+    /// The key of the lists in force now.
+    package func currentListsKey() async throws -> String { Self.listsKey(try await store.currentVersions()) }
 
     /// What an index depends on: every current version's content and the scorer's parameters.
     static func cacheKey(versions: [ListVersion], parameters: MatchParameters) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let contents = versions.map { "\($0.source.code):\($0.contentSHA256)" }.joined(separator: ",")
-        return contents + "|" + String(decoding: try encoder.encode(parameters), as: UTF8.self)
+        return listsKey(versions) + "|" + String(decoding: try encoder.encode(parameters), as: UTF8.self)
     }
 
     /// Matches with their full entries: an index read from its cache holds only summaries.
-    public func complete(_ matches: [ScreeningMatch], from index: ScreeningIndex) async throws -> [ScreeningMatch] {
+    package func complete(_ matches: [ScreeningMatch], from index: ScreeningIndex) async throws -> [ScreeningMatch] {
         guard index.isSummary, !matches.isEmpty else { return matches }
         let versionIDs = try await store.currentVersions().map(\.id)
         var completed: [ScreeningMatch] = []
@@ -117,11 +141,5 @@ public final class Vetter: Sendable {
             completed.append(match)
         }
         return completed
-    }
-
-    /// The entries with this id in the current versions.
-    public func entries(id: String) async throws -> [ListEntry] {
-        let versions = try await store.currentVersions()
-        return try await store.entries(id: id, versionIDs: versions.map(\.id))
     }
 }

@@ -147,6 +147,11 @@ public final class SQLiteStore: Store {
                     );
                     """)
         }
+        migrator.registerMigration("v6: the canonical schema of entry hashes") { db in
+            // Every hash so far is of canonical form 1 (the keys ListEntry.CodingKeys now spells out): the column
+            // says so, and a later form can re-hash once, version by version, without raising alerts.
+            try db.execute(sql: "ALTER TABLE list_version ADD COLUMN entry_schema INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 
@@ -184,12 +189,13 @@ public final class SQLiteStore: Store {
                 try db.execute(
                     sql: """
                         INSERT INTO list_version (source, imported_at, data_date, file_sha256, content_sha256, file_name,
-                            format, entry_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            format, entry_count, entry_schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         item.source.code, importedAt.timeIntervalSince1970,
                         item.dataDate?.description, file.fileSHA256, item.content,
                         (file.fileName as NSString).lastPathComponent, file.format.rawValue, item.rows.count,
+                        ListEntry.canonicalSchema,
                     ])
                 let versionID = db.lastInsertedRowID
                 let blob = try db.makeStatement(sql: "INSERT OR IGNORE INTO entry_blob (hash, body) VALUES (?, ?)")
@@ -221,18 +227,16 @@ public final class SQLiteStore: Store {
         return outcome
     }
 
-    /// Canonical JSON (sorted keys) and its SHA-256 for every entry, on all cores.
+    /// The canonical JSON (``ListEntry/canonicalJSON()``) and its SHA-256 for every entry, on all cores.
     static func encode(_ entries: [ListEntry]) throws -> [(id: String, hash: String, body: Data)] {
         let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
         let chunk = (entries.count + workers - 1) / max(workers, 1)
         let results = Mutex<[Int: Result<[(id: String, hash: String, body: Data)], any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             let part = Result { () throws -> [(id: String, hash: String, body: Data)] in
                 var rows: [(id: String, hash: String, body: Data)] = []
                 for entry in entries[min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)] {
-                    let body = try encoder.encode(entry)
+                    let body = try entry.canonicalJSON()
                     rows.append((entry.id, SHA256.hex(body), body))
                 }
                 return rows

@@ -109,23 +109,6 @@ public struct RescreenJob: Sendable, Hashable {
     }
 }
 
-/// An API key as listed: never its secret or hash.
-public struct APIKeyRecord: Sendable, Codable, Hashable {
-    public var id: Int64
-    public var name: String
-    public var role: String
-    public var createdAt: Date
-    public var revokedAt: Date?
-
-    public init(id: Int64, name: String, role: String, createdAt: Date, revokedAt: Date?) {
-        self.id = id
-        self.name = name
-        self.role = role
-        self.createdAt = createdAt
-        self.revokedAt = revokedAt
-    }
-}
-
 /// One alert to POST to one webhook: a row of the outbox.
 public struct Delivery: Sendable {
     public var id: Int64
@@ -194,10 +177,10 @@ extension Store {
         return ListDiff(source: source, from: older, to: newer, added: added, removed: removed, changed: changes)
     }
 
-    /// The names of the fields that differ between two versions of an entry.
+    /// The names of the fields that differ between two versions of an entry, as the wire format names them
+    /// (`aliases`, `license_policy` …).
     static func changedFields(_ old: ListEntry, _ new: ListEntry) -> [String] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = Wire.encoder()
         func fields(_ entry: ListEntry) -> [String: String] {
             guard let data = try? encoder.encode(entry),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -213,18 +196,5 @@ extension Store {
         }
         let a = fields(old), b = fields(new)
         return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
-    }
-}
-
-/// What an import did, per source.
-public struct ImportOutcome: Sendable, Codable {
-    /// Versions written, one per changed source.
-    public var created: [ListVersion]
-    /// Sources whose content was identical to their current version: nothing written.
-    public var unchanged: [ListSource]
-
-    public init(created: [ListVersion], unchanged: [ListSource]) {
-        self.created = created
-        self.unchanged = unchanged
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VetterCore
-import VetterLists
 import VetterMatch
 import VetterService
 
@@ -12,7 +11,7 @@ struct BatchCommand: AsyncParsableCommand {
         discussion: """
             The input has a header with the columns id and name, and optionally country and type. The file is \
             streamed: memory does not grow with its size. Output is JSON Lines (one object per input row: \
-            {"id", "matches": [{"entry_id", "score", ...}]}) or, for a .csv output file, one row per match.
+            {"id", "matches": [{"entry_id", "score", ...}], "screened_at", "list_version_ids"}) or, for a .csv output file, one row per match.
             """
     )
 
@@ -28,9 +27,11 @@ struct BatchCommand: AsyncParsableCommand {
     func run() async throws {
         let sources = try matching.sources()
         try await reportingErrors {
-            let vetter = try await storeOptions.open()
-            let index = try await vetter.loadIndex()
-            try screenFile(index: index, sources: sources)
+            let screener = try await Screener(vetter: try await storeOptions.open())
+            let batch = screener.batch(workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
+            try screenFile(batch: batch, sources: sources)
+            Terminal.note(batch.evidence.summary)
+            Terminal.warnIfStale(batch.evidence)
         }
     }
 
@@ -39,7 +40,7 @@ struct BatchCommand: AsyncParsableCommand {
         var query: ScreeningQuery
     }
 
-    func screenFile(index: ScreeningIndex, sources: Set<ListSource>?) throws {
+    func screenFile(batch: BatchScreening, sources: Set<ListSource>?) throws {
         guard let handle = FileHandle(forReadingAtPath: input) else {
             throw ListReadError(.unreadable, file: input, "the file cannot be read")
         }
@@ -59,31 +60,16 @@ struct BatchCommand: AsyncParsableCommand {
         // The bar follows the bytes read, so it needs no first pass to count rows.
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
         let progress = Terminal.Progress("screening (bytes)", total: fileSize)
-        var reader = PartyCSVReader(file: input)
+        var reader = PartyFileReader(file: input)
         var pending: [Row] = []
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        nonisolated(unsafe) let sessions = (0..<workers).map { _ in ScreeningIndex.Session() }
         var done = 0
         var bytesRead = 0
 
         func flush() {
             guard !pending.isEmpty else { return }
             let rows = pending
-            var lines = [String](repeating: "", count: rows.count)
-            let chunk = (rows.count + workers - 1) / workers
-            lines.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let out = buffer
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let start = worker * chunk
-                    let end = min(rows.count, start + chunk)
-                    guard start < end else { return }
-                    let session = sessions[worker]
-                    for position in start..<end {
-                        let row = rows[position]
-                        let matches = index.screen(row.query, session: session)
-                        out[position] = Self.render(id: row.id, matches: matches, asCSV: asCSV)
-                    }
-                }
+            let lines = zip(rows, batch.screen(rows.map(\.query))).map { row, matches in
+                Self.render(id: row.id, matches: matches, asCSV: asCSV, evidence: batch.evidence)
             }
             sink.write(Data(lines.joined().utf8))
             done += rows.count
@@ -112,7 +98,7 @@ struct BatchCommand: AsyncParsableCommand {
                 threshold: matching.threshold, limit: matching.limit, explain: false))
     }
 
-    static func render(id: String, matches: [ScreeningMatch], asCSV: Bool) -> String {
+    static func render(id: String, matches: [ScreeningMatch], asCSV: Bool, evidence: Evidence) -> String {
         if asCSV {
             func quote(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
             return matches.map { match in
@@ -122,6 +108,6 @@ struct BatchCommand: AsyncParsableCommand {
                 ].joined(separator: ",") + "\n"
             }.joined()
         }
-        return BatchLine.json(id: id, matches: matches)
+        return BatchLine.json(id: id, matches: matches, evidence: evidence)
     }
 }

@@ -13,9 +13,9 @@ struct CheckCommand: AsyncParsableCommand {
             Screens the party (or every party of the transaction) and says, for each matched listing and each \
             item: licence required or not, the review policy for that item, licence exceptions available, the \
             conditions only you can know, and the Federal Register citations. The overall decision is the most \
-            restrictive: prohibited > licence_required > review > no_licence_required. Only the lists decide \
+            restrictive: prohibited > license_required > review > no_license_required. Only the lists decide \
             here: the Commerce Country Chart is out of scope. Exit status 0, or 3 with --fail-on-licence when \
-            the decision is anything but no_licence_required.
+            the decision is anything but no_license_required.
 
             A transaction file is JSON: {"parties": [{"name", "role", "country", "type"}], \
             "items": [{"eccn", "description", "quantity"}], "date": "YYYY-MM-DD"}; roles are purchaser, \
@@ -30,7 +30,7 @@ struct CheckCommand: AsyncParsableCommand {
     var country: String?
 
     @Option(help: "The party's type: individual, entity, vessel or aircraft.")
-    var type: String?
+    var type: PartyType?
 
     @Option(name: .customLong("eccn"), help: "An item's ECCN or EAR99; repeat for several items.")
     var eccns: [String] = []
@@ -49,7 +49,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Flag(help: "Exit with status 3 unless the decision is no_licence_required.")
+    @Flag(help: "Exit with status 3 unless the decision is no_license_required.")
     var failOnLicence = false
 
     func validate() throws {
@@ -66,15 +66,17 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let request = try makeTransaction()
         let result = try await reportingErrors {
-            let vetter = try await storeOptions.open()
-            return try await vetter.check(request, threshold: threshold)
+            try await Screener(vetter: try await storeOptions.open()).check(request, threshold: threshold)
         }
         if json {
             print(try Terminal.json(result))
         } else {
             printText(result)
         }
-        if failOnLicence && result.decision != .noLicenceRequired { throw ExitCode(3) }
+        if let warning = Evidence.staleWarning(dataDate: result.dataDate, ageDays: result.dataAgeDays) {
+            Terminal.note(warning)
+        }
+        if failOnLicence && result.decision != .noLicenseRequired { throw ExitCode(3) }
     }
 
     func makeTransaction() throws -> Transaction {
@@ -99,12 +101,14 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let party = TransactionParty(
             name: try parsePartyName(party, option: "--party"), country: try parseCountry(country),
-            type: try parsePartyType(type))
+            type: type)
         return Transaction(parties: [party], items: items, date: parsedDate)
     }
 
     func printText(_ result: CheckResult) {
         print("Decision: \(result.decision.rawValue) (as of \(result.date))")
+        print(
+            Evidence.summary(dataDate: result.dataDate, ageDays: result.dataAgeDays, lists: result.listVersions.count))
         for party in result.parties {
             let role = party.role.map { " — \($0.rawValue)" } ?? ""
             print("\n\(party.name)\(role): \(party.decision.rawValue)")
@@ -151,11 +155,11 @@ struct RulesCommand: AsyncParsableCommand {
             print(try Terminal.json(report))
             return
         }
-        for kind in [RuleCoverage.Kind.licenceRequirement, .reviewPolicy] {
+        for kind in [RuleCoverage.Kind.licenseRequirement, .reviewPolicy] {
             let rows = report.filter { $0.kind == kind }
             let flagged = rows.filter { $0.manualReview != nil }
             print(
-                "\(kind == .licenceRequirement ? "Licence requirement" : "Review policy") texts: \(rows.count) distinct, "
+                "\(kind == .licenseRequirement ? "Licence requirement" : "Review policy") texts: \(rows.count) distinct, "
                     + "\(rows.count - flagged.count) parsed, \(flagged.count) flagged for manual review")
             if coverage {
                 for row in rows {

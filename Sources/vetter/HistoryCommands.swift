@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import VetterCore
 import VetterService
-import VetterStore
 
 struct VersionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +24,7 @@ struct VersionsCommand: AsyncParsableCommand {
         }
         let versions = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            return try await vetter.store.versions(source: filter)
+            return try await vetter.versions(source: filter)
         }
         if json {
             print(try Terminal.json(versions))
@@ -70,7 +69,7 @@ struct DiffCommand: AsyncParsableCommand {
         }
         let diff = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            return try await vetter.store.diff(source: list, from: from, to: to)
+            return try await vetter.diff(source: list, from: from, to: to)
         }
         if json {
             struct Summary: Encodable {
@@ -150,7 +149,7 @@ struct WatchList: AsyncParsableCommand {
     func run() async throws {
         let (parties, allHits) = try await reportingErrors {
             let vetter = try await storeOptions.open(seed: false)
-            return (try await vetter.store.watchedParties(), try await vetter.store.watchHits())
+            return (try await vetter.watchedParties(), try await vetter.watchHits())
         }
         let byParty = Dictionary(grouping: allHits, by: \.partyID)
         let shown = hits ? parties.filter { byParty[$0.id] != nil } : parties
@@ -185,7 +184,7 @@ struct WatchRemove: AsyncParsableCommand {
 
     func run() async throws {
         let removed = try await reportingErrors {
-            try await storeOptions.open(seed: false).store.removeWatchedParty(id: id)
+            try await storeOptions.open(seed: false).unwatch(id: id)
         }
         guard removed else {
             Terminal.error("no watched party with id \(id)")
@@ -243,13 +242,10 @@ struct AlertsCommand: AsyncParsableCommand {
             from = ISO8601DateFormatter().date(from: "\(day)T00:00:00Z")
         }
         let alerts = try await reportingErrors {
-            try await storeOptions.open(seed: false).store.alerts(since: from)
+            try await storeOptions.open(seed: false).alerts(since: from)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(alerts), as: UTF8.self))
+            print(try Terminal.json(alerts))
             return
         }
         let formatter = ISO8601DateFormatter()
@@ -297,7 +293,7 @@ struct WebhookAdd: AsyncParsableCommand {
         }
         let key = secret ?? (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let id = try await reportingErrors {
-            try await storeOptions.open(seed: false).store.addWebhook(url: url, secret: key)
+            try await storeOptions.open(seed: false).addWebhook(url: url, secret: key)
         }
         print("Webhook \(id): \(url)")
         if secret == nil { print("Signing secret (shown once): \(key)") }
@@ -310,7 +306,7 @@ struct WebhookList: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let hooks = try await reportingErrors { try await storeOptions.open(seed: false).store.webhooks() }
+        let hooks = try await reportingErrors { try await storeOptions.open(seed: false).webhooks() }
         print(Terminal.table(["ID", "URL"], hooks.map { [String($0.id), $0.url] }))
     }
 }
@@ -337,7 +333,7 @@ struct WebhookDeliver: AsyncParsableCommand {
             while true {
                 let (sent, _) = try await vetter.deliverWebhooks(baseDelay: backoff)
                 delivered += sent
-                let waiting = try await vetter.store.dueDeliveries(now: .distantFuture).count
+                let waiting = try await vetter.pendingDeliveryCount()
                 if waiting == 0 || Date() >= deadline { return (delivered, waiting) }
                 try await Task.sleep(nanoseconds: UInt64(min(backoff, 1) * 200_000_000))
             }

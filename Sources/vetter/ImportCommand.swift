@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import VetterCore
-import VetterLists
 import VetterService
-import VetterStore
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +19,7 @@ struct ImportCommand: AsyncParsableCommand {
     var paths: [String]
 
     @Option(help: "The format, when detection is not wanted: csl, ofac-csv or bis-dpl.")
-    var format: String?
+    var format: ListFormat?
 
     @Flag(help: "Import a file whose last record was cut off, without that record (it is refused otherwise).")
     var dropIncompleteLastRecord = false
@@ -38,20 +36,11 @@ struct ImportCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var chosen: ListFormat? = nil
-        if let format {
-            guard let parsed = ListFormat(rawValue: format) else {
-                throw ValidationError(
-                    "--format: '\(format)' is not one of \(ListFormat.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            chosen = parsed
-        }
         let (report, rescreen) = try await reportingErrors {
             let vetter = try await storeOptions.open(seed: false)
             // New versions: the watched parties whose result can change are re-screened, and alerts sent.
             let report = try await vetter.ingest(
-                paths: paths, format: chosen,
+                paths: paths, format: format,
                 options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord), allowShrink: allowShrink)
             if !report.outcome.created.isEmpty { _ = try await vetter.deliverWebhooks() }
             return (report, report.rescreen)
@@ -100,7 +89,7 @@ struct ListsCommand: AsyncParsableCommand {
     func run() async throws {
         let versions = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            return try await vetter.store.currentVersions()
+            return try await vetter.currentLists()
         }.sorted { $0.source < $1.source }
         if json {
             print(try Terminal.json(versions))

@@ -37,10 +37,6 @@ struct MatchOptions: ParsableArguments {
     }
 }
 
-func parsePartyType(_ text: String?, option: String = "--type") throws -> PartyType? {
-    do { return try PartyInput.type(text) } catch { throw ValidationError("\(option): \(error.message)") }
-}
-
 func parseCountry(_ text: String?, option: String = "--country") throws -> String? {
     do { return try PartyInput.country(text) } catch { throw ValidationError("\(option): \(error.message)") }
 }
@@ -79,7 +75,7 @@ struct ScreenCommand: AsyncParsableCommand {
     var filterCountry = false
 
     @Option(help: "The party's type: individual, entity, vessel or aircraft (context).")
-    var type: String?
+    var type: PartyType?
 
     @OptionGroup var matching: MatchOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -102,7 +98,6 @@ struct ScreenCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try parsePartyName(name, option: "NAME")
         _ = try parseCountry(country)
-        _ = try parsePartyType(type)
         _ = try parseDay(asOf, option: "--as-of")
     }
 
@@ -110,27 +105,21 @@ struct ScreenCommand: AsyncParsableCommand {
         let day = try parseDay(asOf, option: "--as-of")
         let query = ScreeningQuery(
             name: try parsePartyName(name, option: "NAME"), country: try parseCountry(country),
-            type: try parsePartyType(type),
+            type: type,
             sources: try matching.sources(), filterByCountry: filterCountry, threshold: matching.threshold,
             limit: matching.limit)
-        let matches = try await reportingErrors {
-            let vetter = try await storeOptions.open()
-            if let day {
-                let (index, _) = try await vetter.loadIndex(asOf: day)
-                return index.screen(query)
-            }
-            let index = try await vetter.loadIndex()
-            return try await vetter.complete(index.screen(query), from: index)
+        let (matches, evidence) = try await reportingErrors {
+            try await Screener(vetter: try await storeOptions.open()).screen(query, asOf: day)
         }
         if json {
             print(
                 try Terminal.json(
-                    ScreeningReport(
-                        query: query, matches: matches, explain: explain, asOf: day))
-            )
+                    ScreeningReport(query: query, matches: matches, explain: explain, asOf: day, evidence: evidence)))
         } else {
+            print(evidence.summary)
             printTable(matches)
         }
+        Terminal.warnIfStale(evidence)
         if failOnMatch && !matches.isEmpty { throw ExitCode(3) }
     }
 

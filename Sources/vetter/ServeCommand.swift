@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import VetterCore
 import VetterServer
 import VetterService
-import VetterStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = level
         let app = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            if try await vetter.store.apiKeyCount() == 0 {
+            if try await vetter.keyCount() == 0 {
                 let secret = try await VetterServer.createKey(in: vetter, role: .admin, name: "first admin")
                 Terminal.note("Created the first admin API key (shown once): \(secret)")
             }
@@ -81,7 +81,7 @@ struct KeysCreate: AsyncParsableCommand {
         abstract: "Create an API key and print it once; only its hash is stored.")
 
     @Option(help: "screener (screen, check), reviewer (also alerts), or admin (also imports and keys).")
-    var role: String
+    var role: APIRole
 
     @Option(help: "A name to recognise the key by in logs.")
     var name = "api key"
@@ -89,11 +89,8 @@ struct KeysCreate: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        guard let parsed = APIRole(rawValue: role) else {
-            throw ValidationError("--role: '\(role)' is not one of screener, reviewer, admin")
-        }
         let secret = try await reportingErrors {
-            try await VetterServer.createKey(in: storeOptions.open(seed: false), role: parsed, name: name)
+            try await VetterServer.createKey(in: storeOptions.open(seed: false), role: role, name: name)
         }
         print(secret)
     }
@@ -109,7 +106,7 @@ struct KeysList: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let keys = try await reportingErrors { try await storeOptions.open(seed: false).store.apiKeys() }
+        let keys = try await reportingErrors { try await storeOptions.open(seed: false).keys() }
         if json {
             print(try Terminal.json(keys))
             return
@@ -141,7 +138,7 @@ struct KeysRevoke: AsyncParsableCommand {
 
     func run() async throws {
         let revoked = try await reportingErrors {
-            try await storeOptions.open(seed: false).store.revokeAPIKey(id: id, at: Date())
+            try await storeOptions.open(seed: false).revokeKey(id: id)
         }
         guard revoked else {
             Terminal.error("no unrevoked key with id \(id)")

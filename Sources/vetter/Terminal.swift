@@ -13,11 +13,14 @@ enum Terminal {
         FileHandle.standardError.write(Data("vetter: error: \(message.escapingControlCharacters)\n".utf8))
     }
 
+    /// `value` in the wire format shared with the HTTP API (``Wire``).
     static func json<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try Wire.string(value, pretty: pretty)
+    }
+
+    /// Warns on stderr when the newest list data an answer came from is more than 30 days old.
+    static func warnIfStale(_ evidence: Evidence) {
+        if let warning = evidence.staleWarning { note(warning) }
     }
 
     /// A plain text table; columns sized to their widest cell, cells cut at `maxWidth`.

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import VetterCore
 import VetterService
-import VetterStore
 
 @main
 struct VetterCommand: AsyncParsableCommand {

@@ -19,7 +19,7 @@ struct CrashTests {
         let run = try CLITests.run(["--db", database, "alerts", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let list = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
-        return list.map { "\($0["kind"] ?? "") \($0["partyID"] ?? "") \($0["source"] ?? "") \($0["entryID"] ?? "")" }
+        return list.map { "\($0["kind"] ?? "") \($0["party_id"] ?? "") \($0["source"] ?? "") \($0["entry_id"] ?? "")" }
             .sorted()
     }
 

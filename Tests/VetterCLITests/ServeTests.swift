@@ -188,7 +188,7 @@ struct ServeTests {
         defer { server.stop() }
         let base = try await server.started()
         let key = try #require(server.firstKey)
-        @Sendable func sdnIDs() async throws -> (status: Int, ids: [String]) {
+        @Sendable func sdnIDs() async throws -> (status: Int, ids: [String], sdnVersion: Int?) {
             var request = URLRequest(url: URL(string: base + "/v1/screen")!)
             request.httpMethod = "POST"
             request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
@@ -196,15 +196,17 @@ struct ServeTests {
             let (data, response) = try await URLSession.shared.data(for: request)
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             let ids = (object?["matches"] as? [[String: Any]])?.compactMap { $0["entry_id"] as? String } ?? []
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, ids)
+            let versions = object?["list_versions"] as? [[String: Any]] ?? []
+            let sdn = versions.first { $0["source"] as? String == "SDN" }?["version_id"] as? Int
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, ids, sdn)
         }
         // Sberbank was designated in 2022: on the SDN list of the bundled CSL of May 2022, not on OFAC's of July 2021.
         let before = try await sdnIDs()
         #expect(before.status == 200 && before.ids.contains("17018"))
-        let load = Task { () -> [Int] in
-            var statuses: [Int] = []
+        let load = Task { () -> [String] in
+            var statuses: [String] = []
             while !Task.isCancelled {
-                statuses.append((try? await sdnIDs().status) ?? 0)
+                do { statuses.append(String(try await sdnIDs().status)) } catch { statuses.append("\(error)") }
                 try? await Task.sleep(for: .milliseconds(20))
             }
             return statuses
@@ -224,8 +226,13 @@ struct ServeTests {
         load.cancel()
         let statuses = await load.value
         #expect(!after.ids.contains("17018"), "still \(after.ids)")
+        // The answer says which version it came from: the one the import created.
+        let lists = try CLITests.run(["--db", database, "lists", "--json"])
+        let current = try JSONSerialization.jsonObject(with: Data(lists.stdout.utf8)) as? [[String: Any]] ?? []
+        let created = current.first { $0["source"] as? String == "SDN" }?["id"] as? Int
+        #expect(created != nil && after.sdnVersion == created && before.sdnVersion != created)
         #expect(waited < .seconds(5), "served after \(waited)")
-        #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == 200 }, "\(statuses.filter { $0 != 200 })")
+        #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == "200" }, "\(statuses.filter { $0 != "200" })")
     }
 
     @Test("schemathesis finds no failure in any documented operation", .enabled(if: schemathesisWanted))

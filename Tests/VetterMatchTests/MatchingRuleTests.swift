@@ -137,7 +137,7 @@ struct MatchingRuleTests {
         #expect(match.entry.id == Fixtures.hikvision || match.entry.id == "30946")
         let explanation = match.explanation
         #expect(
-            explanation.alignments.contains { $0.query == "hikvision" && $0.listed == "hikvision" && $0.how == "exact" }
+            explanation.alignments.contains { $0.query == "hikvision" && $0.listed == "hikvision" && $0.how == .exact }
         )
         #expect(explanation.unmatchedListed.contains("hangzhou"))
         #expect(explanation.normalization.contains { $0.contains("→ ltd") })

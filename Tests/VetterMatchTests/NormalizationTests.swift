@@ -98,7 +98,25 @@ struct NormalizationTests {
 struct SimilarityTests {
     func similarity(_ a: String, _ b: String) -> Double {
         let x = Array(a.utf8), y = Array(b.utf8)
+        return kind(a, b).similarity
+    }
+
+    func kind(_ a: String, _ b: String) -> (similarity: Double, kind: WordMatch) {
+        let x = Array(a.utf8), y = Array(b.utf8)
         return Similarity.words(x, y, skeletonA: Similarity.skeleton(x), skeletonB: Similarity.skeleton(y))
+    }
+
+    @Test(
+        "the similarity says how two words matched, not the score",
+        arguments: [
+            // One typo in a five-letter word scores 0.85, as a transliteration does: it is still a typo.
+            ("dahua", "dahya", WordMatch.typo), ("hikvision", "hikvision", .exact),
+            ("alexei", "aleksey", .transliteration),
+            ("hikvision", "gikvision", .typo),
+        ])
+    func how(a: String, b: String, expected: WordMatch) {
+        let result = kind(a, b)
+        #expect(result.similarity > 0 && result.kind == expected, "\(a)/\(b): \(result)")
     }
 
     @Test(

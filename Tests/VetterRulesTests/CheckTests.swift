@@ -28,13 +28,13 @@ struct CheckTests {
                     TransactionItem(eccn: try ECCN("1A004.c")), TransactionItem(eccn: try ECCN("5A992")),
                     TransactionItem(eccn: .ear99),
                 ], date: Self.day))
-        #expect(result.decision == .licenceRequired)
-        #expect(result.items.map(\.decision) == [.licenceRequired, .licenceRequired, .licenceRequired])
+        #expect(result.decision == .licenseRequired)
+        #expect(result.items.map(\.decision) == [.licenseRequired, .licenseRequired, .licenseRequired])
         let el = result.entries.filter { $0.source == "EL" }
         #expect(el.map(\.reviewPolicy) == [.caseByCase, .presumptionOfDenial, .presumptionOfDenial])
-        #expect(el.allSatisfy { $0.licenceExceptions.isEmpty && $0.citations.first == "84 FR 54002" })
+        #expect(el.allSatisfy { $0.licenseExceptions.isEmpty && $0.citations.first == "84 FR 54002" })
         // The CMIC listing of the same company is not an export measure.
-        #expect(result.entries.contains { $0.source == "CMIC" && $0.decision == .noLicenceRequired })
+        #expect(result.entries.contains { $0.source == "CMIC" && $0.decision == .noLicenseRequired })
         #expect(result.scope.hasPrefix("Lists only"))
     }
 
@@ -45,13 +45,13 @@ struct CheckTests {
                 parties: [TransactionParty(name: "Hikvision")], items: [TransactionItem(eccn: .ear99)],
                 date: LocalDate(year: 2019, month: 9, day: 30)))
         #expect(!before.entries.contains { $0.source == "EL" })
-        #expect(before.decision == .noLicenceRequired)
+        #expect(before.decision == .noLicenseRequired)
         #expect(before.items[0].reasons.contains { $0.contains("was not in force on 2019-09-30") })
         let after = try await Self.shared.value.check(
             Transaction(
                 parties: [TransactionParty(name: "Hikvision")], items: [TransactionItem(eccn: .ear99)],
                 date: LocalDate(year: 2019, month: 10, day: 9)))
-        #expect(after.decision == .licenceRequired)
+        #expect(after.decision == .licenseRequired)
     }
 
     @Test("an unlisted company: the lists require no licence")
@@ -60,7 +60,7 @@ struct CheckTests {
             Transaction(
                 parties: [TransactionParty(name: "Zyxwvut Quorblat Holdings")],
                 items: [TransactionItem(eccn: try ECCN("5A992.c"))], date: Self.day))
-        #expect(result.decision == .noLicenceRequired)
+        #expect(result.decision == .noLicenseRequired)
         #expect(result.entries.isEmpty)
         #expect(result.items[0].reasons.first?.contains("No listed party matched") == true)
     }
@@ -78,8 +78,8 @@ struct CheckTests {
         let transaction = try Transaction.parse(Data(json.utf8))
         let result = try await Self.shared.value.check(transaction)
         #expect(result.decision == .prohibited)
-        #expect(result.parties.map(\.decision) == [.noLicenceRequired, .licenceRequired, .prohibited])
-        #expect(result.parties[1].items.map(\.decision) == [.licenceRequired, .licenceRequired])
+        #expect(result.parties.map(\.decision) == [.noLicenseRequired, .licenseRequired, .prohibited])
+        #expect(result.parties[1].items.map(\.decision) == [.licenseRequired, .licenseRequired])
         #expect(
             result.items.allSatisfy { item in
                 result.parties.allSatisfy { party in item.reasons.contains { $0.hasPrefix(party.name) } }
@@ -108,7 +108,7 @@ struct CheckTests {
     @Test("coverage lists every distinct text with its parse")
     func coverage() async throws {
         let report = try await Self.shared.value.ruleCoverage()
-        #expect(report.filter { $0.kind == .licenceRequirement }.count == 39)
+        #expect(report.filter { $0.kind == .licenseRequirement }.count == 39)
         #expect(report.filter { $0.kind == .reviewPolicy }.count == 33)
         #expect(report.filter { $0.manualReview != nil }.count == 4)
     }

@@ -33,8 +33,8 @@ struct APITests {
     func app(_ vetter: Vetter? = nil) async throws -> some ApplicationProtocol {
         var chosen: Vetter
         if let vetter { chosen = vetter } else { chosen = try await Self.shared.value.vetter }
-        let index = try await chosen.loadIndex()
-        let router = try await VetterServer.router(vetter: chosen, index: index, logger: Logger(label: "test"))
+        let router = try await VetterServer.router(
+            screener: try await Screener(vetter: chosen), logger: Logger(label: "test"))
         return Application(router: router)
     }
 
@@ -120,7 +120,7 @@ struct APITests {
             ) { response in
                 #expect(response.status == .ok)
                 let body = try object(response.body)
-                #expect(body["decision"] as? String == "licence_required")
+                #expect(body["decision"] as? String == "license_required")
                 let entries = try #require(body["entries"] as? [[String: Any]])
                 #expect(
                     entries.filter { $0["source"] as? String == "EL" }.map { $0["review_policy"] as? String } == [
@@ -147,7 +147,7 @@ struct APITests {
             try await client.execute(uri: "/v1/lists", method: .get, headers: headers(fixture.screener)) {
                 response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains(#""entryCount":2001"#))
+                #expect(String(buffer: response.body).contains(#""entry_count":2001"#))
             }
         }
     }
@@ -227,8 +227,12 @@ struct APITests {
                 #expect(response.headers[.contentType] == "application/x-ndjson")
                 let lines = String(buffer: response.body).split(separator: "\n")
                 #expect(lines.count == 2)
-                #expect(lines[0].hasPrefix(#"{"id":"a","matches":[{"entry_id":"#))
-                #expect(lines[1] == #"{"id":"b","matches":[]}"#)
+                let first = try? JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+                let hits = first?["matches"] as? [[String: Any]]
+                #expect(first?["id"] as? String == "a" && hits?.first?["entry_id"] != nil)
+                // Each line carries its evidence: when, and from which list versions.
+                #expect((first?["list_version_ids"] as? [Int])?.count == 13 && first?["screened_at"] is String)
+                #expect(lines[1].hasPrefix(#"{"id":"b","list_version_ids":["#) && lines[1].contains(#""matches":[]"#))
             }
             var csv = headers(fixture.screener)
             csv[.contentType] = "text/csv"
@@ -260,7 +264,8 @@ struct APITests {
             ) { response in
                 let lines = String(buffer: response.body).split(separator: "\n")
                 #expect(lines.count == 450)
-                #expect(lines.last?.hasPrefix(#"{"id":"r450","matches":[{"entry_id":"21944""#) == true)
+                #expect(lines.last?.hasPrefix(#"{"id":"r450","#) == true)
+                #expect(lines.last?.contains(#""matches":[{"entry_id":"21944""#) == true)
             }
         }
     }
@@ -282,8 +287,8 @@ struct APITests {
     @Test("the OpenAPI document lists exactly the router's routes")
     func openAPIMatchesRoutes() async throws {
         let fixture = try await Self.shared.value
-        let router = try await VetterServer.router(
-            vetter: fixture.vetter, index: try await fixture.vetter.loadIndex(), logger: Logger(label: "test"))
+        let router = try VetterServer.router(
+            screener: try await Screener(vetter: fixture.vetter), logger: Logger(label: "test"))
         let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let document = try await app().test(.router) { client in
             try await client.execute(uri: "/openapi.yaml", method: .get, headers: headers(fixture.screener)) {
@@ -399,8 +404,8 @@ struct APITests {
                 let body = try object(response.body)
                 #expect(body["watched"] as? Int == 2)
                 let hits = try #require(body["hits"] as? [[String: Any]])
-                #expect(hits.contains { $0["entryID"] as? String == "f095626c9f8becc70b5948507fb6de6e443b257a" })
-                #expect(hits.allSatisfy { $0["partyID"] as? String == "w-1" })
+                #expect(hits.contains { $0["entry_id"] as? String == "f095626c9f8becc70b5948507fb6de6e443b257a" })
+                #expect(hits.allSatisfy { $0["party_id"] as? String == "w-1" })
             }
             try await client.execute(uri: "/v1/watch", method: .get, headers: headers(fixture.reviewer)) { response in
                 #expect(String(buffer: response.body).contains(#""id":"w-2""#))
@@ -490,10 +495,10 @@ struct APITests {
                 let body = try object(response.body)
                 let created = try #require(body["created"] as? [[String: Any]])
                 #expect(created.map { $0["source"] as? String } == ["DPL"])
-                #expect(created.first?["entryCount"] as? Int == 663)
+                #expect(created.first?["entry_count"] as? Int == 663)
                 let rescreen = try #require(body["rescreen"] as? [String: Any])
                 let alerts = try #require(rescreen["alerts"] as? [[String: Any]])
-                #expect(alerts.contains { $0["partyID"] as? String == "p-1" && $0["kind"] as? String == "new_hit" })
+                #expect(alerts.contains { $0["party_id"] as? String == "p-1" && $0["kind"] as? String == "new_hit" })
             }
             try await client.execute(
                 uri: "/v1/screen", method: .post, headers: headers(admin), body: ByteBuffer(string: probe)
@@ -560,7 +565,7 @@ struct APITests {
             try await client.execute(uri: "/v1/keys", method: .get, headers: headers(admin)) { response in
                 let keys = try #require(
                     try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
-                #expect(keys.first { $0["id"] as? Int == erp }?["revokedAt"] != nil)
+                #expect(keys.first { $0["id"] as? Int == erp }?["revoked_at"] != nil)
             }
         }
     }

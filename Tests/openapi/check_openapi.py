@@ -66,8 +66,8 @@ call("POST", "/v1/screen", key=None, json={"name": "Hikvision"}, expect=401)
 lines = call("POST", "/v1/screen/batch", json=[{"id": "a", "name": "Hikvision"}, {"id": "b", "name": "Rim Abbas"}])
 for line in lines.text.splitlines():
     row = json.loads(line)
-    if set(row) != {"id", "matches"}:
-        failures.append("a batch line does not have the fields id and matches: " + line[:200])
+    if set(row) != {"id", "matches", "screened_at", "list_version_ids"}:
+        failures.append("a batch line does not have the fields id, matches, screened_at, list_version_ids: " + line[:200])
 call("POST", "/v1/screen/batch", data="id,name\nc1,Dahua\n", headers={"Content-Type": "text/csv"})
 call("POST", "/v1/check", json={"parties": [{"name": "Hikvision", "role": "end_user"}],
                                 "items": [{"eccn": "EAR99"}, {"eccn": "1A004.c"}], "date": "2022-05-01"})

@@ -1,0 +1,267 @@
+import Foundation
+import VetterCore
+
+/// The scorer: aligns a query's words with a listed name's (exact, typo, transliteration, initial, compound),
+/// turns the alignment into a name score, adjusts it for context, and explains it when asked.
+extension ScreeningIndex {
+    func listedWeight(_ name: Name, _ position: Int) -> Double {
+        switch name.kinds[position] {
+        case .legalForm: parameters.legalFormWeight
+        case .stopWord: parameters.stopWordWeight
+        case .word:
+            tokenLengths[Int(name.tokens[position])] == 1
+                && tokenFirstBytes[Int(name.tokens[position])] >= UInt8(ascii: "a")
+                ? parameters.initialWeight : weights[Int(name.tokens[position])]
+        case .place: parameters.placeWeight
+        }
+    }
+
+    /// The score of one listed name for a query, filling `explanation` when given.
+    /// - Parameter strictListed: every listed word counts fully (a Chinese person's name has no middle names).
+    struct Pair {
+        var q: Int32
+        var l: Int32
+        var similarity: Double
+        var priority: Double
+        var how: WordMatch
+    }
+
+    func scoreName(
+        _ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
+        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?
+    ) -> Double {
+        let n = words.count, m = name.tokens.count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: n + m) { matched in
+            withUnsafeTemporaryAllocation(of: Pair.self, capacity: max(1, n * m)) { pairBuffer in
+                matched.initialize(repeating: -1)  // -1: not aligned; else the similarity
+                let queryMatched = UnsafeMutableBufferPointer(rebasing: matched[0..<n])
+                let listedMatched = UnsafeMutableBufferPointer(rebasing: matched[n..<(n + m)])
+                return scoreName(
+                    words, tables, name, query: query, strictListed: strictListed, explanation: explanation,
+                    queryMatched: queryMatched, listedMatched: listedMatched, pairBuffer: pairBuffer)
+            }
+        }
+    }
+
+    func scoreName(
+        _ words: [QueryWord], _ tables: QueryTables, _ name: Name, query: ScreeningQuery,
+        strictListed: Bool, explanation: UnsafeMutablePointer<MatchExplanation>?,
+        queryMatched: UnsafeMutableBufferPointer<Double>,
+        listedMatched: UnsafeMutableBufferPointer<Double>, pairBuffer: UnsafeMutableBufferPointer<Pair>
+    ) -> Double {
+        let n = words.count, m = name.tokens.count
+        let explaining = explanation != nil
+        let queryHasLegalForm = tables.hasLegalForm
+        var aligned: [(q: [Int], l: [Int], similarity: Double, how: WordMatch)] = []
+        // Candidate pairs.
+        var pairCount = 0
+        for q in 0..<n {
+            let queryKind = tables.kind[q], queryLength = tables.length[q], queryFirst = tables.first[q]
+            let queryWeight = tables.weight[q]
+            for l in 0..<m {
+                let id = name.tokens[l]
+                var similarity = 0.0
+                var how = WordMatch.exact
+                if let known = tables.similarity(q, to: id) {
+                    similarity = known.value
+                    how = known.kind
+                } else if queryKind == .word, name.kinds[l] == .word {
+                    let listedLength = Int(tokenLengths[Int(id)])
+                    // Initials: "J" for "Jorge" either way round.
+                    if (queryLength == 1 || listedLength == 1) && queryLength + listedLength > 2
+                        && queryFirst == tokenFirstBytes[Int(id)]
+                    {
+                        similarity = 0.6
+                        how = .initial
+                    }
+                }
+                if similarity > 0 {
+                    pairBuffer[pairCount] = Pair(
+                        q: Int32(q), l: Int32(l), similarity: similarity,
+                        priority: similarity * (queryWeight + listedWeight(name, l)), how: how)
+                    pairCount += 1
+                }
+            }
+        }
+        var pairs = UnsafeMutableBufferPointer(rebasing: pairBuffer[0..<pairCount])
+        pairs.sort { $0.priority > $1.priority }
+        var unalignedQuery = n, unalignedListed = m
+        for pair in pairs where queryMatched[Int(pair.q)] < 0 && listedMatched[Int(pair.l)] < 0 {
+            queryMatched[Int(pair.q)] = pair.similarity
+            listedMatched[Int(pair.l)] = pair.similarity
+            unalignedQuery -= 1
+            unalignedListed -= 1
+            if explaining { aligned.append(([Int(pair.q)], [Int(pair.l)], pair.similarity, pair.how)) }
+        }
+        // Compounds among what is left: two adjacent words on one side written as one on the other.
+        if unalignedQuery > 0 && unalignedListed > 0 {
+            for q in 0..<n where queryMatched[q] < 0 && tables.kind[q] == .word && tables.length[q] >= 4 {
+                for l in 0..<max(0, m - 1) where listedMatched[l] < 0 && listedMatched[l + 1] < 0 {
+                    let lengths = Int(tokenLengths[Int(name.tokens[l])] + tokenLengths[Int(name.tokens[l + 1])])
+                    guard abs(lengths - tables.length[q]) <= 1 else { continue }
+                    let first = tokenBytes[Int(name.tokens[l])], second = tokenBytes[Int(name.tokens[l + 1])]
+                    let similarity = compoundSimilarity(words[q].bytes, first + second)
+                    if similarity > 0 {
+                        queryMatched[q] = similarity; listedMatched[l] = similarity; listedMatched[l + 1] = similarity
+                        unalignedQuery -= 1; unalignedListed -= 2
+                        if explaining { aligned.append(([q], [l, l + 1], similarity, .compound)) }
+                        break
+                    }
+                }
+            }
+            for l in 0..<m
+            where listedMatched[l] < 0 && name.kinds[l] == .word && tokenLengths[Int(name.tokens[l])] >= 4 {
+                let listedLength = Int(tokenLengths[Int(name.tokens[l])])
+                for q in 0..<max(0, n - 1) where queryMatched[q] < 0 && queryMatched[q + 1] < 0 {
+                    guard abs(tables.length[q] + tables.length[q + 1] - listedLength) <= 1 else { continue }
+                    let listed = tokenBytes[Int(name.tokens[l])]
+                    let similarity = compoundSimilarity(words[q].bytes + words[q + 1].bytes, listed)
+                    if similarity > 0 {
+                        queryMatched[q] = similarity; queryMatched[q + 1] = similarity; listedMatched[l] = similarity
+                        unalignedQuery -= 2; unalignedListed -= 1
+                        if explaining { aligned.append(([q, q + 1], [l], similarity, .compound)) }
+                        break
+                    }
+                }
+            }
+        }
+        // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent").
+        if unalignedQuery > 0 || unalignedListed > 0 {
+            var queryLetters = 0, listedLetters = 0
+            for q in 0..<n where tables.kind[q] == .word { queryLetters += tables.length[q] }
+            for l in 0..<m where name.kinds[l] == .word { listedLetters += Int(tokenLengths[Int(name.tokens[l])]) }
+            if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
+                let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
+                let similarity = compoundSimilarity(
+                    qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] })
+                if similarity > 0, qs.contains(where: { queryMatched[$0] < similarity }) {
+                    if explaining { aligned.removeAll { item in item.q.contains { qs.contains($0) } } }
+                    for q in qs { queryMatched[q] = similarity }
+                    for l in ls { listedMatched[l] = similarity }
+                    if explaining { aligned.append((qs, ls, similarity, .compound)) }
+                }
+            }
+        }
+        var queryTotal = 0.0, queryAligned = 0.0, queryHit = 0.0, listedTotal = 0.0, listedHit = 0.0
+        for q in 0..<n {
+            queryTotal += tables.weight[q]
+            if queryMatched[q] >= 0 {
+                queryAligned += tables.weight[q]
+                queryHit += tables.weight[q] * queryMatched[q]
+            }
+        }
+        for l in 0..<m {
+            let weight = listedWeight(name, l)
+            listedTotal += weight
+            if listedMatched[l] >= 0 { listedHit += weight * listedMatched[l] }
+        }
+        guard queryTotal > 0, listedTotal > 0 else { return 0 }
+        let queryCoverage = queryHit / queryTotal
+        let alignedShare = queryAligned / queryTotal
+        let quality = queryAligned > 0 ? queryHit / queryAligned : 0
+        let listedCoverage = listedHit / listedTotal
+        let floor = strictListed ? 0 : parameters.listedFloor
+        let nameScore = alignedShare * alignedShare * quality * (floor + (1 - floor) * listedCoverage)
+        var score = nameScore
+        var adjustments: [String] = []
+        // The listed name's most distinctive word left out while only lesser words matched: generic words
+        // ("Digital Technology Co., Ltd.") must not carry a match to a company on their own. People are exempt:
+        // a middle name left out is the most ordinary of variants.
+        let listedType = entryTypes[Int(name.entry)]
+        let isCompany =
+            listedType != .individual && query.type != .individual
+            && (listedType == .entity || listedType == .vessel || listedType == .aircraft
+                || name.kinds.contains(.legalForm) || queryHasLegalForm)
+        var heaviestMatched = 0.0, heaviestMissed = 0.0
+        for l in 0..<m where isCompany && name.kinds[l] == .word {
+            let weight = listedWeight(name, l)
+            if listedMatched[l] >= 0 {
+                heaviestMatched = max(heaviestMatched, weight)
+            } else {
+                heaviestMissed = max(heaviestMissed, weight)
+            }
+        }
+        if heaviestMissed > heaviestMatched, parameters.missingCorePenalty > 0 {
+            let factor = 1 - parameters.missingCorePenalty * (heaviestMissed - heaviestMatched) / heaviestMissed
+            score *= factor
+            if explaining {
+                adjustments.append(
+                    "the listed name's most distinctive word is not in the query × \((factor * 1000).rounded() / 1000)")
+            }
+        }
+        var queryPlaceMissed = false
+        for q in 0..<n where tables.kind[q] == .place && queryMatched[q] < 0 { queryPlaceMissed = true }
+        if queryPlaceMissed
+            && (0..<m).contains(where: { name.kinds[$0] == .place && listedMatched[$0] < 0 })
+        {
+            score *= parameters.placeConflict
+            if explaining {
+                adjustments.append(
+                    "different places × \(parameters.placeConflict): another legal entity, possibly an affiliate")
+            }
+        }
+        if name.isWeak {
+            score *= parameters.weakAlias
+            if explaining {
+                adjustments.append(
+                    "weak alias × \(parameters.weakAlias) (OFAC: weak aliases confirm, they do not match on their own)")
+            }
+        }
+        if let country = query.country, !country.isEmpty {
+            let packed = Self.pack(country)
+            let range = Int(countryStarts[Int(name.entry)])..<Int(countryStarts[Int(name.entry) + 1])
+            if range.contains(where: { countryCodes[$0] == packed }) {
+                score = min(1, score + parameters.countryMatchBonus)
+                if explaining { adjustments.append("country \(country) matches + \(parameters.countryMatchBonus)") }
+            } else if !range.isEmpty {
+                score *= parameters.countryConflict
+                if explaining {
+                    let countries = entryCountries[Int(name.entry)].sorted().joined(separator: ", ")
+                    adjustments.append("country \(country) not among \(countries) × \(parameters.countryConflict)")
+                }
+            }
+        }
+        if let type = query.type, type != .unknown, listedType != .unknown, isConflict(type, listedType) {
+            score *= parameters.typeConflict
+            if explaining {
+                adjustments.append(
+                    "type \(type.rawValue) against listed \(listedType.rawValue) × \(parameters.typeConflict)")
+            }
+        }
+        if let explanation {
+            explanation.pointee.queryTokens = words.map(\.text)
+            explanation.pointee.listedTokens = name.tokens.map { String(decoding: tokenBytes[Int($0)], as: UTF8.self) }
+            explanation.pointee.alignments = aligned.map { item in
+                let weight = item.l.reduce(0) { $0 + listedWeight(name, $1) }
+                return .init(
+                    query: item.q.map { words[$0].text }.joined(separator: "+"),
+                    listed: item.l.map { explanation.pointee.listedTokens[$0] }.joined(separator: "+"),
+                    how: item.how, similarity: (item.similarity * 1000).rounded() / 1000,
+                    weight: (weight * 100).rounded() / 100,
+                    contribution: ((item.q.reduce(0) { $0 + words[$1].weight } * item.similarity / queryTotal) * 1000)
+                        .rounded() / 1000)
+            }
+            explanation.pointee.unmatchedQuery = (0..<n).filter { queryMatched[$0] < 0 }.map { words[$0].text }
+            explanation.pointee.unmatchedListed = (0..<m).filter { listedMatched[$0] < 0 }.map {
+                explanation.pointee.listedTokens[$0]
+            }
+            explanation.pointee.queryCoverage = (queryCoverage * 1000).rounded() / 1000
+            explanation.pointee.listedCoverage = (listedCoverage * 1000).rounded() / 1000
+            explanation.pointee.nameScore = (nameScore * 1000).rounded() / 1000
+            explanation.pointee.adjustments = adjustments
+        }
+        return score
+    }
+
+    func compoundSimilarity(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        if a == b { return 1 }
+        let allowed = min(1, Similarity.allowedEdits(min(a.count, b.count), max(a.count, b.count)))
+        guard allowed > 0 else { return 0 }
+        return Similarity.distance(a, b, limit: allowed) <= allowed ? 0.9 : 0
+    }
+
+    func isConflict(_ a: PartyType, _ b: PartyType) -> Bool {
+        let person: Set<PartyType> = [.individual]
+        return person.contains(a) != person.contains(b)
+    }
+}

@@ -1,0 +1,51 @@
+public import Foundation
+public import VetterCore
+import VetterStore
+
+/// History: the lists in force, every version of a source, what changed between two, an entry by id.
+extension Vetter {
+    /// The current version of every source, by source.
+    public func currentLists() async throws -> [ListVersion] {
+        try await store.currentVersions().sorted { $0.source < $1.source }
+    }
+
+    /// Every version of `source` (or of every source), newest first.
+    public func versions(source: ListSource? = nil) async throws -> [ListVersion] {
+        try await store.versions(source: source)
+    }
+
+    /// How `source`'s content differs between two versions (by default its previous and current).
+    public func diff(source: ListSource, from: Int64? = nil, to: Int64? = nil) async throws -> ListDiff {
+        try await store.diff(source: source, from: from, to: to)
+    }
+
+    /// The entries with this id in the current versions.
+    public func entries(id: String) async throws -> [ListEntry] {
+        let versions = try await store.currentVersions()
+        return try await store.entries(id: id, versionIDs: versions.map(\.id))
+    }
+}
+
+/// API keys: only a key's SHA-256 is stored; the secret is shown once, when it is made.
+extension Vetter {
+    /// A new key: returns its secret.
+    public func createKey(role: String, name: String) async throws -> String {
+        let secret = "vk_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        _ = try await store.addAPIKey(name: name, role: role, secretSHA256: SHA256.hex(secret))
+        return secret
+    }
+
+    /// The unrevoked key with this secret.
+    public func key(secret: String) async throws -> (id: Int64, name: String, role: String)? {
+        try await store.apiKey(secretSHA256: SHA256.hex(secret))
+    }
+
+    public func keyCount() async throws -> Int { try await store.apiKeyCount() }
+
+    public func keys() async throws -> [APIKeyRecord] { try await store.apiKeys() }
+
+    /// Revokes the key; `false` when there is no unrevoked key with that id.
+    public func revokeKey(id: Int64, at date: Date = Date()) async throws -> Bool {
+        try await store.revokeAPIKey(id: id, at: date)
+    }
+}
