@@ -1,93 +1,75 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import Synchronization
 import VetterCore
 
-/// Request counts and latencies per route, and parties screened, in Prometheus's text format (served at
-/// `/metrics`). Written by hand: a few counters and one histogram need no metrics library.
+/// Request counts and latencies per route template, and parties screened, through swift-metrics into a Prometheus
+/// registry of the server's own (served at `/metrics` with the lists in force).
+///
+/// Each server holds its own registry rather than bootstrapping the process-wide metrics system, so that two
+/// servers in one process (tests) count apart.
 public final class ServerMetrics: Sendable {
-    /// Upper bounds of the latency histogram, in seconds.
-    static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+    /// Upper bounds of the latency histogram.
+    static let buckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .milliseconds(2500), .seconds(5),
+    ]
 
-    struct RouteKey: Hashable {
+    private struct RouteKey: Hashable {
         var method: String
         var route: String
+        var status: Int
     }
 
-    struct Histogram {
-        var counts = [UInt64](repeating: 0, count: ServerMetrics.buckets.count)
-        var count: UInt64 = 0
-        var sum: Double = 0
+    private struct RouteMetrics {
+        var requests: Metrics.Counter
+        var duration: Metrics.Timer
     }
 
-    struct State {
-        var requests: [RouteKey: [Int: UInt64]] = [:]
-        var latency: [RouteKey: Histogram] = [:]
-        var screened: UInt64 = 0
-    }
-
-    private let state = Mutex(State())
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let screenedParties: Metrics.Counter
+    private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
     let started = Date()
 
-    public init() {}
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = Self.buckets
+        self.factory = factory
+        screenedParties = Metrics.Counter(label: "vetter_screened_parties_total", factory: factory)
+    }
 
-    func record(method: String, route: String, status: Int, seconds: Double) {
-        let key = RouteKey(method: method, route: route)
-        state.withLock { state in
-            state.requests[key, default: [:]][status, default: 0] += 1
-            var histogram = state.latency[key] ?? Histogram()
-            for (position, bound) in Self.buckets.enumerated() where seconds <= bound {
-                histogram.counts[position] += 1
-            }
-            histogram.count += 1
-            histogram.sum += seconds
-            state.latency[key] = histogram
+    /// Counts one answered request under its route template; its duration goes to the histogram of the route.
+    func record(method: String, route: String, status: Int, duration: Duration) {
+        let key = RouteKey(method: method, route: route, status: status)
+        let metrics = routes.withLock { routes in
+            if let known = routes[key] { return known }
+            let made = RouteMetrics(
+                requests: Metrics.Counter(
+                    label: "vetter_http_requests_total",
+                    dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
+                duration: Metrics.Timer(
+                    label: "vetter_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
+                    preferredDisplayUnit: .seconds, factory: factory))
+            routes[key] = made
+            return made
         }
+        metrics.requests.increment()
+        metrics.duration.record(duration: duration)
     }
 
     /// Counts parties screened (one per `POST /v1/screen`, one per row of a batch, one per web search).
     func screened(_ count: Int) {
-        state.withLock { $0.screened += UInt64(count) }
+        screenedParties.increment(by: count)
     }
 
-    /// The exposition text, with a gauge per list version loaded.
+    /// The exposition text: the registry's metrics, then a gauge per list version in force.
     func render(versions: [ListVersion]) -> String {
-        let snapshot = state.withLock { $0 }
-        var lines: [String] = []
-        func label(_ value: String) -> String {
-            value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-        }
-        lines.append("# HELP vetter_http_requests_total HTTP requests answered, by route and status.")
-        lines.append("# TYPE vetter_http_requests_total counter")
-        for (key, statuses) in snapshot.requests.sorted(by: {
-            ($0.key.route, $0.key.method) < ($1.key.route, $1.key.method)
-        }) {
-            for (status, count) in statuses.sorted(by: { $0.key < $1.key }) {
-                lines.append(
-                    "vetter_http_requests_total{method=\"\(key.method)\",route=\"\(label(key.route))\",status=\"\(status)\"} \(count)"
-                )
-            }
-        }
-        lines.append("# HELP vetter_http_request_duration_seconds Time to answer a request, by route.")
-        lines.append("# TYPE vetter_http_request_duration_seconds histogram")
-        for (key, histogram) in snapshot.latency.sorted(by: {
-            ($0.key.route, $0.key.method) < ($1.key.route, $1.key.method)
-        }) {
-            let labels = "method=\"\(key.method)\",route=\"\(label(key.route))\""
-            for (position, bound) in Self.buckets.enumerated() {
-                lines.append(
-                    "vetter_http_request_duration_seconds_bucket{\(labels),le=\"\(bound)\"} \(histogram.counts[position])"
-                )
-            }
-            lines.append("vetter_http_request_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(histogram.count)")
-            lines.append("vetter_http_request_duration_seconds_sum{\(labels)} \(histogram.sum)")
-            lines.append("vetter_http_request_duration_seconds_count{\(labels)} \(histogram.count)")
-        }
-        lines.append("# HELP vetter_screened_parties_total Parties screened; its rate is screens per second.")
-        lines.append("# TYPE vetter_screened_parties_total counter")
-        lines.append("vetter_screened_parties_total \(snapshot.screened)")
+        var lines: [String] = [registry.emitToString().trimmingCharacters(in: .newlines)]
         lines.append("# HELP vetter_list_version_info The list version in force for each source (value 1).")
         lines.append("# TYPE vetter_list_version_info gauge")
         for version in versions {
@@ -128,10 +110,10 @@ struct AccessMiddleware: RouterMiddleware {
         // requests to made-up paths cannot grow the metrics.
         let route = context.endpointPath ?? Self.notFound
         var keyName: String?
-        func finish(_ status: Int) {
+        @Sendable func finish(_ status: Int, keyName: String?) {
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            metrics.record(method: request.method.rawValue, route: route, status: status, seconds: seconds)
+            metrics.record(method: request.method.rawValue, route: route, status: status, duration: elapsed)
             var metadata: Logger.Metadata = [
                 "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status)",
                 "ms": "\(String(format: "%.2f", seconds * 1000))",
@@ -159,14 +141,24 @@ struct AccessMiddleware: RouterMiddleware {
                 context.keyName = key.name
                 keyName = key.name
             }
-            let response = try await next(request, context)
-            finish(Int(response.status.code))
+            var response = try await next(request, context)
+            // Timed and logged once the body is written: a streamed batch takes its whole length.
+            let body = response.body, status = Int(response.status.code), name = keyName
+            response.body = ResponseBody(contentLength: body.contentLength) { writer in
+                do {
+                    try await body.write(writer)
+                    finish(status, keyName: name)
+                } catch {
+                    finish(status, keyName: name)
+                    throw error
+                }
+            }
             return response
         } catch let error as any HTTPResponseError {
-            finish(Int(error.status.code))
+            finish(Int(error.status.code), keyName: keyName)
             throw error
         } catch {
-            finish(500)
+            finish(500, keyName: keyName)
             logger.error(
                 "request failed", metadata: ["route": "\(route)", "error": "\("\(error)".escapingControlCharacters)"])
             throw Problem(.internalServerError, "Internal error", detail: "the request could not be completed")

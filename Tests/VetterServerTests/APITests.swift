@@ -348,6 +348,33 @@ struct APITests {
         }
     }
 
+    @Test("a streamed batch is timed until its last line is written, not when its handler returns")
+    func streamedBatchTimed() async throws {
+        let fixture = try await Self.shared.value
+        try await app().test(.router) { client in
+            // The rows are screened while the body streams: the handler itself returns at once.
+            let rows = (1...1_500).map { #"{"id": "r\#($0)", "name": "Hangzhou Hikvision Digital \#($0)"}"# }
+            let start = ContinuousClock.now
+            try await client.execute(
+                uri: "/v1/screen/batch", method: .post, headers: headers(fixture.screener),
+                body: ByteBuffer(string: "[" + rows.joined(separator: ",") + "]")
+            ) { response in
+                #expect(String(buffer: response.body).split(separator: "\n").count == 1_500)
+            }
+            let elapsed = ContinuousClock.now - start
+            try await client.execute(uri: "/metrics", method: .get, headers: headers(fixture.screener)) { response in
+                let text = String(buffer: response.body)
+                let prefix = #"vetter_http_request_duration_seconds_sum{method="POST",route="/v1/screen/batch"} "#
+                let line = text.split(separator: "\n").first { $0.hasPrefix(prefix) }
+                let recorded = line.flatMap { Double($0.dropFirst(prefix.count)) }
+                let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                #expect(
+                    recorded != nil && recorded! >= total * 0.5,
+                    "recorded \(String(describing: recorded)) of \(total) s")
+            }
+        }
+    }
+
     @Test("GET /v1/versions and /v1/diff: versions by source, the diff's errors")
     func versionsAndDiff() async throws {
         let fixture = try await Self.shared.value
