@@ -173,6 +173,34 @@ struct CLITests {
         #expect(missing.status == 1)
     }
 
+    @Test("an unknown party type is refused by every command that takes a party, naming where")
+    func unknownPartyType() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for arguments in [
+            ["screen", "Acme", "--type", "ship"], ["check", "--party", "Acme", "--eccn", "EAR99", "--type", "ship"],
+        ] {
+            let result = try Self.run(arguments + ["--db", Self.seeded])
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("'ship' is invalid for '--type <type>'"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("'individual', 'entity', 'vessel' or 'aircraft'"), "\(result.stderr)")
+        }
+        let csv = directory.appendingPathComponent("parties.csv")
+        try "id,name,type\np1,Acme,entity\np2,Beta,ship\n".write(to: csv, atomically: true, encoding: .utf8)
+        for arguments in [["batch", "--input", csv.path], ["watch", "import", csv.path]] {
+            let result = try Self.run(arguments + ["--db", Self.seeded])
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.contains("parties.csv:3 field 'type'"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("'ship' is not individual, entity, vessel or aircraft"), "\(result.stderr)")
+        }
+        let transaction = directory.appendingPathComponent("t.json")
+        try #"{"parties": [{"name": "Acme", "type": "ship"}], "items": [{"eccn": "EAR99"}]}"#.write(
+            to: transaction, atomically: true, encoding: .utf8)
+        let checked = try Self.run(["check", "--transaction", transaction.path, "--db", Self.seeded])
+        #expect(checked.status == 2)
+        #expect(checked.stderr.contains("parties[0].type") || checked.stderr.contains("'ship'"), "\(checked.stderr)")
+    }
+
     @Test("bad options are refused with a clear message")
     func badOptions() throws {
         let source = try Self.run(["screen", "x", "--source", "EL,XYZ", "--db", Self.seeded])
