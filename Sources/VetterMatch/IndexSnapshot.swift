@@ -51,6 +51,19 @@ public enum IndexSnapshot {
         return Data(out.buffer)
     }
 
+    /// How many bytes at the start of a snapshot say what it is for: enough to tell with ``isSnapshot(_:for:)``.
+    public static func headerLength(for key: String) -> Int { magic.count + 16 + key.utf8.count }
+
+    /// Whether `prefix` (the first ``headerLength(for:)`` bytes of a file) starts a snapshot of this format for
+    /// `key`: a reader waiting for another process's snapshot checks this instead of reading the whole file.
+    public static func isSnapshot(_ prefix: Data, for key: String) -> Bool {
+        prefix.withUnsafeBytes { raw in
+            var input = Reader(raw: raw)
+            return input.bytes(magic.count) == magic && input.integer() == UInt64(formatVersion)
+                && input.string() == key
+        }
+    }
+
     /// The index in `data`, or `nil` when the data is not a snapshot of this format for `key` (or is damaged).
     public static func read(_ data: Data, key: String, parameters: MatchParameters) -> ScreeningIndex? {
         let start = Date()
@@ -163,14 +176,14 @@ public enum IndexSnapshot {
         }
 
         mutating func string() -> String? {
-            guard let length = integer(), let bytes = bytes(Int(length)) else { return nil }
+            guard let length = integer().flatMap({ Int(exactly: $0) }), let bytes = bytes(length) else { return nil }
             return String(validating: bytes, as: UTF8.self)
         }
 
         mutating func array<T: BitwiseCopyable>() -> [T]? {
-            guard let count = integer() else { return nil }
-            let size = Int(count) * MemoryLayout<T>.stride
-            guard size >= 0, offset + size <= raw.count else { return nil }
+            guard let count = integer().flatMap({ Int(exactly: $0) }) else { return nil }
+            let (size, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+            guard !overflow, size >= 0, size <= raw.count - offset else { return nil }
             defer { offset += size }
             return [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(

@@ -156,10 +156,9 @@ public struct PartyCheck: Sendable, Codable {
         public var name: String
         public var matchedName: String
         public var score: Double
-
-        enum CodingKeys: String, CodingKey {
-            case entryID = "entry_id", source, name, matchedName = "matched_name", score
-        }
+        /// The case of this (party, entry) pair, and where it stands.
+        public var caseID: Int64?
+        public var caseState: CaseState?
     }
 
     public var name: String
@@ -169,6 +168,21 @@ public struct PartyCheck: Sendable, Codable {
     public var matches: [Match]
     public var items: [Item]
     public var entries: [EntryDetermination]
+    /// A reviewer confirmed one of the matches as this party.
+    public var blocked = false
+
+    /// Marks each match with its case (by source and entry id), and the party blocked when one is confirmed.
+    public mutating func attach(reviews: [(source: String, entryID: String, review: HitReview?)]) {
+        for (source, entryID, review) in reviews {
+            guard let review else { continue }
+            for position in matches.indices
+            where matches[position].source == source && matches[position].entryID == entryID {
+                matches[position].caseID = review.caseID
+                matches[position].caseState = review.state
+            }
+            if review.state == .confirmed { blocked = true }
+        }
+    }
 }
 
 /// The answer for a party check or a whole transaction.

@@ -29,7 +29,7 @@ struct APIRoutes {
             try context.require(.screener)
             let (query, day) = try ScreenRequest.parse(
                 try await VetterServer.readBody(request, limit: Self.smallBodyLimit))
-            let report = try await screener.report(query, asOf: day)
+            let report = try await screener.report(query, asOf: day, actor: context.actor, channel: "api")
             metrics.screened(1)
             return try VetterServer.json(report)
         }
@@ -39,7 +39,7 @@ struct APIRoutes {
             // Every row is checked before the first line is sent, so a bad row is a 400 naming it.
             let rows = try BatchRequest.parse(body, contentType: request.headers[.contentType] ?? "application/json")
             // The whole batch is answered from the lists in force when it began.
-            let batch = screener.batch()
+            let batch = screener.batch(actor: context.actor)
             return Response(
                 status: .ok, headers: [.contentType: "application/x-ndjson"],
                 body: ResponseBody { writer in
@@ -59,7 +59,10 @@ struct APIRoutes {
                         }
                         let chunk = Array(rows[start..<end])
                         // One chunk at a time uses the batch: never two threads at once.
-                        output = await Compute.run { batch.lines(chunk) }
+                        let matches = await Compute.run { batch.screen(chunk.map(\.1)) }
+                        let rows = chunk.map { (id: $0.0, query: $0.1) }
+                        try await batch.record(rows, matches: matches)
+                        output = batch.lines(rows, matches: matches)
                         metrics.screened(end - start)
                         try await writer.write(ByteBuffer(string: output))
                         start = end
@@ -78,7 +81,7 @@ struct APIRoutes {
                     error.code == .tooLarge ? .contentTooLarge : .badRequest, "Invalid transaction",
                     detail: error.message, field: error.field)
             }
-            let result = try await screener.check(transaction)
+            let result = try await screener.check(transaction, actor: context.actor)
             metrics.screened(transaction.parties.count)
             return try VetterServer.json(result)
         }
@@ -120,7 +123,7 @@ struct APIRoutes {
         router.post("/v1/watch") { request, context -> Response in
             try context.require(.reviewer)
             let parties = try WatchRequest.parse(try await VetterServer.readBody(request, limit: Self.batchBodyLimit))
-            let hits = try await vetter.watch(parties)
+            let hits = try await vetter.watch(parties, actor: context.actor)
             metrics.screened(parties.count)
             return try VetterServer.json(WatchResponse(watched: parties.count, hits: hits))
         }
@@ -146,6 +149,74 @@ struct APIRoutes {
             }
             return try VetterServer.json(try await vetter.alerts(since: since))
         }
+        router.get("/v1/screenings") { request, context -> Response in
+            try context.require(.reviewer)
+            let parameters = request.uri.queryParameters
+            let (limit, offset) = try Self.page(parameters)
+            var since: Date?
+            if let text = parameters["since"] {
+                guard let date = Self.internetDateTime(String(text)) else {
+                    throw Problem(
+                        .badRequest, "Invalid request", detail: "since must be an ISO 8601 time", field: "since")
+                }
+                since = date
+            }
+            // A search filter: a country as the screening was given it (a name or a code); one that is neither
+            // finds nothing.
+            let given = parameters["country"].map(String.init)
+            let country = (try? PartyInput.country(given)) ?? given
+            return try VetterServer.json(
+                try await vetter.screeningLog(
+                    name: parameters["party"].map(String.init), country: country, since: since, limit: limit,
+                    offset: offset))
+        }
+        router.get("/v1/cases") { request, context -> Response in
+            try context.require(.reviewer)
+            let parameters = request.uri.queryParameters
+            let (limit, offset) = try Self.page(parameters)
+            var state: CaseState?
+            if let text = parameters["state"] {
+                guard let parsed = CaseState(rawValue: String(text)) else {
+                    throw Problem(
+                        .badRequest, "Invalid request", detail: "state must be open, cleared or confirmed",
+                        field: "state")
+                }
+                state = parsed
+            }
+            return try VetterServer.json(try await vetter.cases(state: state, limit: limit, offset: offset))
+        }
+        router.get("/v1/cases/{id}") { _, context -> Response in
+            try context.require(.reviewer)
+            return try VetterServer.json(try await Self.caseDetail(context, vetter: vetter))
+        }
+        router.post("/v1/cases/{id}/clear") { request, context -> Response in
+            try context.require(.reviewer)
+            let id = try await Self.caseDetail(context, vetter: vetter).reviewCase.id
+            let body = try StrictJSON.decode(
+                DecisionRequest.self, from: try await VetterServer.readBody(request, limit: Self.smallBodyLimit),
+                what: "a JSON object")
+            guard let text = body.reason, let reason = ClearReason(rawValue: text) else {
+                throw Problem(
+                    .badRequest, "Invalid request",
+                    detail: "reason must be one of \(ClearReason.allCases.map(\.rawValue).joined(separator: ", "))",
+                    field: "reason")
+            }
+            return try VetterServer.json(
+                try await vetter.clearCase(id: id, reason: reason, note: try body.checkedNote(), actor: context.actor))
+        }
+        router.post("/v1/cases/{id}/confirm") { request, context -> Response in
+            try context.require(.reviewer)
+            let id = try await Self.caseDetail(context, vetter: vetter).reviewCase.id
+            let body = try StrictJSON.decode(
+                DecisionRequest.self, from: try await VetterServer.readBody(request, limit: Self.smallBodyLimit),
+                what: "a JSON object")
+            return try VetterServer.json(
+                try await vetter.confirmCase(id: id, note: try body.checkedNote(), actor: context.actor))
+        }
+        router.get("/v1/audit/verify") { _, context -> Response in
+            try context.require(.admin)
+            return try VetterServer.json(try await vetter.verifyAudit())
+        }
         router.post("/v1/imports") { request, context -> Response in
             try context.require(.admin)
             let parameters = request.uri.queryParameters
@@ -164,7 +235,8 @@ struct APIRoutes {
             let report = try await Self.importUpload(
                 body, name: name, format: format,
                 dropIncompleteLastRecord: parameters["drop_incomplete_last_record"] == "true",
-                allowShrink: parameters["allow_shrink"] == "true", vetter: vetter, logger: logger)
+                allowShrink: parameters["allow_shrink"] == "true", vetter: vetter, actor: context.actor,
+                logger: logger)
             // This process cached the new index while importing: read it back at once.
             if !report.created.isEmpty { try await screener.refreshIfChanged(waitingForCache: .zero) }
             return try VetterServer.json(report, status: report.created.isEmpty ? .ok : .created)
@@ -178,7 +250,7 @@ struct APIRoutes {
                     .badRequest, "Invalid request", detail: "role must be screener, reviewer or admin", field: "role")
             }
             let name = object.name.flatMap { $0.trimmed.isEmpty ? nil : $0.trimmed } ?? "api key"
-            let secret = try await VetterServer.createKey(in: vetter, role: role, name: name)
+            let secret = try await VetterServer.createKey(in: vetter, role: role, name: name, actor: context.actor)
             logger.notice("API key created", metadata: ["key_name": "\(name)", "role": "\(role.rawValue)"])
             return try VetterServer.json(["key": secret, "name": name, "role": role.rawValue], status: .created)
         }
@@ -189,13 +261,41 @@ struct APIRoutes {
         router.delete("/v1/keys/{id}") { _, context -> Response in
             try context.require(.admin)
             let text = try context.parameters.require("id")
-            guard let id = Int64(text), try await vetter.revokeKey(id: id) else {
+            guard let id = Int64(text), try await vetter.revokeKey(id: id, actor: context.actor) else {
                 throw Problem(.notFound, "Not found", detail: "no unrevoked key with id \(text)", field: "id")
             }
             knownKeys.forgetAll()
             logger.notice("API key revoked", metadata: ["key_id": "\(id)", "by": "\(context.keyName ?? "")"])
             return Response(status: .noContent)
         }
+    }
+
+    /// `limit` (1–500, default 50) and `offset` (default 0) of a paginated list.
+    static func page(_ parameters: Parameters) throws -> (limit: Int, offset: Int) {
+        var limit = 50, offset = 0
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw Problem(.badRequest, "Invalid request", detail: "limit must be 1 to 500", field: "limit")
+            }
+            limit = value
+        }
+        if let text = parameters["offset"] {
+            guard let value = Int(text), (0...1_000_000_000).contains(value) else {
+                throw Problem(
+                    .badRequest, "Invalid request", detail: "offset must be 0 to 1,000,000,000", field: "offset")
+            }
+            offset = value
+        }
+        return (limit, offset)
+    }
+
+    /// The case the path names; 404 naming `id` when there is none.
+    static func caseDetail(_ context: VetterRequestContext, vetter: Vetter) async throws -> CaseDetail {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), let detail = try await vetter.caseDetail(id: id) else {
+            throw Problem(.notFound, "Not found", detail: "no case with id \(text)", field: "id")
+        }
+        return detail
     }
 
     /// An RFC 3339 time, with or without fractional seconds, in any offset.
@@ -230,14 +330,15 @@ struct APIRoutes {
     /// then sends the webhooks of its alerts in the background.
     static func importUpload(
         _ body: Data, name: String, format: ListFormat?, dropIncompleteLastRecord: Bool, allowShrink: Bool,
-        vetter: Vetter, logger: Logger
+        vetter: Vetter, actor: String, logger: Logger
     ) async throws -> UploadReport {
         guard !body.isEmpty else { throw Problem(.badRequest, "Invalid request", detail: "the body is empty") }
         let report: UploadReport
         do {
             report = try await vetter.ingest(
                 upload: body, name: name, format: format,
-                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord), allowShrink: allowShrink)
+                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord), allowShrink: allowShrink,
+                actor: actor)
         } catch let error as ShrinkError {
             throw Problem(
                 .unprocessableContent, "List file refused",

@@ -180,3 +180,22 @@ struct KeyRequest: Decodable {
     var role: String?
     var name: String?
 }
+
+/// The body of `POST /v1/cases/{id}/clear` and `…/confirm`.
+struct DecisionRequest: Decodable {
+    var reason: String?
+    var note: String?
+
+    /// The note: at most 4,000 characters, no control character but line breaks.
+    func checkedNote() throws -> String? {
+        guard let note = note?.trimmed, !note.isEmpty else { return nil }
+        guard note.unicodeScalars.count <= 4_000 else {
+            throw Problem(.badRequest, "Invalid request", detail: "the note is over 4,000 characters", field: "note")
+        }
+        guard !note.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" })
+        else {
+            throw Problem(.badRequest, "Invalid request", detail: "the note holds a control character", field: "note")
+        }
+        return note
+    }
+}

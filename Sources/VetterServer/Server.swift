@@ -32,6 +32,9 @@ public struct VetterRequestContext: RequestContext {
         }
     }
 
+    /// Who the record names for this request: the API key's name.
+    var actor: String { "key:" + (keyName ?? "unknown") }
+
     /// Throws 403 unless the key's role is at least `role`.
     func require(_ needed: APIRole) throws {
         guard let role, role >= needed else {
@@ -65,8 +68,10 @@ public struct ServerConfiguration: Sendable {
 /// Builds the HTTP application over a ``Vetter`` store and its index.
 public enum VetterServer {
     /// Creates an API key: returns the secret, shown once; only its SHA-256 is stored.
-    public static func createKey(in vetter: Vetter, role: APIRole, name: String) async throws -> String {
-        try await vetter.createKey(role: role.rawValue, name: name)
+    public static func createKey(
+        in vetter: Vetter, role: APIRole, name: String, actor: String = Vetter.commandLineActor
+    ) async throws -> String {
+        try await vetter.createKey(role: role.rawValue, name: name, actor: actor)
     }
 
     /// The router with every route: the JSON API under `/v1`, the web pages under `/ui`, `/healthz`, `/metrics`

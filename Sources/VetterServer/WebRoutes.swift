@@ -104,7 +104,8 @@ struct WebRoutes {
                 page.dated = day?.description
                 if page.error == nil {
                     let start = ContinuousClock.now
-                    let matches = try await screener.screen(query, asOf: day).matches
+                    let matches = try await screener.screen(query, asOf: day, actor: context.actor, channel: "web")
+                        .matches
                     let elapsed = ContinuousClock.now - start
                     metrics.screened(1)
                     page.searched = true

@@ -15,8 +15,14 @@ public struct Benchmark: Sendable {
     public var seed: UInt64
     public var slowest: Int
     public var rescreen: Int
+    /// Instead: screen this many generated queries as a batch without and then with the screening log, and
+    /// verify the audit chain they make.
+    public var log: Int
 
-    public init(queries: Int, scale: Int, latencySamples: Int, seed: UInt64, slowest: Int, rescreen: Int) {
+    public init(
+        queries: Int, scale: Int, latencySamples: Int, seed: UInt64, slowest: Int, rescreen: Int, log: Int = 0
+    ) {
+        self.log = log
         self.queries = queries
         self.scale = scale
         self.latencySamples = latencySamples
@@ -68,6 +74,10 @@ public struct Benchmark: Sendable {
 
             if rescreen > 0 {
                 try await benchRescreen(vetter: vetter, file: file, random: &random, print: print)
+                return
+            }
+            if log > 0 {
+                try await benchLog(vetter: vetter, file: file, dbPath: dbPath, random: &random, print: print)
                 return
             }
             let generated = Self.makeQueries(from: file.entries, count: queries, random: &random)
@@ -173,6 +183,53 @@ public struct Benchmark: Sendable {
             }
         }
         print("ratio    delta / full = \(String(format: "%.1f", 100 * deltaSeconds / fullSeconds))%")
+    }
+
+    /// Screens `log` generated queries as a batch on all cores twice — without recording, then with every row
+    /// recorded in the screening log and its hits applied to cases — and verifies the chain they made.
+    func benchLog(
+        vetter: Vetter, file: ListFile, dbPath: String, random: inout SeededRandom, print: (String) -> Void
+    ) async throws {
+        let generated = Self.makeQueries(from: file.entries, count: log, random: &random)
+        let rows = generated.enumerated().map { (id: "q\($0.offset)", query: $0.element) }
+        let screener = try await Screener(vetter: vetter)
+        let batch = screener.batch(workers: ProcessInfo.processInfo.activeProcessorCount, actor: "bench")
+        func size() -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: dbPath)[.size] as? Int) ?? 0)
+                + ((try? FileManager.default.attributesOfItem(atPath: dbPath + "-wal")[.size] as? Int) ?? 0)
+        }
+        var seconds: [Bool: Double] = [:]
+        var sizes: [Int] = []
+        var hits = 0
+        for recording in [false, true] {
+            sizes.append(size())
+            let clock = Date()
+            for start in stride(from: 0, to: rows.count, by: 4096) {
+                let chunk = Array(rows[start..<min(rows.count, start + 4096)])
+                let found = batch.screen(chunk.map(\.query))
+                if recording {
+                    try await batch.record(chunk, matches: found)
+                } else {
+                    hits += found.reduce(0) { $0 + $1.count }
+                }
+            }
+            seconds[recording] = Date().timeIntervalSince(clock)
+        }
+        sizes.append(size())
+        let plain = seconds[false]!, recorded = seconds[true]!
+        print(
+            "batch    \(rows.count) queries, not recorded: \(Int(Double(rows.count) / plain)) queries/s (\(hits) matches)"
+        )
+        print(
+            "log      \(rows.count) queries, each recorded with its cases: \(Int(Double(rows.count) / recorded)) queries/s (\(String(format: "%.1f", 100 * (recorded - plain) / plain))% slower)"
+        )
+        let growth = Double(sizes[2] - sizes[1]) / Double(rows.count) * 100_000 / 1_048_576
+        print("growth   \(String(format: "%.1f", growth)) MiB per 100,000 screenings (database and its log)")
+        let cases = try await vetter.cases(limit: 1_000_000).count
+        let verification = try await vetter.verifyAudit()
+        print(
+            "verify   \(verification.records) audit records (\(cases) cases) verified in \(String(format: "%.2f", verification.seconds)) s: \(verification.isIntact ? "intact" : verification.problem ?? "")"
+        )
     }
 
     static func peakResidentMiB() -> Int {

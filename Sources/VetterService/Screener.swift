@@ -21,6 +21,8 @@ public final class Screener: Sendable {
         var entries: [String: ListEntry] = [:]
         /// Indexes over the lists in force on past days, built on request; a few at most (each holds its entries).
         var dated: [DatedKey: (ScreeningIndex, [ListVersion])] = [:]
+        /// The content hash of every entry of ``versions`` (`source|id`), read when the first screening is recorded.
+        var hashes: [String: String]?
     }
 
     private struct DatedKey: Hashable {
@@ -74,36 +76,93 @@ public final class Screener: Sendable {
     }
 
     /// Screens `query` against the lists in force on `day` (today's when nil): its matches with their full
-    /// entries, and the evidence of the answer.
+    /// entries, the evidence of the answer, and — when `actor` is given — the screening recorded in the log, with
+    /// each match's case (``CaseRules``: a new hit opens one, a cleared pair stays cleared until something changes).
     public func screen(
-        _ query: ScreeningQuery, asOf day: LocalDate? = nil
-    ) async throws -> (matches: [ScreeningMatch], evidence: Evidence) {
+        _ query: ScreeningQuery, asOf day: LocalDate? = nil, actor: String? = nil, channel: String = "api",
+        party: PartyRecord? = nil
+    ) async throws -> (matches: [ScreeningMatch], evidence: Evidence, reviews: [HitReview?]) {
+        let (matches, versions) = try await matches(
+            of: query, in: day.map { DatedKey(day: $0, filterEntries: true) })
+        var reviews = [HitReview?](repeating: nil, count: matches.count)
+        if let actor {
+            let given = party ?? PartyRecord(name: query.name, country: query.country, type: query.type)
+            reviews = try await record(
+                [(given, query.threshold, matches)], versions: versions, dated: day != nil, actor: actor,
+                channel: channel)[0]
+        }
+        return (matches, Evidence(versions: versions), reviews)
+    }
+
+    /// The matches of `query` on a past day's index (`day`) or on the index in use (with full entries), and the
+    /// versions they came from.
+    private func matches(
+        of query: ScreeningQuery, in day: DatedKey?
+    ) async throws -> (matches: [ScreeningMatch], versions: [ListVersion]) {
         if let day {
-            let (index, versions) = try await dated(DatedKey(day: day, filterEntries: true))
-            return (await Compute.run { index.screen(query) }, Evidence(versions: versions))
+            let (index, versions) = try await dated(day)
+            return (await Compute.run { index.screen(query) }, versions)
         }
         let (index, versions) = state.withLock { ($0.index, $0.versions) }
-        let matches = try await completed(await Compute.run { index.screen(query) }, from: index)
-        return (matches, Evidence(versions: versions))
+        return (try await completed(await Compute.run { index.screen(query) }, from: index), versions)
     }
 
-    /// The answer to one screen, as `vetter screen --json` and `POST /v1/screen` give it.
-    public func report(_ query: ScreeningQuery, asOf day: LocalDate? = nil) async throws -> ScreeningReport {
-        let (matches, evidence) = try await screen(query, asOf: day)
-        return ScreeningReport(query: query, matches: matches, explain: query.explain, asOf: day, evidence: evidence)
+    /// The answer to one screen, as `vetter screen --json` and `POST /v1/screen` give it, recorded as `actor`'s.
+    public func report(
+        _ query: ScreeningQuery, asOf day: LocalDate? = nil, actor: String, channel: String
+    ) async throws -> ScreeningReport {
+        let (matches, evidence, reviews) = try await screen(query, asOf: day, actor: actor, channel: channel)
+        return ScreeningReport(
+            query: query, matches: matches, explain: query.explain, asOf: day, evidence: evidence, reviews: reviews)
     }
 
-    /// A batch screened on the index in use now, whatever replaces it meanwhile.
-    public func batch(workers: Int = 1) -> BatchScreening {
+    /// Records screenings of the index's versions (or a past day's) and returns each match's review, in order.
+    func record(
+        _ screenings: [(party: PartyRecord, threshold: Double, matches: [ScreeningMatch])], versions: [ListVersion],
+        dated: Bool, actor: String, channel: String
+    ) async throws -> [[HitReview?]] {
+        let hashes = try await entryHashes(for: versions, dated: dated)
+        let versionIDs = versions.map(\.id).sorted()
+        let records = screenings.map { screening in
+            ScreeningRecord(
+                channel: channel, party: screening.party, threshold: screening.threshold, versionIDs: versionIDs,
+                matches: screening.matches.map { match in
+                    ScreeningRecord.Match(
+                        source: match.entry.source.code, entryID: match.entry.id,
+                        entryHash: hashes[match.entry.source.code + "|" + match.entry.id] ?? "",
+                        score: (match.score * 1_000_000).rounded() / 1_000_000, entryName: match.entry.name)
+                })
+        }
+        let reviews = try await vetter.record(records, actor: actor)
+        // The store reviews every match; keep the positions of the caller's matches.
+        return zip(records, reviews).map { record, reviewed in
+            record.matches.indices.map { $0 < reviewed.count ? reviewed[$0] : nil }
+        }
+    }
+
+    /// Entry hashes of the versions in use (kept for the index's life), or of a past day's versions.
+    private func entryHashes(for versions: [ListVersion], dated: Bool) async throws -> [String: String] {
+        if !dated, let known = state.withLock({ state in state.versions == versions ? state.hashes : nil }) {
+            return known
+        }
+        let hashes = try await vetter.entryHashes(of: versions)
+        if !dated { state.withLock { state in if state.versions == versions { state.hashes = hashes } } }
+        return hashes
+    }
+
+    /// A batch screened on the index in use now, whatever replaces it meanwhile; each row recorded as `actor`'s.
+    public func batch(workers: Int = 1, actor: String) -> BatchScreening {
         let (index, versions) = state.withLock { ($0.index, $0.versions) }
-        return BatchScreening(index: index, evidence: Evidence(versions: versions), workers: workers)
+        return BatchScreening(
+            index: index, evidence: Evidence(versions: versions), workers: workers, screener: self, versions: versions,
+            actor: actor)
     }
 
     /// Screens each party of `transaction` and decides what its listings mean for each item, on the
     /// transaction's date: a past date is answered from the list versions in force that day (the decider then
     /// reports the entries whose own start date was later).
     public func check(
-        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold
+        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold, actor: String
     ) async throws -> CheckResult {
         let today = LocalDate(Date())
         let date = transaction.date ?? today
@@ -112,17 +171,15 @@ public final class Screener: Sendable {
         for party in transaction.parties {
             let query = ScreeningQuery(
                 name: party.name, country: party.country, type: party.type, threshold: threshold, limit: 25)
-            let matches: [ScreeningMatch]
-            if date < today {
-                let (index, versions) = try await dated(DatedKey(day: date, filterEntries: false))
-                matches = await Compute.run { index.screen(query) }
-                versionsUsed = versions
-            } else {
-                let (index, versions) = state.withLock { ($0.index, $0.versions) }
-                matches = try await completed(await Compute.run { index.screen(query) }, from: index)
-                versionsUsed = versions
-            }
-            parties.append(LicenceDecider.check(party: party, matches: matches, items: transaction.items, date: date))
+            let (matches, versions) = try await matches(
+                of: query, in: date < today ? DatedKey(day: date, filterEntries: false) : nil)
+            versionsUsed = versions
+            let reviews = try await record(
+                [(PartyRecord(name: party.name, country: party.country, type: party.type), threshold, matches)],
+                versions: versionsUsed, dated: date < today, actor: actor, channel: "check")[0]
+            var checked = LicenceDecider.check(party: party, matches: matches, items: transaction.items, date: date)
+            checked.attach(reviews: zip(matches, reviews).map { ($0.entry.source.code, $0.entry.id, $1) })
+            parties.append(checked)
         }
         if transaction.parties.isEmpty { versionsUsed = state.withLock { $0.versions } }
         var result = LicenceDecider.combine(parties, items: transaction.items, date: date)
@@ -179,10 +236,19 @@ public final class BatchScreening: @unchecked Sendable {
     public let evidence: Evidence
     let index: ScreeningIndex
     let sessions: [ScreeningIndex.Session]
+    let screener: Screener
+    let versions: [ListVersion]
+    let actor: String
 
-    init(index: ScreeningIndex, evidence: Evidence, workers: Int) {
+    init(
+        index: ScreeningIndex, evidence: Evidence, workers: Int, screener: Screener, versions: [ListVersion],
+        actor: String
+    ) {
         self.index = index
         self.evidence = evidence
+        self.screener = screener
+        self.versions = versions
+        self.actor = actor
         sessions = (0..<max(1, workers)).map { _ in ScreeningIndex.Session() }
     }
 
@@ -207,11 +273,23 @@ public final class BatchScreening: @unchecked Sendable {
         return results
     }
 
+    /// Records screened rows in the log (channel `batch`), with their cases.
+    public func record(
+        _ rows: [(id: String, query: ScreeningQuery)], matches: [[ScreeningMatch]]
+    ) async throws {
+        let screenings = zip(rows, matches).map { row, found in
+            (
+                PartyRecord(id: row.id, name: row.query.name, country: row.query.country, type: row.query.type),
+                row.query.threshold, found
+            )
+        }
+        _ = try await screener.record(screenings, versions: versions, dated: false, actor: actor, channel: "batch")
+    }
+
     /// One JSON line per party (``BatchLine``).
-    public func lines(_ rows: [(id: String, query: ScreeningQuery)]) -> String {
-        zip(rows, screen(rows.map(\.query))).map { row, matches in
-            BatchLine.json(id: row.id, matches: matches, evidence: evidence)
-        }.joined()
+    public func lines(_ rows: [(id: String, query: ScreeningQuery)], matches: [[ScreeningMatch]]) -> String {
+        zip(rows, matches).map { row, found in BatchLine.json(id: row.id, matches: found, evidence: evidence) }
+            .joined()
     }
 }
 

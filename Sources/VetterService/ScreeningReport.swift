@@ -33,6 +33,9 @@ public struct ScreeningReport: Encodable, Sendable {
         public var licenseRequirement: String?
         public var licensePolicy: String?
         public var explanation: MatchExplanation?
+        /// The case of this (party, entry) pair and where it stands: `cleared` hits are shown, never dropped.
+        public var caseID: Int64?
+        public var caseState: CaseState?
 
         public init(_ match: ScreeningMatch, explain: Bool) {
             let entry = match.entry
@@ -64,15 +67,26 @@ public struct ScreeningReport: Encodable, Sendable {
     /// The newest data date of those versions, and its age in days on the day of the screen.
     public var dataDate: LocalDate?
     public var dataAgeDays: Int?
+    /// A reviewer confirmed one of the matches as this party: it is blocked.
+    public var blocked: Bool
 
     public init(
-        query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool, asOf: LocalDate? = nil, evidence: Evidence
+        query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool, asOf: LocalDate? = nil, evidence: Evidence,
+        reviews: [HitReview?] = []
     ) {
         self.query = Query(
             name: query.name, country: query.country, type: query.type?.rawValue,
             sources: query.sources.map { $0.map(\.code).sorted() }, threshold: query.threshold, limit: query.limit,
             asOf: asOf?.description)
-        self.matches = matches.map { Match($0, explain: explain) }
+        self.matches = matches.enumerated().map { position, match in
+            var wire = Match(match, explain: explain)
+            if position < reviews.count, let review = reviews[position] {
+                wire.caseID = review.caseID
+                wire.caseState = review.state
+            }
+            return wire
+        }
+        blocked = self.matches.contains { $0.caseState == .confirmed }
         screenedAt = evidence.screenedAt
         listVersions = evidence.listVersions
         dataDate = evidence.dataDate

@@ -28,10 +28,17 @@ extension Vetter {
 
 /// API keys: only a key's SHA-256 is stored; the secret is shown once, when it is made.
 extension Vetter {
-    /// A new key: returns its secret.
-    public func createKey(role: String, name: String) async throws -> String {
+    /// A new key: returns its secret. The audit trail records who made it (never the secret).
+    public func createKey(role: String, name: String, actor: String = Vetter.commandLineActor) async throws -> String {
         let secret = "vk_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        _ = try await store.addAPIKey(name: name, role: role, secretSHA256: SHA256.hex(secret))
+        let id = try await store.addAPIKey(name: name, role: role, secretSHA256: SHA256.hex(secret))
+        struct Made: Encodable {
+            var id: Int64
+            var name: String
+            var role: String
+        }
+        try await audit(
+            kind: "key_created", actor: actor, subject: "key:\(id)", body: Made(id: id, name: name, role: role))
         return secret
     }
 
@@ -45,7 +52,14 @@ extension Vetter {
     public func keys() async throws -> [APIKeyRecord] { try await store.apiKeys() }
 
     /// Revokes the key; `false` when there is no unrevoked key with that id.
-    public func revokeKey(id: Int64, at date: Date = Date()) async throws -> Bool {
-        try await store.revokeAPIKey(id: id, at: date)
+    public func revokeKey(
+        id: Int64, at date: Date = Date(), actor: String = Vetter.commandLineActor
+    ) async throws
+        -> Bool
+    {
+        guard try await store.revokeAPIKey(id: id, at: date) else { return false }
+        struct Revoked: Encodable { var id: Int64 }
+        try await audit(kind: "key_revoked", actor: actor, subject: "key:\(id)", body: Revoked(id: id))
+        return true
     }
 }

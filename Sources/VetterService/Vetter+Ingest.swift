@@ -78,7 +78,7 @@ extension Vetter {
     /// disk. `name` (the client's file name, made safe) names the file in the report and in errors.
     public func ingest(
         upload body: Data, name: String, format: ListFormat?, options: ReadOptions = ReadOptions(),
-        allowShrink: Bool = false
+        allowShrink: Bool = false, actor: String
     ) async throws -> UploadReport {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-import-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -89,7 +89,8 @@ extension Vetter {
         try body.write(to: URL(fileURLWithPath: path))
         let ingested: IngestReport
         do {
-            ingested = try await ingest(paths: [path], format: format, options: options, allowShrink: allowShrink)
+            ingested = try await ingest(
+                paths: [path], format: format, options: options, allowShrink: allowShrink, actor: actor)
         } catch var error as ListReadError {
             error.file = fileName
             error.message = error.message.replacingOccurrences(of: directory.path + "/", with: "")
@@ -106,12 +107,12 @@ extension Vetter {
     /// Reads list files and imports them: all of them or none (``ingest(_:allowShrink:now:)``).
     public func ingest(
         paths: [String], format: ListFormat?, options: ReadOptions = ReadOptions(), allowShrink: Bool = false,
-        fullRescreen: Bool = false
+        fullRescreen: Bool = false, actor: String = Vetter.commandLineActor
     ) async throws -> IngestReport {
         // Every file is read before anything is written, so one bad file leaves the store untouched.
         var files: [ListFile] = []
         for path in paths { files.append(try ListReader.read(path: path, format: format, options: options)) }
-        return try await ingest(files, allowShrink: allowShrink, fullRescreen: fullRescreen)
+        return try await ingest(files, allowShrink: allowShrink, fullRescreen: fullRescreen, actor: actor)
     }
 
     /// The one pipeline by which lists change: the shrink guard, then every file's new versions in one
@@ -120,12 +121,13 @@ extension Vetter {
     /// lists, or the new ones with the re-screen still owed (``resumePendingRescreens()``). `fullRescreen`
     /// re-screens every watched party instead of only those whose result can change.
     public func ingest(
-        _ files: [ListFile], allowShrink: Bool = false, fullRescreen: Bool = false, now: Date = Date()
+        _ files: [ListFile], allowShrink: Bool = false, fullRescreen: Bool = false, now: Date = Date(),
+        actor: String = Vetter.commandLineActor
     ) async throws -> IngestReport {
         // Re-screens a crash interrupted come first, against the versions they were owed for.
         _ = try await resumePendingRescreens()
         if !allowShrink { try await checkShrink(files) }
-        let outcome = try await store.importLists(files, importedAt: now)
+        let outcome = try await store.importLists(files, importedAt: now, actor: actor)
         var rescreen: RescreenReport?
         if !outcome.created.isEmpty {
             // Only this import's own job: another one pending belongs to an import still re-screening elsewhere.

@@ -32,12 +32,42 @@ extension Vetter {
 
     /// Adds (or replaces) watched parties and screens them; their hits are stored. No alerts: the command
     /// reports the hits directly.
-    public func watch(_ parties: [WatchedParty]) async throws -> [WatchHit] {
+    public func watch(_ parties: [WatchedParty], actor: String = Vetter.commandLineActor) async throws -> [WatchHit] {
         try await store.saveWatchedParties(parties)
-        let index = try await loadIndex()
+        let (index, versions) = try await currentIndex()
         let hits = try await screen(parties, with: index)
+        _ = try await recordMonitoring(parties, hits: hits, versions: versions, actor: actor)
         _ = try await store.recordScreening(parties: parties.map(\.id), hits: hits, alerts: [], completing: [])
         return hits
+    }
+
+    /// Records monitoring screenings in the log and applies their hits to cases; returns the review of each
+    /// (party id, source, entry id).
+    func recordMonitoring(
+        _ parties: [WatchedParty], hits: [WatchHit], versions: [ListVersion], actor: String
+    ) async throws -> [String: HitReview] {
+        let byParty = Dictionary(grouping: hits, by: \.partyID)
+        let versionIDs = versions.map(\.id).sorted()
+        let records = parties.map { party in
+            ScreeningRecord(
+                channel: "monitoring",
+                party: PartyRecord(
+                    id: party.id, name: party.name, country: party.country, type: party.type, address: party.address),
+                threshold: ScreeningIndex.defaultThreshold, versionIDs: versionIDs,
+                matches: (byParty[party.id] ?? []).map {
+                    .init(
+                        source: $0.source.code, entryID: $0.entryID, entryHash: $0.entryHash,
+                        score: ($0.score * 1_000_000).rounded() / 1_000_000, entryName: $0.entryName)
+                })
+        }
+        let reviews = try await record(records, actor: actor)
+        var result: [String: HitReview] = [:]
+        for (record, recordReviews) in zip(records, reviews) {
+            for (match, review) in zip(record.matches, recordReviews) {
+                result[(record.party.id ?? "") + "|" + match.source + "|" + match.entryID] = review
+            }
+        }
+        return result
     }
 
     /// The watched parties.
@@ -53,8 +83,14 @@ extension Vetter {
     public func alerts(since: Date? = nil) async throws -> [Alert] { try await store.alerts(since: since) }
 
     /// Registers a webhook: every later alert is POSTed to `url`, signed with `secret`.
-    public func addWebhook(url: String, secret: String) async throws -> Int64 {
-        try await store.addWebhook(url: url, secret: secret)
+    public func addWebhook(url: String, secret: String, actor: String = Vetter.commandLineActor) async throws -> Int64 {
+        let id = try await store.addWebhook(url: url, secret: secret)
+        struct Added: Encodable {
+            var id: Int64
+            var url: String
+        }
+        try await audit(kind: "webhook_added", actor: actor, subject: "webhook:\(id)", body: Added(id: id, url: url))
+        return id
     }
 
     public func webhooks() async throws -> [(id: Int64, url: String, secret: String)] { try await store.webhooks() }
@@ -172,9 +208,16 @@ extension Vetter {
         }
         let hits = try await screen(selected, with: index)
         mark("screen")
+        let reviews = try await recordMonitoring(
+            selected, hits: hits, versions: try await store.currentVersions(), actor: "monitoring")
+        // A cleared pair whose entry and party are unchanged raises nothing: the reviewer accepted it. A change
+        // reopened its case, and the alert stands.
         let selectedIDs = Set(selected.map(\.id))
         let alerts = Self.alerts(
-            parties: selected, before: previous.filter { selectedIDs.contains($0.partyID) }, after: hits, now: now)
+            parties: selected, before: previous.filter { selectedIDs.contains($0.partyID) }, after: hits, now: now
+        ).filter { alert in
+            reviews[alert.partyID + "|" + alert.source.code + "|" + alert.entryID]?.state != .cleared
+        }
         let stored =
             try await store.recordScreening(
                 parties: selected.map(\.id), hits: hits, alerts: alerts, completing: jobs) ?? []

@@ -25,9 +25,10 @@ extension Vetter {
     /// Screens each party of `transaction` and decides what its listings mean for each item
     /// (``Screener/check(_:threshold:)`` on a screener of its own).
     public func check(
-        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold
+        _ transaction: Transaction, threshold: Double = ScreeningIndex.defaultThreshold,
+        actor: String = Vetter.commandLineActor
     ) async throws -> CheckResult {
-        try await Screener(vetter: self).check(transaction, threshold: threshold)
+        try await Screener(vetter: self).check(transaction, threshold: threshold, actor: actor)
     }
 
     /// Every distinct licence-requirement and review-policy text of the current Entity List and MEU versions,

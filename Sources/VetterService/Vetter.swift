@@ -76,8 +76,15 @@ public final class Vetter: Sendable {
         return (try await index(over: versions, parameters: parameters), versions)
     }
 
+    /// The cached index for `key`, when the cache holds it. Only the file's header is read to tell, so that waiting
+    /// for another process's cache costs next to nothing.
     private func cachedIndex(key: String, parameters: MatchParameters) -> ScreeningIndex? {
-        guard let path = indexCachePath, let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let path = indexCachePath, let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let prefix = try? handle.read(upToCount: IndexSnapshot.headerLength(for: key)),
+            IndexSnapshot.isSnapshot(prefix, for: key), (try? handle.seek(toOffset: 0)) != nil,
+            let data = try? handle.readToEnd()
+        else { return nil }
         return IndexSnapshot.read(data, key: key, parameters: parameters)
     }
 

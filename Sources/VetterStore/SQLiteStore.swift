@@ -152,10 +152,11 @@ public final class SQLiteStore: Store {
             // says so, and a later form can re-hash once, version by version, without raising alerts.
             try db.execute(sql: "ALTER TABLE list_version ADD COLUMN entry_schema INTEGER NOT NULL DEFAULT 1")
         }
+        registerRecordMigration(&migrator)
         return migrator
     }
 
-    public func importLists(_ files: [ListFile], importedAt: Date) async throws -> ImportOutcome {
+    public func importLists(_ files: [ListFile], importedAt: Date, actor: String) async throws -> ImportOutcome {
         // Encoding and hashing happen before the write transaction, so the lock is held only to write.
         var prepared:
             [(
@@ -219,6 +220,20 @@ public final class SQLiteStore: Store {
                     arguments: [
                         importedAt.timeIntervalSince1970, created.map { String($0.id) }.joined(separator: ","),
                     ])
+                // The import is in the audit chain with the versions it made, in the same transaction.
+                let versions = created.map { version in
+                    "{\"content_sha256\":" + CanonicalJSON.string(version.contentSHA256) + ",\"entry_count\":"
+                        + String(version.entryCount) + ",\"file_sha256\":" + CanonicalJSON.string(version.fileSHA256)
+                        + ",\"source\":" + CanonicalJSON.string(version.source.code) + ",\"version_id\":"
+                        + String(version.id) + "}"
+                }
+                let names = files.map { CanonicalJSON.string(($0.fileName as NSString).lastPathComponent) }
+                let body =
+                    "{\"created\":[" + versions.joined(separator: ",") + "],\"files\":[" + names.joined(separator: ",")
+                    + "]}"
+                _ = try Self.append(
+                    db, kind: "import", actor: actor, subject: created.map(\.source.code).joined(separator: ","),
+                    bodies: [body], at: importedAt)
             }
             return ImportOutcome(created: created, unchanged: unchanged)
         }

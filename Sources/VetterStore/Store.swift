@@ -11,7 +11,7 @@ public protocol Store: Sendable {
     /// version, in one transaction: either all of them are stored or none is. When any version is written, the
     /// same transaction records a ``RescreenJob`` owed for them, so that a crash before the re-screen loses no
     /// alert.
-    func importLists(_ files: [ListFile], importedAt: Date) async throws -> ImportOutcome
+    func importLists(_ files: [ListFile], importedAt: Date, actor: String) async throws -> ImportOutcome
 
     /// All versions, newest first, optionally of one source.
     func versions(source: ListSource?) async throws -> [ListVersion]
@@ -94,6 +94,39 @@ public protocol Store: Sendable {
 
     /// Revokes a key for good (it stays listed, with the time). False when no unrevoked key has this id.
     func revokeAPIKey(id: Int64, at: Date) async throws -> Bool
+
+    // MARK: The system of record
+
+    /// Appends one event to the audit chain; returns its sequence number.
+    func appendAudit(kind: String, actor: String, subject: String, body: String, at: Date) async throws -> Int64
+
+    /// Records screenings in the chain and applies their hits to cases (``CaseRules``) in one transaction; returns
+    /// the review of every match, per record.
+    func recordScreenings(_ records: [ScreeningRecord], actor: String, at: Date) async throws -> [[HitReview]]
+
+    /// A reviewer's decision: a new event on the case, in the chain.
+    func decideCase(
+        id: Int64, action: CaseEvent.Action, reason: ClearReason?, note: String?, actor: String, at: Date
+    ) async throws -> CaseEvent
+
+    /// Cases, open first then the most recently changed.
+    func cases(state: CaseState?, partyKey: String?, limit: Int, offset: Int) async throws -> [ReviewCase]
+
+    func reviewCase(id: Int64) async throws -> ReviewCase?
+
+    func caseEvents(caseID: Int64) async throws -> [CaseEvent]
+
+    /// Screening records, newest first.
+    func screenings(partyKey: String?, since: Date?, limit: Int, offset: Int) async throws -> [AuditRecord]
+
+    /// Audit records after `after`, in order.
+    func auditRecords(after: Int64, limit: Int) async throws -> [AuditRecord]
+
+    /// Every case event with the body of its audit record.
+    func caseEventsWithAudit() async throws -> [(event: CaseEvent, body: String?)]
+
+    /// Blanks the bodies of `seqs` (hashes stay) and appends a `pruned` record with `summary` as its body.
+    func prune(_ seqs: [Int64], actor: String, at: Date, summary: String) async throws -> Int64
 }
 
 /// A re-screen of watched parties owed after an import created these versions.
@@ -127,9 +160,9 @@ public struct Delivery: Sendable {
 }
 
 extension Store {
-    /// ``importLists(_:importedAt:)`` of one file.
-    public func importList(_ file: ListFile, importedAt: Date) async throws -> ImportOutcome {
-        try await importLists([file], importedAt: importedAt)
+    /// ``importLists(_:importedAt:actor:)`` of one file.
+    public func importList(_ file: ListFile, importedAt: Date, actor: String = "system") async throws -> ImportOutcome {
+        try await importLists([file], importedAt: importedAt, actor: actor)
     }
 
     /// The versions in force on `date`: per source, the newest whose data date (or, without one, import date)

@@ -15,8 +15,21 @@ extension PartyType: ExpressibleByArgument {
     public static var allValueStrings: [String] { ["individual", "entity", "vessel", "aircraft"] }
 }
 
+/// `--source` of `versions` and `diff`: a list's code (EL, SDN, NS-MBS …), in any case, or its name.
+extension ListSource: ExpressibleByArgument {
+    public init?(argument: String) { self.init(lenient: argument) }
+
+    public static var allValueStrings: [String] { allCases.map(\.code) }
+}
+
 /// `--format`: csl, ofac-csv or bis-dpl.
 extension ListFormat: ExpressibleByArgument {}
 
 /// `--role`: screener, reviewer or admin.
 extension APIRole: ExpressibleByArgument {}
+
+/// `--reason` of `case clear`: one of the documented reason codes.
+extension ClearReason: ExpressibleByArgument {}
+
+/// `--state` of `cases`.
+extension CaseState: ExpressibleByArgument {}

@@ -28,8 +28,9 @@ struct BatchCommand: AsyncParsableCommand {
         let sources = try matching.sources()
         try await reportingErrors {
             let screener = try await Screener(vetter: try await storeOptions.open())
-            let batch = screener.batch(workers: max(1, ProcessInfo.processInfo.activeProcessorCount))
-            try screenFile(batch: batch, sources: sources)
+            let batch = screener.batch(
+                workers: max(1, ProcessInfo.processInfo.activeProcessorCount), actor: Vetter.commandLineActor)
+            try await screenFile(batch: batch, sources: sources)
             Terminal.note(batch.evidence.summary)
             Terminal.warnIfStale(batch.evidence)
         }
@@ -40,7 +41,7 @@ struct BatchCommand: AsyncParsableCommand {
         var query: ScreeningQuery
     }
 
-    func screenFile(batch: BatchScreening, sources: Set<ListSource>?) throws {
+    func screenFile(batch: BatchScreening, sources: Set<ListSource>?) async throws {
         guard let handle = FileHandle(forReadingAtPath: input) else {
             throw ListReadError(.unreadable, file: input, "the file cannot be read")
         }
@@ -65,10 +66,13 @@ struct BatchCommand: AsyncParsableCommand {
         var done = 0
         var bytesRead = 0
 
-        func flush() {
+        func flush() async throws {
             guard !pending.isEmpty else { return }
             let rows = pending
-            let lines = zip(rows, batch.screen(rows.map(\.query))).map { row, matches in
+            let found = batch.screen(rows.map(\.query))
+            // Every row is in the screening log before its answer is written.
+            try await batch.record(rows.map { (id: $0.id, query: $0.query) }, matches: found)
+            let lines = zip(rows, found).map { row, matches in
                 Self.render(id: row.id, matches: matches, asCSV: asCSV, evidence: batch.evidence)
             }
             sink.write(Data(lines.joined().utf8))
@@ -82,10 +86,10 @@ struct BatchCommand: AsyncParsableCommand {
             if data.isEmpty { break }
             bytesRead += data.count
             try reader.feed(data) { (row) throws(ListReadError) in pending.append(makeRow(row, sources: sources)) }
-            if pending.count >= 4096 { flush() }
+            if pending.count >= 4096 { try await flush() }
         }
         try reader.finish { (row) throws(ListReadError) in pending.append(makeRow(row, sources: sources)) }
-        flush()
+        try await flush()
         progress.finish(bytesRead)
         if output != nil { Terminal.note("Screened \(done) parties into \(output!).") }
     }

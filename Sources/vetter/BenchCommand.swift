@@ -37,11 +37,17 @@ struct BenchCommand: AsyncParsableCommand {
     )
     var rescreen = 0
 
+    @Option(
+        help:
+            "Instead: screen this many generated queries as a batch without and with the screening log, and time the audit chain's verification."
+    )
+    var log = 0
+
     func run() async throws {
         try await reportingErrors {
             try await Benchmark(
                 queries: queries, scale: scale, latencySamples: latencySamples, seed: seed, slowest: slowest,
-                rescreen: rescreen
+                rescreen: rescreen, log: log
             ).run { Swift.print($0) }
         }
     }

@@ -66,7 +66,8 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let request = try makeTransaction()
         let result = try await reportingErrors {
-            try await Screener(vetter: try await storeOptions.open()).check(request, threshold: threshold)
+            try await Screener(vetter: try await storeOptions.open()).check(
+                request, threshold: threshold, actor: Vetter.commandLineActor)
         }
         if json {
             print(try Terminal.json(result))
@@ -111,11 +112,14 @@ struct CheckCommand: AsyncParsableCommand {
             Evidence.summary(dataDate: result.dataDate, ageDays: result.dataAgeDays, lists: result.listVersions.count))
         for party in result.parties {
             let role = party.role.map { " — \($0.rawValue)" } ?? ""
-            print("\n\(party.name)\(role): \(party.decision.rawValue)")
+            print(
+                "\n\(party.name)\(role): \(party.decision.rawValue)\(party.blocked ? " — BLOCKED (a reviewer confirmed the match)" : "")"
+            )
             if party.matches.isEmpty { print("  no listed party matched") }
             for match in party.matches {
+                let review = match.caseID.map { " — case \($0), \(match.caseState?.rawValue ?? "")" } ?? ""
                 print(
-                    "  matched \(match.source) \(match.entryID) \(match.name) (\"\(match.matchedName)\", score \(match.score))"
+                    "  matched \(match.source) \(match.entryID) \(match.name) (\"\(match.matchedName)\", score \(match.score))\(review)"
                 )
             }
             for item in party.items {

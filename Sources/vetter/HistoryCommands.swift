@@ -8,7 +8,7 @@ struct VersionsCommand: AsyncParsableCommand {
         commandName: "versions", abstract: "List every imported version, newest first.")
 
     @Option(help: "Only this list (EL, SDN, …).")
-    var source: String?
+    var source: ListSource?
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -16,15 +16,9 @@ struct VersionsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let filter = try source.map { code -> ListSource in
-            guard let parsed = ListSource(lenient: code) else {
-                throw ValidationError("--source: '\(code)' is not a list code")
-            }
-            return parsed
-        }
         let versions = try await reportingErrors {
             let vetter = try await storeOptions.open()
-            return try await vetter.versions(source: filter)
+            return try await vetter.versions(source: source)
         }
         if json {
             print(try Terminal.json(versions))
@@ -50,7 +44,7 @@ struct DiffCommand: AsyncParsableCommand {
         discussion: "Without --from and --to, compares the two newest versions of the list.")
 
     @Option(help: "The list (EL, SDN, …).")
-    var source: String
+    var source: ListSource
 
     @Option(help: "The older version id.")
     var from: Int64?
@@ -64,9 +58,7 @@ struct DiffCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        guard let list = ListSource(lenient: source) else {
-            throw ValidationError("--source: '\(source)' is not a list code")
-        }
+        let list = source
         let diff = try await reportingErrors {
             let vetter = try await storeOptions.open()
             return try await vetter.diff(source: list, from: from, to: to)

@@ -108,36 +108,44 @@ struct ScreenCommand: AsyncParsableCommand {
             type: type,
             sources: try matching.sources(), filterByCountry: filterCountry, threshold: matching.threshold,
             limit: matching.limit)
-        let (matches, evidence) = try await reportingErrors {
-            try await Screener(vetter: try await storeOptions.open()).screen(query, asOf: day)
+        let (matches, evidence, reviews) = try await reportingErrors {
+            try await Screener(vetter: try await storeOptions.open()).screen(
+                query, asOf: day, actor: Vetter.commandLineActor, channel: "cli")
         }
         if json {
             print(
                 try Terminal.json(
-                    ScreeningReport(query: query, matches: matches, explain: explain, asOf: day, evidence: evidence)))
+                    ScreeningReport(
+                        query: query, matches: matches, explain: explain, asOf: day, evidence: evidence,
+                        reviews: reviews)))
         } else {
             print(evidence.summary)
-            printTable(matches)
+            printTable(matches, reviews: reviews)
         }
         Terminal.warnIfStale(evidence)
         if failOnMatch && !matches.isEmpty { throw ExitCode(3) }
     }
 
-    func printTable(_ matches: [ScreeningMatch]) {
+    func printTable(_ matches: [ScreeningMatch], reviews: [HitReview?]) {
         guard !matches.isEmpty else {
             print("No match for \"\(name.escapingControlCharacters)\" at threshold \(matching.threshold).")
             return
         }
-        let rows = matches.map { match -> [String] in
+        let rows = matches.enumerated().map { position, match -> [String] in
             let entry = match.entry
+            let review = position < reviews.count ? reviews[position] : nil
             return [
                 String(format: "%.3f", match.score), entry.source.code, entry.name,
                 match.matchedName == entry.name ? "" : match.matchedName, entry.countries.joined(separator: ","),
-                entry.id,
+                entry.id, review.map { "\($0.caseID) \($0.state == .confirmed ? "BLOCKED" : $0.state.rawValue)" } ?? "",
             ]
         }
         print(
-            Terminal.table(["SCORE", "LIST", "LISTED NAME", "MATCHED ALIAS", "CTRY", "ENTRY ID"], rows, maxWidth: 48))
+            Terminal.table(
+                ["SCORE", "LIST", "LISTED NAME", "MATCHED ALIAS", "CTRY", "ENTRY ID", "CASE"], rows, maxWidth: 48))
+        if reviews.contains(where: { $0?.state == .confirmed }) {
+            print("BLOCKED: a reviewer confirmed a match as this party.")
+        }
         for match in matches {
             let entry = match.entry
             var lines: [String] = []

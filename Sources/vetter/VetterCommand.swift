@@ -16,8 +16,8 @@ struct VetterCommand: AsyncParsableCommand {
         subcommands: [
             ScreenCommand.self, CheckCommand.self, BatchCommand.self, ImportCommand.self, ListsCommand.self,
             ShowCommand.self, RulesCommand.self, VersionsCommand.self, DiffCommand.self, WatchCommand.self,
-            AlertsCommand.self, WebhookCommand.self, UpdateCommand.self, ServeCommand.self, KeysCommand.self,
-            BenchCommand.self,
+            AlertsCommand.self, WebhookCommand.self, LogCommand.self, CasesCommand.self, CaseCommand.self,
+            AuditCommand.self, UpdateCommand.self, ServeCommand.self, KeysCommand.self, BenchCommand.self,
         ]
     )
 

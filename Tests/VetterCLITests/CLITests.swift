@@ -201,6 +201,57 @@ struct CLITests {
         #expect(checked.stderr.contains("parties[0].type") || checked.stderr.contains("'ship'"), "\(checked.stderr)")
     }
 
+    @Test(
+        "the record through the CLI: a hit opens a case; clear, confirm; blocked in screen and check; the chain verifies until sqlite3 edits it"
+    )
+    func recordThroughTheCLI() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("v.sqlite").path
+        func json(_ arguments: [String]) throws -> Any {
+            let result = try Self.run(["--db", database] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        }
+        _ = try json(["screen", "Hikvision", "--country", "CN", "--json"])
+        let cases = try #require(try json(["cases", "--open", "--json"]) as? [[String: Any]])
+        let elCase = try #require(cases.first { $0["source"] as? String == "EL" }?["id"] as? Int)
+        #expect(
+            try Self.run(["--db", database, "case", "clear", String(elCase), "--reason", "different_address"]).status
+                == 0)
+        let bad = try Self.run(["--db", database, "case", "clear", String(elCase), "--reason", "looks_fine"])
+        #expect(bad.status == 2 && bad.stderr.contains("different_name"), "\(bad.stderr)")
+        let again = try #require(try json(["screen", "hikvision", "--country", "CN", "--json"]) as? [String: Any])
+        let matches = try #require(again["matches"] as? [[String: Any]])
+        #expect(matches.contains { $0["case_id"] as? Int == elCase && $0["case_state"] as? String == "cleared" })
+        #expect(try Self.run(["--db", database, "case", "confirm", String(elCase), "--note", "same"]).status == 0)
+        let blocked = try #require(try json(["screen", "Hikvision", "--country", "CN", "--json"]) as? [String: Any])
+        #expect(blocked["blocked"] as? Bool == true)
+        let check = try #require(
+            try json(["check", "--party", "Hikvision", "--country", "CN", "--eccn", "EAR99", "--json"])
+                as? [String: Any])
+        #expect((check["parties"] as? [[String: Any]])?.first?["blocked"] as? Bool == true)
+        let log = try #require(
+            try json(["log", "--party", "Hikvision", "--country", "CN", "--json"]) as? [[String: Any]])
+        #expect(log.count == 4, "\(log.count) screenings logged")
+        #expect(try Self.run(["--db", database, "audit", "verify"]).status == 0)
+        let head = try Self.run(["--db", database, "audit", "head"]).stdout.split(separator: " ").first.map(String.init)
+        #expect(try Self.run(["--db", database, "audit", "verify", "--head", try #require(head)]).status == 0)
+        // An edit with sqlite3, triggers dropped first as someone covering their tracks would.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = [
+            "sqlite3", database,
+            "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET actor = 'someone else' WHERE kind = 'case_confirmed'",
+        ]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let verify = try Self.run(["--db", database, "audit", "verify"])
+        #expect(verify.status == 1 && verify.stdout.contains("was edited"), "\(verify.stdout)")
+        let refused = try Self.run(["--db", database, "audit", "prune", "--before", "2024-01-01"])
+        #expect(refused.status == 2 && refused.stderr.contains("retention period"), "\(refused.stderr)")
+    }
+
     @Test("bad options are refused with a clear message")
     func badOptions() throws {
         let source = try Self.run(["screen", "x", "--source", "EL,XYZ", "--db", Self.seeded])

@@ -106,6 +106,12 @@ struct WireContractTests {
         record("alerts", try cli(["alerts", "--json"]))
         record("keys list", try cli(["keys", "list", "--json"]))
         record("rules", try cli(["rules", "--coverage", "--json"]))
+        record("log", try cli(["log", "--json", "--limit", "5"]))
+        let cases = try cli(["cases", "--json"])
+        record("cases", cases)
+        let caseID = try #require(((cases.first as? [[String: Any]])?.first?["id"] as? Int))
+        record("case show", try cli(["case", "show", String(caseID), "--json"]))
+        record("audit verify", try cli(["audit", "verify", "--json"]))
         #expect(
             try CLITests.run(["--db", database, "webhook", "deliver", "--wait", "20", "--backoff", "1"]).status == 0)
         let hooks = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
@@ -158,6 +164,13 @@ struct WireContractTests {
         record("GET /v1/alerts", try await api("GET", "/v1/alerts"))
         record("GET /v1/keys", try await api("GET", "/v1/keys"))
         record("POST /v1/keys", try await api("POST", "/v1/keys", #"{"role": "screener", "name": "s"}"#))
+        record("GET /v1/screenings", try await api("GET", "/v1/screenings?limit=5"))
+        record("GET /v1/cases", try await api("GET", "/v1/cases?state=open"))
+        record("GET /v1/cases/{id}", try await api("GET", "/v1/cases/\(caseID)"))
+        record(
+            "POST /v1/cases/{id}/clear",
+            try await api("POST", "/v1/cases/\(caseID)/clear", #"{"reason": "different_name", "note": "n"}"#))
+        record("GET /v1/audit/verify", try await api("GET", "/v1/audit/verify"))
         let dpl = try Data(contentsOf: URL(fileURLWithPath: SharedData.path("bis/dpl-2023-11.txt")))
         record(
             "POST /v1/imports",

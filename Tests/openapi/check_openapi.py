@@ -91,9 +91,24 @@ call("GET", "/v1/watch")
 call("DELETE", "/v1/watch/c-2", "/v1/watch/{id}", expect=204)
 call("DELETE", "/v1/watch/c-2", "/v1/watch/{id}", expect=404)
 call("GET", "/v1/alerts?since=2020-01-01T00:00:00Z")
+call("GET", "/v1/screenings?party=Hangzhou%20Hikvision&country=CN&limit=5")
+call("GET", "/v1/screenings?limit=0", expect=400)
+cases = call("GET", "/v1/cases?state=open").json()
+if not cases:
+    failures.append("no case was opened by the screenings above")
+else:
+    case_id = cases[0]["id"]
+    call("GET", f"/v1/cases/{case_id}", template="/v1/cases/{id}")
+    call("GET", "/v1/cases/999999", template="/v1/cases/{id}", expect=404)
+    call("POST", f"/v1/cases/{case_id}/clear", template="/v1/cases/{id}/clear",
+         json={"reason": "different_country", "note": "checked"})
+    call("POST", f"/v1/cases/{case_id}/clear", template="/v1/cases/{id}/clear", json={"reason": "fine"}, expect=400)
+    call("POST", f"/v1/cases/{case_id}/confirm", template="/v1/cases/{id}/confirm", json={"note": "same party"})
+call("GET", "/v1/audit/verify")
 
 screener = call("POST", "/v1/keys", json={"role": "screener", "name": "conformance"}, expect=201).json()["key"]
 call("GET", "/v1/alerts", key=screener, expect=403)
+call("GET", "/v1/audit/verify", key=screener, expect=403)
 call("POST", "/v1/keys", json={"role": "boss"}, expect=400)
 keys = call("GET", "/v1/keys").json()
 screener_id = [key["id"] for key in keys if key["name"] == "conformance"][0]

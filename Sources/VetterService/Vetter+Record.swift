@@ -1,0 +1,251 @@
+public import Foundation
+public import VetterCore
+import VetterStore
+
+/// One screening from the log, as the CLI and the API show it.
+public struct LoggedScreening: Sendable, Encodable {
+    public var seq: Int64
+    public var at: Date
+    public var actor: String
+    /// The screening as recorded; `nil` once pruned past retention.
+    public var screening: ScreeningRecord?
+}
+
+/// A case with its history, every event in order.
+public struct CaseDetail: Sendable, Encodable {
+    public var reviewCase: ReviewCase
+    public var events: [CaseEvent]
+
+    enum CodingKeys: String, CodingKey {
+        case reviewCase = "case"
+        case events
+    }
+}
+
+/// What `vetter audit verify` found.
+public struct AuditVerification: Sendable, Encodable {
+    /// Records read.
+    public var records: Int
+    /// The hash of the last record: keep it elsewhere, verify against it later.
+    public var head: String?
+    public var headSeq: Int64?
+    /// Records whose bodies were pruned past retention (their hashes still verify).
+    public var pruned: Int
+    /// The first problem, naming its record; `nil` when the whole chain verifies.
+    public var problem: String?
+    public var seconds: Double
+
+    public var isIntact: Bool { problem == nil }
+}
+
+/// What `vetter audit prune` removed.
+public struct PruneReport: Sendable, Encodable {
+    public var cutoff: Date
+    public var pruned: Int
+    public var record: Int64?
+}
+
+extension Vetter {
+    /// Who acts from the command line: the operating-system user.
+    public static var commandLineActor: String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
+        return "cli:" + (user.flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName())
+    }
+
+    /// How long records are kept from the latest event they belong to: five years (15 CFR 762.6).
+    public static let retentionYears = 5
+
+    /// Every entry's content hash in these versions, keyed `source|id`.
+    func entryHashes(of versions: [ListVersion]) async throws -> [String: String] {
+        var hashes: [String: String] = [:]
+        for version in versions {
+            for (id, hash) in try await store.entryHashes(versionID: version.id) {
+                hashes[version.source.code + "|" + id] = hash
+            }
+        }
+        return hashes
+    }
+
+    /// Records screenings and applies their hits to cases; returns each match's review.
+    func record(_ records: [ScreeningRecord], actor: String, at: Date = Date()) async throws -> [[HitReview]] {
+        try await store.recordScreenings(records, actor: actor, at: at)
+    }
+
+    /// The screening log, newest first: of one party (name and country as screened), since a time.
+    public func screeningLog(
+        name: String? = nil, country: String? = nil, since: Date? = nil, limit: Int = 50, offset: Int = 0
+    ) async throws -> [LoggedScreening] {
+        let key = name.map { PartyRecord(name: $0, country: country).key }
+        return try await store.screenings(partyKey: key, since: since, limit: limit, offset: offset).map { record in
+            LoggedScreening(
+                seq: record.seq, at: record.at, actor: record.actor,
+                screening: record.body.flatMap { try? JSONDecoder().decode(ScreeningRecord.self, from: Data($0.utf8)) })
+        }
+    }
+
+    // MARK: Cases
+
+    public func cases(
+        state: CaseState? = nil, name: String? = nil, country: String? = nil, limit: Int = 50, offset: Int = 0
+    ) async throws -> [ReviewCase] {
+        try await store.cases(
+            state: state, partyKey: name.map { PartyRecord(name: $0, country: country).key }, limit: limit,
+            offset: offset)
+    }
+
+    public func caseDetail(id: Int64) async throws -> CaseDetail? {
+        guard let found = try await store.reviewCase(id: id) else { return nil }
+        return CaseDetail(reviewCase: found, events: try await store.caseEvents(caseID: id))
+    }
+
+    /// Clears a case as a false positive: the pair is accepted until the entry or the party changes.
+    public func clearCase(id: Int64, reason: ClearReason, note: String?, actor: String) async throws -> CaseDetail {
+        _ = try await store.decideCase(id: id, action: .cleared, reason: reason, note: note, actor: actor, at: Date())
+        return try await caseDetail(id: id)!
+    }
+
+    /// Confirms a case as a true match: the party is blocked on every later screen and check.
+    public func confirmCase(id: Int64, note: String?, actor: String) async throws -> CaseDetail {
+        _ = try await store.decideCase(id: id, action: .confirmed, reason: nil, note: note, actor: actor, at: Date())
+        return try await caseDetail(id: id)!
+    }
+
+    // MARK: The audit trail
+
+    /// Appends an event other than a screening or a case step (an import, a key made or revoked, a webhook).
+    @discardableResult
+    func audit(kind: String, actor: String, subject: String, body: some Encodable) async throws -> Int64 {
+        let text = String(decoding: try Wire.encode(body), as: UTF8.self)
+        return try await store.appendAudit(kind: kind, actor: actor, subject: subject, body: text, at: Date())
+    }
+
+    /// The newest audit record.
+    public func auditHead() async throws -> AuditRecord? {
+        var last: AuditRecord?
+        var after: Int64 = 0
+        while true {
+            let page = try await store.auditRecords(after: after, limit: 100_000)
+            guard let tail = page.last else { return last }
+            last = tail
+            after = tail.seq
+        }
+    }
+
+    /// Checks the whole chain: every record's content against its hash, every hash against the one before,
+    /// the sequence without gaps, every pruned record named by a later prune, and every case decision against the
+    /// record that holds it. Names the first record that fails.
+    public func verifyAudit() async throws -> AuditVerification {
+        let start = Date()
+        var previous = AuditRecord.genesis
+        var expected: Int64 = 1
+        var count = 0
+        var pruned: [Int64] = []
+        var prunedByRecords = Set<Int64>()
+        var head: AuditRecord?
+        var problem: String?
+        scan: while true {
+            let page = try await store.auditRecords(after: expected - 1, limit: 50_000)
+            if page.isEmpty { break }
+            for record in page {
+                if record.seq != expected {
+                    problem =
+                        record.seq > expected
+                        ? "record \(expected) is missing: deleted (the next one is \(record.seq))"
+                        : "record \(record.seq) is out of order"
+                    break scan
+                }
+                if let body = record.body {
+                    let content = AuditRecord.content(
+                        seq: record.seq, atMilliseconds: record.atMilliseconds, kind: record.kind,
+                        actor: record.actor, subject: record.subject, body: body)
+                    if content != record.contentHash {
+                        problem =
+                            "record \(record.seq) (\(record.kind)) was edited: its content does not match its hash"
+                        break scan
+                    }
+                    if record.kind == "pruned", let data = body.data(using: .utf8),
+                        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                        let seqs = object["seqs"] as? [Int]
+                    {
+                        prunedByRecords.formUnion(seqs.map(Int64.init))
+                    }
+                } else {
+                    pruned.append(record.seq)
+                }
+                if AuditRecord.chain(previous: previous, content: record.contentHash) != record.hash {
+                    problem =
+                        "record \(record.seq) (\(record.kind)) does not follow record \(record.seq - 1): a record was inserted, replaced or reordered"
+                    break scan
+                }
+                previous = record.hash
+                expected += 1
+                count += 1
+                head = record
+            }
+        }
+        if problem == nil, let unnamed = pruned.first(where: { !prunedByRecords.contains($0) }) {
+            problem = "record \(unnamed) has lost its body, and no prune record names it"
+        }
+        if problem == nil {
+            problem = try await verifyCaseEvents()
+        }
+        return AuditVerification(
+            records: count, head: head?.hash, headSeq: head?.seq, pruned: pruned.count, problem: problem,
+            seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Every case event must say what its audit record says.
+    private func verifyCaseEvents() async throws -> String? {
+        for (event, body) in try await store.caseEventsWithAudit() {
+            guard let body else {
+                return
+                    "the \(event.action.rawValue) decision on case \(event.caseID) has no audit record \(event.auditSeq)"
+            }
+            guard let data = body.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return "audit record \(event.auditSeq) is not the JSON of a case event" }
+            let recorded = (
+                object["case_id"] as? Int, object["action"] as? String, object["reason"] as? String,
+                object["note"] as? String
+            )
+            if recorded.0 != Int(event.caseID) || recorded.1 != event.action.rawValue
+                || recorded.2 != event.reason?.rawValue || recorded.3 != event.note
+            {
+                return
+                    "the \(event.action.rawValue) decision on case \(event.caseID) differs from audit record \(event.auditSeq): it was edited"
+            }
+        }
+        return nil
+    }
+
+    /// Removes the bodies of records past retention: screenings and case steps whose party's latest event is
+    /// more than ``retentionYears`` before `now`. Their hashes stay, so the chain still verifies; a `pruned`
+    /// record names them. Records of a party with a newer event are kept, however old.
+    public func pruneAudit(now: Date = Date(), actor: String) async throws -> PruneReport {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let cutoff = calendar.date(byAdding: .year, value: -Self.retentionYears, to: now)!
+        let cutoffMilliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded())
+        var latest: [String: Int64] = [:]
+        var candidates: [(seq: Int64, subject: String, at: Int64)] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.auditRecords(after: after, limit: 50_000)
+            guard let tail = page.last else { break }
+            after = tail.seq
+            for record in page where record.kind == "screening" || record.kind.hasPrefix("case_") {
+                latest[record.subject] = max(latest[record.subject] ?? 0, record.atMilliseconds)
+                if record.body != nil { candidates.append((record.seq, record.subject, record.atMilliseconds)) }
+            }
+        }
+        let expired = candidates.filter { (latest[$0.subject] ?? $0.at) < cutoffMilliseconds }.map(\.seq)
+        guard !expired.isEmpty else { return PruneReport(cutoff: cutoff, pruned: 0, record: nil) }
+        struct Summary: Encodable {
+            var cutoff: Date
+            var seqs: [Int64]
+        }
+        let body = String(decoding: try Wire.encode(Summary(cutoff: cutoff, seqs: expired)), as: UTF8.self)
+        let seq = try await store.prune(expired, actor: actor, at: now, summary: body)
+        return PruneReport(cutoff: cutoff, pruned: expired.count, record: seq)
+    }
+}

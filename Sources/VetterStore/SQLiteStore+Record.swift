@@ -1,0 +1,382 @@
+public import Foundation
+import GRDB
+public import VetterCore
+
+/// The system of record in SQLite: the audit chain, the screening log (screening records of the chain), cases and
+/// their events.
+///
+/// Appending takes SQLite's write lock for the whole transaction (GRDB's `write` begins `IMMEDIATE`), so two
+/// processes appending at once queue, and each reads the head the other left: the chain never forks.
+extension SQLiteStore {
+    static func registerRecordMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7: screening log, cases, audit chain") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_record (
+                        seq INTEGER PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        body TEXT,
+                        content_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_record_subject ON audit_record (kind, subject, seq);
+                    CREATE INDEX audit_record_at ON audit_record (kind, at);
+                    -- Records are never changed, only pruned (their body removed, their hashes kept) past retention.
+                    CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record
+                    BEGIN SELECT RAISE(ABORT, 'audit records are never deleted'); END;
+                    CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
+                    WHEN NOT (NEW.body IS NULL AND OLD.body IS NOT NULL AND NEW.seq = OLD.seq AND NEW.at = OLD.at
+                        AND NEW.kind = OLD.kind AND NEW.content_hash = OLD.content_hash AND NEW.hash = OLD.hash)
+                    BEGIN SELECT RAISE(ABORT, 'audit records are never changed'); END;
+                    CREATE TABLE review_case (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        party_key TEXT NOT NULL,
+                        party_name TEXT NOT NULL,
+                        party_data_hash TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        entry_id TEXT NOT NULL,
+                        entry_hash TEXT NOT NULL,
+                        entry_name TEXT NOT NULL,
+                        score REAL NOT NULL,
+                        state TEXT NOT NULL,
+                        opened_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        UNIQUE (party_key, source, entry_id)
+                    );
+                    CREATE INDEX review_case_state ON review_case (state, updated_at);
+                    CREATE TABLE case_event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        case_id INTEGER NOT NULL REFERENCES review_case (id),
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        reason TEXT,
+                        note TEXT,
+                        audit_seq INTEGER NOT NULL
+                    );
+                    CREATE INDEX case_event_case ON case_event (case_id, id);
+                    CREATE TRIGGER case_event_no_update BEFORE UPDATE ON case_event
+                    BEGIN SELECT RAISE(ABORT, 'case decisions are never edited: record a new one'); END;
+                    """)
+        }
+    }
+
+    // MARK: Appending
+
+    /// Appends records inside a write transaction: each chained to the head.
+    static func append(
+        _ db: Database, kind: String, actor: String, subject: String, bodies: [String], at: Date
+    ) throws -> [Int64] {
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+        var seq: Int64 = head?["seq"] ?? 0
+        var previous: String = head?["hash"] ?? AuditRecord.genesis
+        let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        var written: [Int64] = []
+        written.reserveCapacity(bodies.count)
+        for body in bodies {
+            seq += 1
+            let content = AuditRecord.content(
+                seq: seq, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body)
+            previous = AuditRecord.chain(previous: previous, content: content)
+            try insert.execute(arguments: [seq, milliseconds, kind, actor, subject, body, content, previous])
+            written.append(seq)
+        }
+        return written
+    }
+
+    public func appendAudit(
+        kind: String, actor: String, subject: String, body: String, at: Date
+    ) async throws
+        -> Int64
+    {
+        try await pool.write { db in
+            try Self.append(db, kind: kind, actor: actor, subject: subject, bodies: [body], at: at)[0]
+        }
+    }
+
+    /// Records screenings and applies their hits to cases (``CaseRules``), all in one transaction. Returns, per
+    /// record, the review of each match (its case and where it stands).
+    public func recordScreenings(
+        _ records: [ScreeningRecord], actor: String, at: Date
+    ) async throws -> [[HitReview]] {
+        guard !records.isEmpty else { return [] }
+        let bodies = records.map(CanonicalJSON.screening)
+        return try await pool.write { db in
+            let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+            var seq: Int64 = head?["seq"] ?? 0
+            var previous: String = head?["hash"] ?? AuditRecord.genesis
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            func append(kind: String, subject: String, body: String) throws -> Int64 {
+                seq += 1
+                let content = AuditRecord.content(
+                    seq: seq, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body)
+                previous = AuditRecord.chain(previous: previous, content: content)
+                try insert.execute(arguments: [seq, milliseconds, kind, actor, subject, body, content, previous])
+                return seq
+            }
+            let findCase = try db.cachedStatement(
+                sql: "SELECT * FROM review_case WHERE party_key = ? AND source = ? AND entry_id = ?")
+            var reviews: [[HitReview]] = []
+            reviews.reserveCapacity(records.count)
+            for (record, body) in zip(records, bodies) {
+                let key = record.party.key
+                _ = try append(kind: "screening", subject: key, body: body)
+                var recordReviews: [HitReview] = []
+                for match in record.matches {
+                    let existing = try Row.fetchOne(findCase, arguments: [key, match.source, match.entryID])
+                        .map(Self.reviewCase)
+                    let dataHash = record.party.dataHash
+                    switch CaseRules.apply(to: existing, entryHash: match.entryHash, partyDataHash: dataHash) {
+                    case .unchanged:
+                        if let existing { recordReviews.append(HitReview(caseID: existing.id, state: existing.state)) }
+                    case .open:
+                        try db.execute(
+                            sql: """
+                                INSERT INTO review_case (party_key, party_name, party_data_hash, source, entry_id,
+                                    entry_hash, entry_name, score, state, opened_at, updated_at)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+                                """,
+                            arguments: [
+                                key, record.party.name, dataHash, match.source, match.entryID, match.entryHash,
+                                match.entryName, match.score, at.timeIntervalSince1970, at.timeIntervalSince1970,
+                            ])
+                        let id = db.lastInsertedRowID
+                        let body = Self.caseBody(
+                            id: id, action: .opened, key: key, match: match, reason: nil, note: nil)
+                        let auditSeq = try append(kind: "case_opened", subject: key, body: body)
+                        try Self.insertEvent(
+                            db,
+                            CaseEvent(
+                                caseID: id, at: at, actor: actor, action: .opened, reason: nil, note: nil,
+                                auditSeq: auditSeq))
+                        recordReviews.append(HitReview(caseID: id, state: .open))
+                    case .reopen(var note):
+                        guard let existing else { continue }
+                        if existing.entryHash != match.entryHash,
+                            let fields = try Self.changedFields(db, from: existing.entryHash, to: match.entryHash)
+                        {
+                            note = note.replacingOccurrences(
+                                of: "the listed entry changed", with: "the listed entry changed (\(fields))")
+                        }
+                        try db.execute(
+                            sql: """
+                                UPDATE review_case SET state = 'open', entry_hash = ?, party_data_hash = ?,
+                                    party_name = ?, entry_name = ?, score = ?, updated_at = ? WHERE id = ?
+                                """,
+                            arguments: [
+                                match.entryHash, dataHash, record.party.name, match.entryName, match.score,
+                                at.timeIntervalSince1970, existing.id,
+                            ])
+                        let body = Self.caseBody(
+                            id: existing.id, action: .reopened, key: key, match: match, reason: nil, note: note)
+                        let auditSeq = try append(kind: "case_reopened", subject: key, body: body)
+                        try Self.insertEvent(
+                            db,
+                            CaseEvent(
+                                caseID: existing.id, at: at, actor: actor, action: .reopened, reason: nil,
+                                note: note, auditSeq: auditSeq))
+                        recordReviews.append(HitReview(caseID: existing.id, state: .open))
+                    }
+                }
+                reviews.append(recordReviews)
+            }
+            return reviews
+        }
+    }
+
+    /// A reviewer's decision on a case: a new event, never an edit of an old one.
+    public func decideCase(
+        id: Int64, action: CaseEvent.Action, reason: ClearReason?, note: String?, actor: String, at: Date
+    ) async throws -> CaseEvent {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_case WHERE id = ?", arguments: [id]) else {
+                throw StoreError(.notFound, "no case with id \(id)")
+            }
+            let current = Self.reviewCase(row)
+            let state: CaseState = action == .cleared ? .cleared : .confirmed
+            try db.execute(
+                sql: "UPDATE review_case SET state = ?, updated_at = ? WHERE id = ?",
+                arguments: [state.rawValue, at.timeIntervalSince1970, id])
+            let match = ScreeningRecord.Match(
+                source: current.source, entryID: current.entryID, entryHash: current.entryHash,
+                score: current.score, entryName: current.entryName)
+            let body = Self.caseBody(
+                id: id, action: action, key: current.partyKey, match: match, reason: reason, note: note)
+            let auditSeq = try Self.append(
+                db, kind: "case_" + action.rawValue, actor: actor, subject: current.partyKey, bodies: [body], at: at)[0]
+            let event = CaseEvent(
+                caseID: id, at: at, actor: actor, action: action, reason: reason, note: note, auditSeq: auditSeq)
+            try Self.insertEvent(db, event)
+            return event
+        }
+    }
+
+    /// The fields that differ between two stored entries, by their content hashes (`aliases, addresses`).
+    static func changedFields(_ db: Database, from old: String, to new: String) throws -> String? {
+        let fetch = { (hash: String) throws -> ListEntry? in
+            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM entry_blob WHERE hash = ?", arguments: [hash])
+            else { return nil }
+            return try? JSONDecoder().decode(ListEntry.self, from: body)
+        }
+        guard let before = try fetch(old), let after = try fetch(new) else { return nil }
+        let fields = changedFields(before, after)
+        return fields.isEmpty ? nil : fields.joined(separator: ", ")
+    }
+
+    static func insertEvent(_ db: Database, _ event: CaseEvent) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO case_event (case_id, at, actor, action, reason, note, audit_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                event.caseID, event.at.timeIntervalSince1970, event.actor, event.action.rawValue,
+                event.reason?.rawValue, event.note, event.auditSeq,
+            ])
+    }
+
+    /// The audit body of a case event: what a verifier compares the `case_event` row with.
+    static func caseBody(
+        id: Int64, action: CaseEvent.Action, key: String, match: ScreeningRecord.Match, reason: ClearReason?,
+        note: String?
+    ) -> String {
+        var fields = [
+            "\"action\":" + CanonicalJSON.string(action.rawValue), "\"case_id\":" + String(id),
+            "\"entry_hash\":" + CanonicalJSON.string(match.entryHash),
+            "\"entry_id\":" + CanonicalJSON.string(match.entryID),
+        ]
+        if let note { fields.append("\"note\":" + CanonicalJSON.string(note)) }
+        fields.append("\"party_key\":" + CanonicalJSON.string(key))
+        if let reason { fields.append("\"reason\":" + CanonicalJSON.string(reason.rawValue)) }
+        fields.append("\"source\":" + CanonicalJSON.string(match.source))
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func reviewCase(_ row: Row) -> ReviewCase {
+        ReviewCase(
+            id: row["id"], partyKey: row["party_key"], partyName: row["party_name"],
+            partyDataHash: row["party_data_hash"], source: row["source"], entryID: row["entry_id"],
+            entryHash: row["entry_hash"], entryName: row["entry_name"], score: row["score"],
+            state: CaseState(rawValue: row["state"]) ?? .open,
+            openedAt: Date(timeIntervalSince1970: row["opened_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    static func auditRecord(_ row: Row) -> AuditRecord {
+        AuditRecord(
+            seq: row["seq"], atMilliseconds: row["at"], kind: row["kind"], actor: row["actor"],
+            subject: row["subject"], body: row["body"], contentHash: row["content_hash"], hash: row["hash"])
+    }
+
+    // MARK: Reading
+
+    public func cases(state: CaseState?, partyKey: String?, limit: Int, offset: Int) async throws -> [ReviewCase] {
+        try await pool.read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let state {
+                conditions.append("state = ?")
+                arguments.append(state.rawValue)
+            }
+            if let partyKey {
+                conditions.append("party_key = ?")
+                arguments.append(partyKey)
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            // Open cases first, then the most recently changed.
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM review_case \(filter)
+                    ORDER BY state = 'open' DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?
+                    """,
+                arguments: StatementArguments(arguments + [limit, offset])
+            ).map(Self.reviewCase)
+        }
+    }
+
+    public func reviewCase(id: Int64) async throws -> ReviewCase? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM review_case WHERE id = ?", arguments: [id]).map(Self.reviewCase)
+        }
+    }
+
+    public func caseEvents(caseID: Int64) async throws -> [CaseEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID])
+                .map(Self.caseEvent)
+        }
+    }
+
+    static func caseEvent(_ row: Row) -> CaseEvent {
+        CaseEvent(
+            caseID: row["case_id"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
+            action: CaseEvent.Action(rawValue: row["action"]) ?? .opened,
+            reason: (row["reason"] as String?).flatMap(ClearReason.init(rawValue:)), note: row["note"],
+            auditSeq: row["audit_seq"])
+    }
+
+    /// Screening records, newest first: of one party (by key), and since a time, when given.
+    public func screenings(partyKey: String?, since: Date?, limit: Int, offset: Int) async throws -> [AuditRecord] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM audit_record WHERE kind = 'screening'"
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let partyKey {
+                sql += " AND subject = ?"
+                arguments.append(partyKey)
+            }
+            if let since {
+                sql += " AND at >= ?"
+                arguments.append(Int64((since.timeIntervalSince1970 * 1000).rounded()))
+            }
+            sql += " ORDER BY seq DESC LIMIT ? OFFSET ?"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + [limit, offset]))
+                .map(Self.auditRecord)
+        }
+    }
+
+    /// Audit records with `seq` greater than `after`, in order, at most `limit`.
+    public func auditRecords(after: Int64, limit: Int) async throws -> [AuditRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_record WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit]
+            ).map(Self.auditRecord)
+        }
+    }
+
+    /// Every case event with the audit record it names, for the verifier.
+    public func caseEventsWithAudit() async throws -> [(event: CaseEvent, body: String?)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT case_event.*, audit_record.body AS audit_body FROM case_event
+                    LEFT JOIN audit_record ON audit_record.seq = case_event.audit_seq ORDER BY case_event.id
+                    """
+            ).map { (Self.caseEvent($0), $0["audit_body"]) }
+        }
+    }
+
+    /// Removes the bodies of `seqs` (their hashes stay, so the chain still verifies) and appends a record that
+    /// names them, in one transaction.
+    public func prune(_ seqs: [Int64], actor: String, at: Date, summary: String) async throws -> Int64 {
+        try await pool.write { db in
+            let blank = try db.makeStatement(sql: "UPDATE audit_record SET body = NULL WHERE seq = ?")
+            for seq in seqs { try blank.execute(arguments: [seq]) }
+            return try Self.append(db, kind: "pruned", actor: actor, subject: "", bodies: [summary], at: at)[0]
+        }
+    }
+}

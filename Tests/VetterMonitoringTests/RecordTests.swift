@@ -1,0 +1,208 @@
+import Foundation
+import Testing
+import VetterCore
+import VetterMatch
+import VetterRules
+import VetterService
+import VetterStore
+import VetterTesting
+
+/// The system of record on a real database: the screening log, cases and the accept list, the audit chain.
+@Suite("Screening log, cases, accept list, audit chain", .serialized)
+struct RecordTests {
+    static let hikvisionEL = "f095626c9f8becc70b5948507fb6de6e443b257a"
+
+    func fresh() async throws -> (Vetter, URL, String) {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.appendingPathComponent("v.sqlite").path
+        let vetter = try Vetter(databasePath: path)
+        _ = try await vetter.ingest([try SharedData.fullCSL()], actor: "test")
+        return (vetter, directory, path)
+    }
+
+    @Test(
+        "hit → case → clear → cleared, no alert → the entry is amended → reopened naming the change → confirm → blocked"
+    )
+    func lifecycle() async throws {
+        let (vetter, directory, _) = try await fresh()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let party = WatchedParty(id: "c-1", name: "Hikvision", country: "CN")
+        let hits = try await vetter.watch([party], actor: "reviewer-test")
+        #expect(hits.contains { $0.entryID == Self.hikvisionEL })
+        let opened = try await vetter.cases(state: .open)
+        let elCase = try #require(opened.first { $0.entryID == Self.hikvisionEL })
+        #expect(elCase.partyName == "Hikvision" && elCase.source == "EL")
+
+        // Cleared: the same screen shows the hit as cleared, and a re-screen raises no alert for it.
+        let cleared = try await vetter.clearCase(
+            id: elCase.id, reason: .differentCountry, note: "customer is in Brazil", actor: "jane")
+        #expect(cleared.reviewCase.state == .cleared && cleared.events.map(\.action) == [.opened, .cleared])
+        let screener = try await Screener(vetter: vetter)
+        let query = ScreeningQuery(name: "Hikvision", country: "CN")
+        let report = try await screener.report(query, actor: "jane", channel: "api")
+        let shown = try #require(report.matches.first { $0.entryID == Self.hikvisionEL })
+        #expect(shown.caseID == elCase.id && shown.caseState == .cleared && !report.blocked)
+        let rescreen = try await vetter.rescreen(after: [], full: true)
+        #expect(rescreen.alerts.isEmpty, "\(rescreen.alerts)")
+        // The other hits of the party were opened and stay open: clearing one pair clears only that pair.
+        #expect(report.matches.contains { $0.entryID != Self.hikvisionEL && $0.caseState == .open })
+
+        // The entry is amended by a new list version: the case reopens, naming what changed, and an alert is raised.
+        var amended = try SharedData.fullCSL()
+        let position = try #require(
+            amended.entries.firstIndex { $0.id == Self.hikvisionEL && $0.source == .entityList })
+        amended.entries[position].aliases.append(Alias(name: "HIKVISION DIGITAL TECHNOLOGY (HANGZHOU)"))
+        amended.fileSHA256 = String(repeating: "a", count: 64)
+        let imported = try await vetter.ingest([amended], actor: "test")
+        let alerts = try #require(imported.rescreen).alerts
+        #expect(alerts.contains { $0.kind == .hitChanged && $0.entryID == Self.hikvisionEL }, "\(alerts)")
+        let reopened = try #require(try await vetter.caseDetail(id: elCase.id))
+        #expect(reopened.reviewCase.state == .open)
+        let note = try #require(reopened.events.last { $0.action == .reopened }?.note)
+        #expect(note.contains("the listed entry changed (aliases)"), "\(note)")
+
+        // Confirmed: blocked on every later screen and licence check.
+        let confirmed = try await vetter.confirmCase(id: elCase.id, note: "same company", actor: "jane")
+        #expect(confirmed.reviewCase.state == .confirmed)
+        try await screener.refreshIfChanged(waitingForCache: .zero)
+        let after = try await screener.report(query, actor: "jane", channel: "api")
+        #expect(after.blocked)
+        #expect(after.matches.first { $0.entryID == Self.hikvisionEL }?.caseState == .confirmed)
+        let check = try await screener.check(
+            Transaction(
+                parties: [TransactionParty(name: "Hikvision", country: "CN")],
+                items: [TransactionItem(eccn: try ECCN("EAR99"))]),
+            actor: "jane")
+        #expect(check.parties.first?.blocked == true)
+
+        // Everything above is in the log and the chain verifies.
+        let log = try await vetter.screeningLog(name: "hikvision", country: "CN")
+        #expect(log.count >= 4)
+        #expect(
+            log.contains { $0.screening?.channel == "monitoring" } && log.contains { $0.screening?.channel == "check" })
+        let logged = try #require(log.first { $0.screening?.channel == "api" }?.screening)
+        #expect(logged.matches.contains { $0.entryID == Self.hikvisionEL && $0.entryHash.count == 64 })
+        let verification = try await vetter.verifyAudit()
+        #expect(verification.isIntact, "\(verification.problem ?? "")")
+        #expect(verification.records >= 10)
+    }
+
+    /// Runs sqlite3 on the database file, as someone with access to it would.
+    func sqlite(_ path: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", path, sql]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
+    }
+
+    /// A database with a chain of screenings and a decision, closed, for a tampering test to alter.
+    func chain() async throws -> (URL, String) {
+        let (vetter, directory, path) = try await fresh()
+        let screener = try await Screener(vetter: vetter)
+        for name in ["Hikvision", "Dahua Technology", "Acme Widgets", "Megvii", "Sberbank of Russia"] {
+            _ = try await screener.report(ScreeningQuery(name: name), actor: "tester", channel: "cli")
+        }
+        let first = try #require(try await vetter.cases().first)
+        _ = try await vetter.clearCase(id: first.id, reason: .differentName, note: "not them", actor: "tester")
+        #expect(try await vetter.verifyAudit().isIntact)
+        return (directory, path)
+    }
+
+    @Test("tampering with the database file is found, and the first bad record named")
+    func tampering() async throws {
+        guard (try? Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["sqlite3", "-version"])) != nil
+        else {
+            Issue.record("sqlite3 is needed for this test")
+            return
+        }
+        // An edited decision note.
+        do {
+            let (directory, path) = try await chain()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try sqlite(
+                path,
+                "DROP TRIGGER case_event_no_update; UPDATE case_event SET note = 'edited' WHERE action = 'cleared'")
+            let result = try await Vetter(databasePath: path).verifyAudit()
+            #expect(result.problem?.contains("differs from audit record") == true, "\(result.problem ?? "intact")")
+        }
+        // An edited record body (the decision as the chain holds it).
+        do {
+            let (directory, path) = try await chain()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try sqlite(
+                path,
+                "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET body = replace(body, 'not them', 'edited') WHERE kind = 'case_cleared'"
+            )
+            let result = try await Vetter(databasePath: path).verifyAudit()
+            #expect(result.problem?.contains("was edited") == true, "\(result.problem ?? "intact")")
+        }
+        // A deleted screening.
+        do {
+            let (directory, path) = try await chain()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try sqlite(
+                path,
+                "DROP TRIGGER audit_record_no_delete; DELETE FROM audit_record WHERE seq = (SELECT seq FROM audit_record WHERE kind = 'screening' ORDER BY seq LIMIT 1 OFFSET 2)"
+            )
+            let result = try await Vetter(databasePath: path).verifyAudit()
+            #expect(result.problem?.contains("is missing: deleted") == true, "\(result.problem ?? "intact")")
+        }
+        // Two screenings swapped (their contents exchanged, each keeping its place).
+        do {
+            let (directory, path) = try await chain()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try sqlite(
+                path,
+                """
+                DROP TRIGGER audit_record_no_update;
+                CREATE TEMP TABLE pair AS SELECT seq, body, content_hash, hash, subject FROM audit_record
+                    WHERE kind = 'screening' ORDER BY seq LIMIT 2 OFFSET 1;
+                UPDATE audit_record SET body = (SELECT body FROM pair WHERE pair.seq != audit_record.seq),
+                    subject = (SELECT subject FROM pair WHERE pair.seq != audit_record.seq),
+                    content_hash = (SELECT content_hash FROM pair WHERE pair.seq != audit_record.seq),
+                    hash = (SELECT hash FROM pair WHERE pair.seq != audit_record.seq)
+                    WHERE seq IN (SELECT seq FROM pair);
+                """)
+            let result = try await Vetter(databasePath: path).verifyAudit()
+            let problem = result.problem ?? "intact"
+            #expect(problem.contains("was edited") || problem.contains("does not follow"), "\(problem)")
+        }
+        // Untouched: verifies.
+        do {
+            let (directory, path) = try await chain()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(try await Vetter(databasePath: path).verifyAudit().isIntact)
+        }
+    }
+
+    @Test("prune removes only what is five years past its party's latest event, and the chain still verifies")
+    func retention() async throws {
+        let (vetter, directory, _) = try await fresh()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let t0 = ISO8601DateFormatter().date(from: "2019-01-15T12:00:00Z")!
+        func years(_ count: Int) -> Date { t0.addingTimeInterval(Double(count) * 365.25 * 86_400) }
+        func screening(_ name: String) -> ScreeningRecord {
+            ScreeningRecord(
+                channel: "cli", party: PartyRecord(name: name), threshold: 0.75, versionIDs: [1], matches: [])
+        }
+        _ = try await vetter.store.recordScreenings(
+            [screening("Old Party"), screening("Kept Party")], actor: "t", at: t0)
+        // Kept Party is screened again three years later: its first screening belongs to that later event too.
+        _ = try await vetter.store.recordScreenings([screening("Kept Party")], actor: "t", at: years(3))
+
+        let early = try await vetter.pruneAudit(now: years(4), actor: "t")
+        #expect(early.pruned == 0)
+        let late = try await vetter.pruneAudit(now: years(6), actor: "t")
+        #expect(late.pruned == 1)
+        let log = try await vetter.screeningLog(limit: 10)
+        #expect(log.filter { $0.screening == nil }.count == 1)
+        #expect(log.contains { $0.screening?.party.name == "Kept Party" && $0.at == t0 })
+        let verification = try await vetter.verifyAudit()
+        #expect(verification.isIntact && verification.pruned == 1, "\(verification.problem ?? "")")
+        // Nine years on, Kept Party's records go too.
+        #expect(try await vetter.pruneAudit(now: years(9), actor: "t").pruned == 2)
+        #expect(try await vetter.verifyAudit().isIntact)
+    }
+}
