@@ -250,9 +250,9 @@ public struct AuditRecord: Sendable, Codable, Hashable {
     public var subject: String
     /// The event's canonical JSON; `nil` once pruned (past retention), when only its hashes remain.
     public var body: String?
-    /// SHA-256 hex of the record's canonical content (``content(seq:atMilliseconds:kind:actor:subject:body:)``).
+    /// SHA-256 hex of the record's canonical content (``content(atMilliseconds:kind:actor:subject:body:)``).
     public var contentHash: String
-    /// SHA-256 hex of the previous record's ``hash`` and this record's ``contentHash``.
+    /// SHA-256 hex of the previous record's ``hash``, this record's ``seq`` and its ``contentHash``.
     public var hash: String
 
     public init(
@@ -274,23 +274,23 @@ public struct AuditRecord: Sendable, Codable, Hashable {
     /// The hash before the first record.
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// The hash of a record's content: SHA-256 of the JSON array `[seq, at, kind, actor, subject, body]`, the body
-    /// inserted as the JSON it is.
+    /// The hash of a record's content: SHA-256 of the JSON array `[at, kind, actor, subject, body]`, the body
+    /// inserted as the JSON it is. It does not depend on the record's place, so it is computed before the write
+    /// (on every core); ``chain(previous:seq:content:)`` binds it to its place.
     public static func content(
-        seq: Int64, atMilliseconds: Int64, kind: String, actor: String, subject: String, body: String
-    ) -> String {
+        atMilliseconds: Int64, kind: String, actor: String, subject: String, body: String
+    )
+        -> String
+    {
         let text =
-            "[" + String(seq) + "," + String(atMilliseconds) + "," + CanonicalJSON.string(kind) + ","
-            + CanonicalJSON.string(actor) + "," + CanonicalJSON.string(subject) + "," + body + "]"
+            "[" + String(atMilliseconds) + "," + CanonicalJSON.string(kind) + "," + CanonicalJSON.string(actor) + ","
+            + CanonicalJSON.string(subject) + "," + body + "]"
         return SHA256.hex(Array(text.utf8))
     }
 
-    /// The chained hash of a record whose content hash is `content`, after a record whose hash is `previous`.
-    public static func chain(previous: String, content: String) -> String {
-        var hasher = SHA256()
-        hasher.update(previous.utf8)
-        hasher.update(content.utf8)
-        return hasher.finalizeHex()
+    /// The chained hash of record `seq` whose content hash is `content`, after a record whose hash is `previous`.
+    public static func chain(previous: String, seq: Int64, content: String) -> String {
+        SHA256.hex(Array((previous + String(seq) + content).utf8))
     }
 }
 
@@ -298,6 +298,10 @@ public struct AuditRecord: Sendable, Codable, Hashable {
 /// strings escaped as RFC 8259 requires and nothing more. Foundation's encoder costs more than the screening.
 public enum CanonicalJSON {
     public static func string(_ text: String) -> String {
+        // Most names need no escape at all.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -66,6 +66,9 @@ extension Vetter {
         return hashes
     }
 
+    /// Folds the write-ahead log into the database file (for measuring its size).
+    package func checkpoint() async throws { try await store.checkpoint() }
+
     /// Records screenings and applies their hits to cases; returns each match's review.
     func record(_ records: [ScreeningRecord], actor: String, at: Date = Date()) async throws -> [[HitReview]] {
         try await store.recordScreenings(records, actor: actor, at: at)
@@ -156,8 +159,8 @@ extension Vetter {
                 }
                 if let body = record.body {
                     let content = AuditRecord.content(
-                        seq: record.seq, atMilliseconds: record.atMilliseconds, kind: record.kind,
-                        actor: record.actor, subject: record.subject, body: body)
+                        atMilliseconds: record.atMilliseconds, kind: record.kind, actor: record.actor,
+                        subject: record.subject, body: body)
                     if content != record.contentHash {
                         problem =
                             "record \(record.seq) (\(record.kind)) was edited: its content does not match its hash"
@@ -172,7 +175,7 @@ extension Vetter {
                 } else {
                     pruned.append(record.seq)
                 }
-                if AuditRecord.chain(previous: previous, content: record.contentHash) != record.hash {
+                if AuditRecord.chain(previous: previous, seq: record.seq, content: record.contentHash) != record.hash {
                     problem =
                         "record \(record.seq) (\(record.kind)) does not follow record \(record.seq - 1): a record was inserted, replaced or reordered"
                     break scan

@@ -22,8 +22,7 @@ extension SQLiteStore {
                         content_hash TEXT NOT NULL,
                         hash TEXT NOT NULL
                     );
-                    CREATE INDEX audit_record_subject ON audit_record (kind, subject, seq);
-                    CREATE INDEX audit_record_at ON audit_record (kind, at);
+                    CREATE INDEX audit_record_subject ON audit_record (subject, seq);
                     -- Records are never changed, only pruned (their body removed, their hashes kept) past retention.
                     CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record
                     BEGIN SELECT RAISE(ABORT, 'audit records are never deleted'); END;
@@ -64,32 +63,52 @@ extension SQLiteStore {
         }
     }
 
+    public func checkpoint() async throws {
+        _ = try await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+    }
+
     // MARK: Appending
 
-    /// Appends records inside a write transaction: each chained to the head.
+    /// Appends records inside a write transaction, each chained to the head; `contents` are their content hashes.
     static func append(
         _ db: Database, kind: String, actor: String, subject: String, bodies: [String], at: Date
     ) throws -> [Int64] {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
-        var seq: Int64 = head?["seq"] ?? 0
-        var previous: String = head?["hash"] ?? AuditRecord.genesis
         let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        var written: [Int64] = []
-        written.reserveCapacity(bodies.count)
-        for body in bodies {
-            seq += 1
-            let content = AuditRecord.content(
-                seq: seq, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body)
-            previous = AuditRecord.chain(previous: previous, content: content)
-            try insert.execute(arguments: [seq, milliseconds, kind, actor, subject, body, content, previous])
-            written.append(seq)
+        var chain = try Chain(db)
+        return try bodies.map { body in
+            try chain.append(
+                db, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body,
+                content: AuditRecord.content(
+                    atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body))
         }
-        return written
+    }
+
+    /// The head of the chain inside a write transaction, and the appending of records after it.
+    struct Chain {
+        var seq: Int64
+        var previous: String
+        let insert: Statement
+
+        init(_ db: Database) throws {
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+            seq = head?["seq"] ?? 0
+            previous = head?["hash"] ?? AuditRecord.genesis
+            insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+        }
+
+        mutating func append(
+            _ db: Database, atMilliseconds: Int64, kind: String, actor: String, subject: String, body: String,
+            content: String
+        ) throws -> Int64 {
+            seq += 1
+            previous = AuditRecord.chain(previous: previous, seq: seq, content: content)
+            try insert.execute(arguments: [seq, atMilliseconds, kind, actor, subject, body, content, previous])
+            return seq
+        }
     }
 
     public func appendAudit(
@@ -108,32 +127,26 @@ extension SQLiteStore {
         _ records: [ScreeningRecord], actor: String, at: Date
     ) async throws -> [[HitReview]] {
         guard !records.isEmpty else { return [] }
-        let bodies = records.map(CanonicalJSON.screening)
+        let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
+        // The bodies and their content hashes are made on every core before the write lock is taken.
+        let prepared = Self.prepare(records, atMilliseconds: milliseconds, actor: actor)
         return try await pool.write { db in
-            let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
-            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
-            var seq: Int64 = head?["seq"] ?? 0
-            var previous: String = head?["hash"] ?? AuditRecord.genesis
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            var chain = try Chain(db)
             func append(kind: String, subject: String, body: String) throws -> Int64 {
-                seq += 1
-                let content = AuditRecord.content(
-                    seq: seq, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body)
-                previous = AuditRecord.chain(previous: previous, content: content)
-                try insert.execute(arguments: [seq, milliseconds, kind, actor, subject, body, content, previous])
-                return seq
+                try chain.append(
+                    db, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body,
+                    content: AuditRecord.content(
+                        atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body))
             }
             let findCase = try db.cachedStatement(
                 sql: "SELECT * FROM review_case WHERE party_key = ? AND source = ? AND entry_id = ?")
             var reviews: [[HitReview]] = []
             reviews.reserveCapacity(records.count)
-            for (record, body) in zip(records, bodies) {
-                let key = record.party.key
-                _ = try append(kind: "screening", subject: key, body: body)
+            for (record, made) in zip(records, prepared) {
+                let key = made.key
+                _ = try chain.append(
+                    db, atMilliseconds: milliseconds, kind: "screening", actor: actor, subject: key, body: made.body,
+                    content: made.content)
                 var recordReviews: [HitReview] = []
                 for match in record.matches {
                     let existing = try Row.fetchOne(findCase, arguments: [key, match.source, match.entryID])
@@ -195,6 +208,31 @@ extension SQLiteStore {
             }
             return reviews
         }
+    }
+
+    /// Each record's party key, canonical body and content hash, on all cores.
+    static func prepare(
+        _ records: [ScreeningRecord], atMilliseconds: Int64, actor: String
+    ) -> [(key: String, body: String, content: String)] {
+        var prepared = [(key: String, body: String, content: String)](
+            repeating: ("", "", ""), count: records.count)
+        let workers = records.count < 256 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (records.count + workers - 1) / workers
+        prepared.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for position in (worker * chunk)..<min(records.count, (worker + 1) * chunk) {
+                    let key = records[position].party.key
+                    let body = CanonicalJSON.screening(records[position])
+                    out[position] = (
+                        key, body,
+                        AuditRecord.content(
+                            atMilliseconds: atMilliseconds, kind: "screening", actor: actor, subject: key, body: body)
+                    )
+                }
+            }
+        }
+        return prepared
     }
 
     /// A reviewer's decision on a case: a new event, never an edit of an old one.
@@ -335,7 +373,7 @@ extension SQLiteStore {
             var sql = "SELECT * FROM audit_record WHERE kind = 'screening'"
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let partyKey {
-                sql += " AND subject = ?"
+                sql = "SELECT * FROM audit_record WHERE subject = ? AND kind = 'screening'"
                 arguments.append(partyKey)
             }
             if let since {

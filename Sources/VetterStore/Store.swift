@@ -95,6 +95,9 @@ public protocol Store: Sendable {
     /// Revokes a key for good (it stays listed, with the time). False when no unrevoked key has this id.
     func revokeAPIKey(id: Int64, at: Date) async throws -> Bool
 
+    /// Folds the write-ahead log back into the database file.
+    func checkpoint() async throws
+
     // MARK: The system of record
 
     /// Appends one event to the audit chain; returns its sequence number.

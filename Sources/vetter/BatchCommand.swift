@@ -66,16 +66,20 @@ struct BatchCommand: AsyncParsableCommand {
         var done = 0
         var bytesRead = 0
 
+        // A chunk is recorded while the next one is screened; its answers are written once it is in the log.
+        var writing: Task<Void, any Error>?
         func flush() async throws {
             guard !pending.isEmpty else { return }
             let rows = pending
             let found = batch.screen(rows.map(\.query))
-            // Every row is in the screening log before its answer is written.
-            try await batch.record(rows.map { (id: $0.id, query: $0.query) }, matches: found)
             let lines = zip(rows, found).map { row, matches in
                 Self.render(id: row.id, matches: matches, asCSV: asCSV, evidence: batch.evidence)
+            }.joined()
+            try await writing?.value
+            writing = Task {
+                try await batch.record(rows.map { (id: $0.id, query: $0.query) }, matches: found)
+                sink.write(Data(lines.utf8))
             }
-            sink.write(Data(lines.joined().utf8))
             done += rows.count
             pending.removeAll(keepingCapacity: true)
             progress.update(bytesRead)
@@ -90,6 +94,7 @@ struct BatchCommand: AsyncParsableCommand {
         }
         try reader.finish { (row) throws(ListReadError) in pending.append(makeRow(row, sources: sources)) }
         try await flush()
+        try await writing?.value
         progress.finish(bytesRead)
         if output != nil { Terminal.note("Screened \(done) parties into \(output!).") }
     }
