@@ -213,6 +213,22 @@ struct APIRoutes {
             return try VetterServer.json(
                 try await vetter.confirmCase(id: id, note: try body.checkedNote(), actor: context.actor))
         }
+        router.get("/v1/cases/{id}/export") { request, context -> Response in
+            try context.require(.reviewer)
+            let id = try await Self.caseDetail(context, vetter: vetter).reviewCase.id
+            guard let export = try await vetter.exportCase(id: id) else {
+                throw Problem(.notFound, "Not found", detail: "no case with id \(id)", field: "id")
+            }
+            switch request.uri.queryParameters["format"].map(String.init) ?? "json" {
+            case "json": return try VetterServer.json(export)
+            case "html":
+                return Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: export.html)))
+            default:
+                throw Problem(.badRequest, "Invalid request", detail: "format must be json or html", field: "format")
+            }
+        }
         router.get("/v1/audit/verify") { _, context -> Response in
             try context.require(.admin)
             return try VetterServer.json(try await vetter.verifyAudit())

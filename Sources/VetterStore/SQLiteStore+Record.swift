@@ -395,6 +395,21 @@ extension SQLiteStore {
         }
     }
 
+    public func auditRecords(seqs: [Int64]) async throws -> [AuditRecord] {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT * FROM audit_record WHERE seq = ?")
+            return try seqs.compactMap { try Row.fetchOne(statement, arguments: [$0]).map(Self.auditRecord) }
+        }
+    }
+
+    public func entry(hash: String) async throws -> ListEntry? {
+        try await pool.read { db in
+            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM entry_blob WHERE hash = ?", arguments: [hash])
+            else { return nil }
+            return try JSONDecoder().decode(ListEntry.self, from: body)
+        }
+    }
+
     /// Every case event with the audit record it names, for the verifier.
     public func caseEventsWithAudit() async throws -> [(event: CaseEvent, body: String?)] {
         try await pool.read { db in

@@ -125,6 +125,12 @@ public protocol Store: Sendable {
     /// Audit records after `after`, in order.
     func auditRecords(after: Int64, limit: Int) async throws -> [AuditRecord]
 
+    /// Audit records by sequence number, in order.
+    func auditRecords(seqs: [Int64]) async throws -> [AuditRecord]
+
+    /// The stored entry with this content hash.
+    func entry(hash: String) async throws -> ListEntry?
+
     /// Every case event with the body of its audit record.
     func caseEventsWithAudit() async throws -> [(event: CaseEvent, body: String?)]
 

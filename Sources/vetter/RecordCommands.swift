@@ -102,7 +102,7 @@ struct CasesCommand: AsyncParsableCommand {
 struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Show a case, or decide it: clear a false positive, confirm a true match.",
-        subcommands: [CaseShow.self, CaseClear.self, CaseConfirm.self])
+        subcommands: [CaseShow.self, CaseClear.self, CaseConfirm.self, CaseExportCommand.self])
 }
 
 /// Prints a case and its history.
@@ -278,5 +278,48 @@ struct AuditPrune: AsyncParsableCommand {
         print(
             "Pruned \(report.pruned) records older than \(LocalDate(report.cutoff)) from their party's latest event"
                 + (report.record.map { "; audit record \($0) names them." } ?? "."))
+    }
+}
+
+struct CaseExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Evidence for an auditor: the case, the listing, every screening and decision, the audit records.",
+        discussion: """
+            HTML is one self-contained page (no script, nothing fetched) that prints well; JSON holds the same. The \
+            export includes the chain's check at the time and the hashes of every record it cites.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case html, json
+    }
+
+    @Argument(help: "The case id.")
+    var id: Int64
+
+    @Option(help: "html or json.")
+    var format: Format = .html
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        guard let export = try await reportingErrors({ try await storeOptions.open(seed: false).exportCase(id: id) })
+        else {
+            Terminal.error("no case with id \(id)")
+            throw ExitCode(1)
+        }
+        let text = format == .html ? export.html : try Terminal.json(export)
+        if let output {
+            do { try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                Terminal.error("\(output): cannot write the export: \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+            Terminal.note("Case \(id) exported to \(output).")
+        } else {
+            print(text)
+        }
     }
 }

@@ -234,6 +234,12 @@ struct CLITests {
         let log = try #require(
             try json(["log", "--party", "Hikvision", "--country", "CN", "--json"]) as? [[String: Any]])
         #expect(log.count == 4, "\(log.count) screenings logged")
+        let exported = directory.appendingPathComponent("case.html").path
+        #expect(try Self.run(["--db", database, "case", "export", String(elCase), "--output", exported]).status == 0)
+        let page = try String(contentsOfFile: exported, encoding: .utf8)
+        #expect(page.contains("<!doctype html>") && page.contains("Case \(elCase)") && page.contains("confirmed"))
+        let evidence = try #require(try json(["case", "export", String(elCase), "--format", "json"]) as? [String: Any])
+        #expect((evidence["events"] as? [[String: Any]])?.count == 3)
         #expect(try Self.run(["--db", database, "audit", "verify"]).status == 0)
         let head = try Self.run(["--db", database, "audit", "head"]).stdout.split(separator: " ").first.map(String.init)
         #expect(try Self.run(["--db", database, "audit", "verify", "--head", try #require(head)]).status == 0)

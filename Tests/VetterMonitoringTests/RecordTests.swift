@@ -75,6 +75,18 @@ struct RecordTests {
             actor: "jane")
         #expect(check.parties.first?.blocked == true)
 
+        // The evidence for an auditor: the listing, the decisions, the screenings, the records and the chain.
+        let export = try #require(try await vetter.exportCase(id: elCase.id))
+        #expect(export.events.map(\.action) == [.opened, .cleared, .reopened, .confirmed])
+        #expect(export.entry?.licenseRequirement != nil && export.chain.verified)
+        #expect(Set(export.auditRecords.map(\.seq)).isSuperset(of: export.events.map(\.auditSeq)))
+        #expect(export.listVersions.contains { $0.source == .entityList })
+        let page = export.html
+        #expect(page.hasPrefix("<!doctype html>") && !page.contains("<script") && !page.contains("http-equiv"))
+        #expect(
+            page.contains("customer is in Brazil") && page.contains("same company") && page.contains("Chain verified"))
+        #expect(page.contains("84 FR 54002") && page.contains("licence requirement"))
+
         // Everything above is in the log and the chain verifies.
         let log = try await vetter.screeningLog(name: "hikvision", country: "CN")
         #expect(log.count >= 4)

@@ -104,6 +104,9 @@ else:
          json={"reason": "different_country", "note": "checked"})
     call("POST", f"/v1/cases/{case_id}/clear", template="/v1/cases/{id}/clear", json={"reason": "fine"}, expect=400)
     call("POST", f"/v1/cases/{case_id}/confirm", template="/v1/cases/{id}/confirm", json={"note": "same party"})
+    call("GET", f"/v1/cases/{case_id}/export", template="/v1/cases/{id}/export")
+    call("GET", f"/v1/cases/{case_id}/export?format=html", template="/v1/cases/{id}/export")
+    call("GET", f"/v1/cases/{case_id}/export?format=pdf", template="/v1/cases/{id}/export", expect=400)
 call("GET", "/v1/audit/verify")
 
 screener = call("POST", "/v1/keys", json={"role": "screener", "name": "conformance"}, expect=201).json()["key"]
