@@ -6,13 +6,13 @@ import Synchronization
 import VetterCore
 import VetterService
 
-/// Finds the API key of a request: `Authorization: Bearer <key>` or `X-API-Key: <key>` for the API, the
-/// `vetter_key` cookie (set by the sign-in form) for the web pages. Only the key's SHA-256 is looked up and
-/// nothing of the key is logged.
+/// Finds the API key of a request: `Authorization: Bearer <key>` or `X-API-Key: <key>` for the API and the pages,
+/// or for the web pages the `vetter_session` cookie set by the sign-in form (a session id, never the key). Only
+/// SHA-256s are looked up and nothing of a key or a session id is logged.
 struct Authenticator: Sendable {
     /// Routes anyone may call.
     static let publicRoutes: Set<String> = ["/healthz", "/ui/login", "/ui/style.css"]
-    static let cookieName = "vetter_key"
+    static let cookieName = "vetter_session"
 
     let vetter: Vetter
     let logger: Logger
@@ -61,7 +61,16 @@ struct Authenticator: Sendable {
         } else if let name = HTTPField.Name("X-API-Key"), let header = request.headers[name] {
             secret = header.trimmingCharacters(in: .whitespaces)
         } else if web {
-            secret = request.cookies[Self.cookieName]?.value
+            // The web pages' cookie holds a session id, looked up at every request (a closed or expired session,
+            // or one whose key was revoked, signs the page out at once).
+            let session = request.cookies[Self.cookieName]?.value ?? ""
+            guard !session.isEmpty, let key = try await vetter.session(id: session),
+                let role = APIRole(rawValue: key.role)
+            else {
+                logger.warning("web request without a valid session", metadata: ["route": "\(route)"])
+                throw Redirect(to: session.isEmpty ? "/ui/login" : "/ui/login?failed=1")
+            }
+            return (key.name, role)
         }
         guard let secret, !secret.isEmpty else {
             logger.warning("request without an API key", metadata: ["route": "\(route)"])

@@ -49,19 +49,23 @@ struct WebRoutes {
             let key =
                 FormFields.parse(String(decoding: body, as: UTF8.self))["key"]?.trimmingCharacters(in: .whitespaces)
                 ?? ""
-            guard !key.isEmpty, try await vetter.key(secret: key) != nil else {
+            // The cookie holds a session id of its own, never the key: signing out ends it for good.
+            guard !key.isEmpty, let session = try await vetter.openSession(secret: key) else {
                 return Response(status: .seeOther, headers: [.location: "/ui/login?failed=1"])
             }
             var headers: HTTPFields = [.location: "/ui/search"]
             headers[.setCookie] =
                 Cookie(
-                    name: Authenticator.cookieName, value: key, maxAge: 12 * 3600, path: "/ui",
+                    name: Authenticator.cookieName, value: session, maxAge: Int(Vetter.sessionLifetime), path: "/ui",
                     secure: FormFields.isHTTPS(request), httpOnly: true, sameSite: .strict
                 ).description
             return Response(status: .seeOther, headers: headers)
         }
         router.post("/ui/logout") { request, _ -> Response in
             try FormFields.requireSameOrigin(request)
+            if let session = request.cookies[Authenticator.cookieName]?.value, !session.isEmpty {
+                try await vetter.closeSession(id: session)
+            }
             var headers: HTTPFields = [.location: "/ui/login"]
             headers[.setCookie] =
                 Cookie(

@@ -63,3 +63,30 @@ extension Vetter {
         return true
     }
 }
+
+/// Web sessions: the reviewers' pages keep an opaque, random session id in their cookie, never the API key.
+extension Vetter {
+    /// How long a web session lasts.
+    public static let sessionLifetime: TimeInterval = 12 * 3600
+
+    /// Opens a session for the key with this secret: returns the session id (shown once, stored only as its
+    /// SHA-256), or `nil` when the key is unknown or revoked.
+    public func openSession(secret: String, at date: Date = Date()) async throws -> String? {
+        var generator = SystemRandomNumberGenerator()
+        let id = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let opened = try await store.openSession(
+            idSHA256: SHA256.hex(id), keySHA256: SHA256.hex(secret), at: date,
+            expiresAt: date.addingTimeInterval(Self.sessionLifetime))
+        return opened ? id : nil
+    }
+
+    /// The key behind an open session id.
+    public func session(id: String, at date: Date = Date()) async throws -> (name: String, role: String)? {
+        try await store.session(idSHA256: SHA256.hex(id), at: date).map { ($0.name, $0.role) }
+    }
+
+    /// Signs a session out for good.
+    public func closeSession(id: String, at date: Date = Date()) async throws {
+        try await store.closeSession(idSHA256: SHA256.hex(id), at: date)
+    }
+}

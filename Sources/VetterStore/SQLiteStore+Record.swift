@@ -63,6 +63,62 @@ extension SQLiteStore {
         }
     }
 
+    static func registerSessionMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8: web sessions") { db in
+            // Only the SHA-256 of a session id is stored: a copy of the database opens no session.
+            try db.execute(
+                sql: """
+                    CREATE TABLE web_session (
+                        id_sha256 TEXT PRIMARY KEY,
+                        key_id INTEGER NOT NULL REFERENCES api_key (id),
+                        created_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        closed_at REAL
+                    );
+                    """)
+        }
+    }
+
+    public func openSession(idSHA256: String, keySHA256: String, at: Date, expiresAt: Date) async throws -> Bool {
+        try await pool.write { db in
+            guard
+                let keyID = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM api_key WHERE secret_sha256 = ? AND revoked_at IS NULL",
+                    arguments: [keySHA256])
+            else { return false }
+            // Expired and closed sessions are kept a day for the record, then dropped.
+            try db.execute(
+                sql: "DELETE FROM web_session WHERE expires_at < ?", arguments: [at.timeIntervalSince1970 - 86_400])
+            try db.execute(
+                sql: "INSERT INTO web_session (id_sha256, key_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [idSHA256, keyID, at.timeIntervalSince1970, expiresAt.timeIntervalSince1970])
+            return true
+        }
+    }
+
+    public func session(idSHA256: String, at: Date) async throws -> (id: Int64, name: String, role: String)? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT api_key.id, api_key.name, api_key.role FROM web_session
+                    JOIN api_key ON api_key.id = web_session.key_id
+                    WHERE web_session.id_sha256 = ? AND web_session.closed_at IS NULL AND web_session.expires_at > ?
+                        AND api_key.revoked_at IS NULL
+                    """,
+                arguments: [idSHA256, at.timeIntervalSince1970]
+            ).map { ($0["id"], $0["name"], $0["role"]) }
+        }
+    }
+
+    public func closeSession(idSHA256: String, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE web_session SET closed_at = ? WHERE id_sha256 = ? AND closed_at IS NULL",
+                arguments: [at.timeIntervalSince1970, idSHA256])
+        }
+    }
+
     public func checkpoint() async throws {
         _ = try await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     }

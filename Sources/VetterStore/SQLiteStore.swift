@@ -153,6 +153,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "ALTER TABLE list_version ADD COLUMN entry_schema INTEGER NOT NULL DEFAULT 1")
         }
         registerRecordMigration(&migrator)
+        registerSessionMigration(&migrator)
         return migrator
     }
 

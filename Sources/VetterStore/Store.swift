@@ -98,6 +98,18 @@ public protocol Store: Sendable {
     /// Folds the write-ahead log back into the database file.
     func checkpoint() async throws
 
+    // MARK: Web sessions
+
+    /// Opens a session for the unrevoked key with this secret hash, known by the SHA-256 of its id; `nil` when the
+    /// key is unknown.
+    func openSession(idSHA256: String, keySHA256: String, at: Date, expiresAt: Date) async throws -> Bool
+
+    /// The key behind an open session: unexpired, not closed, its key not revoked.
+    func session(idSHA256: String, at: Date) async throws -> (id: Int64, name: String, role: String)?
+
+    /// Closes a session for good.
+    func closeSession(idSHA256: String, at: Date) async throws
+
     // MARK: The system of record
 
     /// Appends one event to the audit chain; returns its sequence number.

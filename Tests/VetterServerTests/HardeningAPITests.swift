@@ -194,11 +194,61 @@ struct HardeningAPITests {
         #expect(try await fixture.vetter.currentListsKey() == before)
     }
 
+    @Test(
+        "the web pages keep a server-side session, never the key: signing out ends it; a key in the cookie is refused")
+    func webSessions() async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            var session = ""
+            try await client.execute(
+                uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "key=\(fixture.reviewer)")
+            ) { response in
+                #expect(response.status == .seeOther)
+                let setCookie = response.headers[.setCookie] ?? ""
+                #expect(setCookie.hasPrefix("vetter_session=") && setCookie.contains("HttpOnly"))
+                #expect(!setCookie.contains(fixture.reviewer))
+                session = String(setCookie.split(separator: ";").first?.split(separator: "=").last ?? "")
+            }
+            #expect(session.count == 64)
+            let cookie: HTTPFields = [.cookie: "vetter_session=\(session)"]
+            try await client.execute(uri: "/ui/alerts", method: .get, headers: cookie) { response in
+                #expect(response.status == .ok)
+            }
+            // The key itself in the cookie opens nothing.
+            try await client.execute(
+                uri: "/ui/alerts", method: .get, headers: [.cookie: "vetter_session=\(fixture.reviewer)"]
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/ui/login?failed=1")
+            }
+            try await client.execute(
+                uri: "/ui/logout", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "vetter_session=\(session)"]
+            ) { response in
+                #expect(response.status == .seeOther)
+            }
+            // Signed out for good: the same cookie, replayed, opens nothing.
+            try await client.execute(uri: "/ui/alerts", method: .get, headers: cookie) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/ui/login?failed=1")
+            }
+        }
+    }
+
     @Test("the web search decodes '+' as a space; forms posted from another site are refused")
     func webForms() async throws {
         let fixture = try await APITests.shared.value
         try await api.app().test(.router) { client in
-            let cookie: HTTPFields = [.cookie: "vetter_key=\(fixture.screener)"]
+            var session = ""
+            try await client.execute(
+                uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "key=\(fixture.screener)")
+            ) { response in
+                let setCookie = response.headers[.setCookie] ?? ""
+                session = String(setCookie.split(separator: ";").first?.split(separator: "=").last ?? "")
+            }
+            let cookie: HTTPFields = [.cookie: "vetter_session=\(session)"]
             try await client.execute(uri: "/ui/search?q=Hangzhou+Hikvision&country=", method: .get, headers: cookie) {
                 response in
                 let page = String(buffer: response.body)
@@ -217,7 +267,7 @@ struct HardeningAPITests {
             }
             let crossSite: HTTPFields = [
                 .contentType: "application/x-www-form-urlencoded", .init("Sec-Fetch-Site")!: "cross-site",
-                .cookie: "vetter_key=\(fixture.screener)",
+                .cookie: "vetter_session=\(session)",
             ]
             try await client.execute(uri: "/ui/logout", method: .post, headers: crossSite) { response in
                 #expect(response.status == .forbidden)
