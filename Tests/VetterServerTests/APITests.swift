@@ -597,7 +597,7 @@ struct APITests {
         }
     }
 
-    @Test("web pages: a visit without a key goes to sign-in; the cookie signs in; pages escape what they show")
+    @Test("web pages: a visit without a key goes to sign-in; the session cookie signs in; pages escape what they show")
     func webPages() async throws {
         let fixture = try await Self.shared.value
         try await app().test(.router) { client in
@@ -660,14 +660,19 @@ struct APITests {
             ) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/ui/logout", method: .post, headers: [.cookie: cookie]) { response in
-                #expect(response.status == .seeOther)
-                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
-            }
             try await client.execute(
                 uri: "/ui/search?q=Hikvision&country=Atlantis", method: .get, headers: [.cookie: cookie]
             ) { response in
                 #expect(String(buffer: response.body).contains("is not a country name"))
+            }
+            try await client.execute(uri: "/ui/logout", method: .post, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+            }
+            // Signed out: the session is closed, so the old cookie signs nothing in.
+            try await client.execute(uri: "/ui/search?q=Hikvision", method: .get, headers: [.cookie: cookie]) {
+                response in
+                #expect(response.status == .seeOther)
             }
         }
     }
