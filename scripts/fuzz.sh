@@ -52,7 +52,8 @@ printf '{"parties":[{"name":"Hikvision","role":"end_user","country":"CN","type":
     > "$seeds/FuzzTransaction/hikvision"
 printf '{"parties":[{"name":""}],"items":[]}' > "$seeds/FuzzTransaction/empty"
 if [ -f "$eval_set" ]; then
-    tail -n +2 "$eval_set" | cut -d, -f2 | head -300 | split -l 1 - "$seeds/FuzzScreen/name-"
+    # sed reads the whole file: no stage of the pipe exits early, so pipefail never sees a SIGPIPE (141).
+    sed -n '2,301p' "$eval_set" | cut -d, -f2 | split -l 1 - "$seeds/FuzzScreen/name-"
 fi
 
 export VETTER_FUZZ_LIST="$shared/csl/sample-2025-06.csv"
