@@ -102,6 +102,21 @@ public enum CaseState: String, Sendable, Codable, CaseIterable {
     case confirmed
 }
 
+/// Which cases to list: every condition given must hold.
+public struct CaseFilter: Sendable, Hashable {
+    public var state: CaseState?
+    /// One party, by its ``PartyRecord/key``.
+    public var partyKey: String?
+    /// Parties whose name (as folded in the key) contains this text, in any case.
+    public var partyContains: String?
+
+    public init(state: CaseState? = nil, partyKey: String? = nil, partyContains: String? = nil) {
+        self.state = state
+        self.partyKey = partyKey
+        self.partyContains = partyContains
+    }
+}
+
 /// Why a reviewer cleared a hit: a fixed list, so that reports can count them.
 public enum ClearReason: String, Sendable, Codable, CaseIterable {
     /// The names differ in a way the score does not see (another given name, another company word).

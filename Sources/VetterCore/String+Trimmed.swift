@@ -22,6 +22,12 @@ extension String {
         return result
     }
 
+    /// The string trimmed, or nil when nothing is left: an optional field left blank.
+    public var trimmedOrNil: String? {
+        let text = trimmed
+        return text.isEmpty ? nil : text
+    }
+
     /// Splits on `separator` and trims each part, dropping empty ones: how lists join multiple values.
     public func splitList(_ separator: Character = ";") -> [String] {
         split(separator: separator, omittingEmptySubsequences: true).map { String($0).trimmed }.filter { !$0.isEmpty }

@@ -183,7 +183,14 @@ struct APIRoutes {
                 }
                 state = parsed
             }
-            return try VetterServer.json(try await vetter.cases(state: state, limit: limit, offset: offset))
+            let party = parameters["party"].flatMap { String($0).trimmedOrNil }
+            if let party, party.unicodeScalars.count > 500 {
+                throw Problem(
+                    .badRequest, "Invalid request", detail: "party is over 500 characters", field: "party")
+            }
+            return try VetterServer.json(
+                try await vetter.cases(
+                    CaseFilter(state: state, partyContains: party), limit: limit, offset: offset))
         }
         router.get("/v1/cases/{id}") { _, context -> Response in
             try context.require(.reviewer)

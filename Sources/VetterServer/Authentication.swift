@@ -50,8 +50,16 @@ struct Authenticator: Sendable {
         func forgetAll() { keys.withLock { $0.removeAll() } }
     }
 
-    /// The key's name and role; nil for a public route. Throws 401 (API) or a redirect to the sign-in page (web).
-    func authenticate(_ request: Request, route: String) async throws -> (name: String, role: APIRole)? {
+    /// Who a request comes from: the key's name and role, and the web session when the cookie signed it in.
+    struct Caller {
+        var name: String
+        var role: APIRole
+        /// The session id from the cookie: forms posted with it must carry its token (``FormFields/token(for:)``).
+        var session: String?
+    }
+
+    /// The caller; nil for a public route. Throws 401 (API) or a redirect to the sign-in page (web).
+    func authenticate(_ request: Request, route: String) async throws -> Caller? {
         if Self.publicRoutes.contains(route) { return nil }
         let web = route == "/ui" || route.hasPrefix("/ui/")
         var secret: String?
@@ -70,7 +78,7 @@ struct Authenticator: Sendable {
                 logger.warning("web request without a valid session", metadata: ["route": "\(route)"])
                 throw Redirect(to: session.isEmpty ? "/ui/login" : "/ui/login?failed=1")
             }
-            return (key.name, role)
+            return Caller(name: key.name, role: role, session: session)
         }
         guard let secret, !secret.isEmpty else {
             logger.warning("request without an API key", metadata: ["route": "\(route)"])
@@ -78,7 +86,7 @@ struct Authenticator: Sendable {
             throw Problem(.unauthorized, "Unauthorized", detail: "send an API key: Authorization: Bearer <key>")
         }
         let hash = SHA256.hex(secret)
-        if let key = known.find(hash) { return key }
+        if let key = known.find(hash) { return Caller(name: key.name, role: key.role) }
         guard let key = try await vetter.key(secret: secret), let role = APIRole(rawValue: key.role)
         else {
             logger.warning("request with an unknown API key", metadata: ["route": "\(route)"])
@@ -86,7 +94,7 @@ struct Authenticator: Sendable {
             throw Problem(.unauthorized, "Unauthorized", detail: "the API key is not valid")
         }
         known.remember(hash, name: key.name, role: role)
-        return (key.name, role)
+        return Caller(name: key.name, role: role)
     }
 }
 

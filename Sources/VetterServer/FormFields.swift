@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import VetterCore
 
 /// HTML form data (`application/x-www-form-urlencoded`, and the query of a GET form), and the checks on a form
 /// post.
@@ -32,6 +33,28 @@ enum FormFields {
         }
         if let name = HTTPField.Name("Sec-Fetch-Site"), let site = request.headers[name] {
             guard site == "same-origin" || site == "none" else { throw Self.forbidden() }
+        }
+    }
+
+    /// The anti-forgery token of a web session: an HMAC of a fixed label under the session id, so that only a
+    /// page served to that session can know it (the id itself stays in its HttpOnly cookie), and it ends with
+    /// the session. Every form of the pages carries it in the field `csrf`.
+    static func token(for session: String) -> String {
+        HMAC.sha256(key: Array(session.utf8), message: Array("vetter form token".utf8))
+    }
+
+    /// Refuses (403) a form post signed in by the session cookie whose `csrf` field is not the session's token,
+    /// and a post from another site (``requireSameOrigin(_:)``).
+    static func requireToken(_ fields: [String: String], request: Request, context: VetterRequestContext) throws {
+        try requireSameOrigin(request)
+        guard let expected = context.formToken else { return }
+        let given = Array((fields["csrf"] ?? "").utf8), wanted = Array(expected.utf8)
+        // Compared in constant time: the position of the first difference is not told by the time taken.
+        var difference = UInt8(given.count == wanted.count ? 0 : 1)
+        for (a, b) in zip(given, wanted) { difference |= a ^ b }
+        guard difference == 0 else {
+            throw Problem(
+                .forbidden, "Forbidden", detail: "the form's token is missing or not this session's; reload the page")
         }
     }
 

@@ -139,6 +139,7 @@ struct AccessMiddleware: RouterMiddleware {
             if let key = try await authenticator.authenticate(request, route: route) {
                 context.role = key.role
                 context.keyName = key.name
+                context.formToken = key.session.map(FormFields.token(for:))
                 keyName = key.name
             }
             var response = try await next(request, context)

@@ -12,6 +12,9 @@ public struct VetterRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var role: APIRole?
     public var keyName: String?
+    /// The token a form must carry when the request was signed in by the web session's cookie; nil when a key
+    /// header signed it in (a header is never sent by a browser on its own, so such a request is not forged).
+    var formToken: String?
 
     public init(source: Source) { coreContext = .init(source: source) }
 

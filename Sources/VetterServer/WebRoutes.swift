@@ -19,7 +19,10 @@ struct WebRoutes {
         "/ui/entries/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)
     }
 
-    static let templates = ["layout-top", "layout-bottom", "login", "search", "entry", "lists", "alerts"]
+    static let templates = [
+        "layout-top", "layout-bottom", "login", "search", "entry", "lists", "alerts", "cases", "case", "party",
+        "screenings",
+    ]
 
     func add(to router: Router<VetterRequestContext>) throws {
         var library = MustacheLibrary()
@@ -61,8 +64,10 @@ struct WebRoutes {
                 ).description
             return Response(status: .seeOther, headers: headers)
         }
-        router.post("/ui/logout") { request, _ -> Response in
-            try FormFields.requireSameOrigin(request)
+        router.post("/ui/logout") { request, context -> Response in
+            let fields = FormFields.parse(
+                String(decoding: try await VetterServer.readBody(request, limit: 4096), as: UTF8.self))
+            try FormFields.requireToken(fields, request: request, context: context)
             if let session = request.cookies[Authenticator.cookieName]?.value, !session.isEmpty {
                 try await vetter.closeSession(id: session)
             }
@@ -108,20 +113,26 @@ struct WebRoutes {
                 page.dated = day?.description
                 if page.error == nil {
                     let start = ContinuousClock.now
-                    let matches = try await screener.screen(query, asOf: day, actor: context.actor, channel: "web")
-                        .matches
+                    let (matches, _, reviews) = try await screener.screen(
+                        query, asOf: day, actor: context.actor, channel: "web")
                     let elapsed = ContinuousClock.now - start
                     metrics.screened(1)
                     page.searched = true
                     page.milliseconds = String(
                         format: "%.1f",
                         Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1000)
-                    page.results = matches.map(ResultView.init)
+                    let reviewer = (context.role ?? .screener) >= .reviewer
+                    page.results = zip(matches, reviews).map { ResultView($0, review: $1, linked: reviewer) }
                     page.count = matches.count
                     page.none = matches.isEmpty
+                    page.blocked = reviews.contains { $0?.state == .confirmed }
+                    if reviewer {
+                        page.partyPath = WebCasePages.partyPath(
+                            PartyRecord(name: query.name, country: query.country, type: query.type).key)
+                    }
                 }
             }
-            return pages.render("search", page, title: name.isEmpty ? "Screen a party" : name, role: context.role)
+            return pages.render("search", page, title: name.isEmpty ? "Screen a party" : name, context: context)
         }
         router.get("/ui/entries/{id}") { _, context -> Response in
             try context.require(.screener)
@@ -129,11 +140,11 @@ struct WebRoutes {
             let entries = try await vetter.entries(id: id)
             guard !entries.isEmpty else {
                 return pages.render(
-                    "entry", EntryPage(id: id, listings: []), title: "Not found", role: context.role, status: .notFound)
+                    "entry", EntryPage(id: id, listings: []), title: "Not found", context: context, status: .notFound)
             }
             return pages.render(
                 "entry", EntryPage(id: id, listings: entries.map(ListingView.init)), title: entries[0].name,
-                role: context.role)
+                context: context)
         }
         router.get("/ui/lists") { _, context -> Response in
             try context.require(.screener)
@@ -141,14 +152,15 @@ struct WebRoutes {
             return pages.render(
                 "lists",
                 ListsPage(versions: versions.map(VersionView.init), total: versions.reduce(0) { $0 + $1.entryCount }),
-                title: "Lists loaded", role: context.role)
+                title: "Lists loaded", context: context)
         }
+        WebCasePages(vetter: vetter, pages: pages).add(to: router)
         router.get("/ui/alerts") { _, context -> Response in
             try context.require(.reviewer)
             let alerts = try await vetter.alerts().sorted { $0.id > $1.id }
             return pages.render(
                 "alerts", AlertsPage(alerts: alerts.prefix(500).map(AlertView.init), count: alerts.count),
-                title: "Alerts", role: context.role)
+                title: "Alerts", context: context)
         }
     }
 }
@@ -161,12 +173,24 @@ struct Pages: Sendable {
         var title: String
         var signedIn: Bool
         var reviewer: Bool
+        /// The session's form token, for the sign-out form.
+        var csrf: String
+    }
+
+    /// A page for a signed-in request.
+    func render(
+        _ template: String, _ page: Any, title: String, context: VetterRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        render(template, page, title: title, role: context.role, csrf: context.formToken ?? "", status: status)
     }
 
     func render(
-        _ template: String, _ page: Any, title: String, role: APIRole?, status: HTTPResponse.Status = .ok
+        _ template: String, _ page: Any, title: String, role: APIRole?, csrf: String = "",
+        status: HTTPResponse.Status = .ok
     ) -> Response {
-        let frame = Frame(title: title, signedIn: role != nil, reviewer: (role ?? .screener) >= .reviewer)
+        let frame = Frame(
+            title: title, signedIn: role != nil, reviewer: (role ?? .screener) >= .reviewer, csrf: csrf)
         let html =
             (library.render(frame, withTemplate: "layout-top") ?? "")
             + (library.render(page, withTemplate: template) ?? "")
@@ -207,6 +231,10 @@ struct SearchPage {
     var milliseconds = ""
     var results: [ResultView] = []
     var none = false
+    /// A reviewer confirmed one of the matches as this party.
+    var blocked = false
+    /// The party's record (its cases and screenings), for a reviewer.
+    var partyPath: String?
 }
 
 /// "14,159 entries on 13 lists; newest data 2022-05-02."
@@ -302,15 +330,22 @@ struct ResultView {
     var unmatchedQuery: String?
     var unmatchedListed: String?
     var notes: [String]
+    /// The case of this (party, entry) pair: its state, and its page for a reviewer.
+    var caseID: Int64?
+    var caseState: String?
+    var casePath: String?
 
-    init(_ match: ScreeningMatch) {
+    init(_ match: ScreeningMatch, review: HitReview? = nil, linked: Bool = false) {
+        caseID = review?.caseID
+        caseState = review?.state.rawValue
+        casePath = linked ? review.map { WebCasePages.casePath($0.caseID) } : nil
         let entry = match.entry
         entryID = entry.id
         entryPath = WebRoutes.entryPath(entry.id)
         name = entry.name
         source = entry.source.code
         sourceTitle = entry.source.title
-        score = String(Int((match.score * 100).rounded()))
+        score = WebFormat.percent(match.score)
         strong = match.score >= 0.9
         partyType = entry.type == .unknown ? nil : entry.type.rawValue
         countries = Self.nonEmpty(entry.countries)
@@ -324,8 +359,8 @@ struct ResultView {
         pairs = explanation.alignments.map {
             Pair(
                 query: $0.query, listed: $0.listed, how: $0.how.rawValue,
-                similarity: String(Int(($0.similarity * 100).rounded())),
-                contribution: String(Int(($0.contribution * 100).rounded())))
+                similarity: WebFormat.percent($0.similarity),
+                contribution: WebFormat.percent($0.contribution))
         }
         unmatchedQuery = Self.nonEmpty(explanation.unmatchedQuery)
         unmatchedListed = Self.nonEmpty(explanation.unmatchedListed)
@@ -369,6 +404,8 @@ struct ListingView {
     var rawPolicy: String?
     var citations: [Citation]
     var hasCitations: Bool
+    /// The citations on one line.
+    var citationsLine: String
     var fields: [Field]
 
     init(_ entry: ListEntry) {
@@ -384,6 +421,7 @@ struct ListingView {
                 url: citation.page.map { "https://www.federalregister.gov/citation/\(citation.volume)-FR-\($0)" })
         }
         hasCitations = !citations.isEmpty
+        citationsLine = citations.map(\.text).joined(separator: "; ")
         fields = entry.labelledFields.map { Field(label: $0.label, value: $0.value) }
     }
 }
@@ -446,7 +484,7 @@ struct AlertView {
         source = alert.source.code
         entryPath = WebRoutes.entryPath(alert.entryID)
         entryName = alert.entryName
-        score = String(Int((alert.score * 100).rounded()))
+        score = WebFormat.percent(alert.score)
         createdAt = ISO8601DateFormatter().string(from: alert.createdAt)
     }
 }

@@ -48,16 +48,11 @@ extension Vetter {
     public func exportCase(id: Int64, now: Date = Date()) async throws -> CaseExport? {
         guard let detail = try await caseDetail(id: id) else { return nil }
         let found = detail.reviewCase
-        let screenings = try await store.screenings(partyKey: found.partyKey, since: nil, limit: 500, offset: 0)
-        let logged = screenings.map { record in
-            LoggedScreening(
-                seq: record.seq, at: record.at, actor: record.actor,
-                screening: record.body.flatMap { try? JSONDecoder().decode(ScreeningRecord.self, from: Data($0.utf8)) })
-        }
+        let logged = try await screeningLog(partyKey: found.partyKey, limit: 500)
         let versionIDs = Set(logged.compactMap(\.screening).flatMap(\.versionIDs))
         let versions = try await store.versions(source: nil).filter { versionIDs.contains($0.id) }
             .sorted { ($0.source, $0.id) < ($1.source, $1.id) }
-        let seqs = Set(detail.events.map(\.auditSeq) + screenings.map(\.seq))
+        let seqs = Set(detail.events.map(\.auditSeq) + logged.map(\.seq))
         let records = try await store.auditRecords(seqs: seqs.sorted())
         let verification = try await verifyAudit()
         return CaseExport(

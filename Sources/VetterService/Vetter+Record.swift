@@ -78,8 +78,16 @@ extension Vetter {
     public func screeningLog(
         name: String? = nil, country: String? = nil, since: Date? = nil, limit: Int = 50, offset: Int = 0
     ) async throws -> [LoggedScreening] {
-        let key = name.map { PartyRecord(name: $0, country: country).key }
-        return try await store.screenings(partyKey: key, since: since, limit: limit, offset: offset).map { record in
+        try await screeningLog(
+            partyKey: name.map { PartyRecord(name: $0, country: country).key }, since: since, limit: limit,
+            offset: offset)
+    }
+
+    /// The screening log, newest first: of one party (by its ``PartyRecord/key``), since a time.
+    public func screeningLog(
+        partyKey: String?, since: Date? = nil, limit: Int = 50, offset: Int = 0
+    ) async throws -> [LoggedScreening] {
+        try await store.screenings(partyKey: partyKey, since: since, limit: limit, offset: offset).map { record in
             LoggedScreening(
                 seq: record.seq, at: record.at, actor: record.actor,
                 screening: record.body.flatMap { try? JSONDecoder().decode(ScreeningRecord.self, from: Data($0.utf8)) })
@@ -88,13 +96,24 @@ extension Vetter {
 
     // MARK: Cases
 
+    /// Cases of one party (name and country as screened), open first then the most recently changed.
     public func cases(
         state: CaseState? = nil, name: String? = nil, country: String? = nil, limit: Int = 50, offset: Int = 0
     ) async throws -> [ReviewCase] {
-        try await store.cases(
-            state: state, partyKey: name.map { PartyRecord(name: $0, country: country).key }, limit: limit,
-            offset: offset)
+        try await cases(
+            CaseFilter(state: state, partyKey: name.map { PartyRecord(name: $0, country: country).key }),
+            limit: limit, offset: offset)
     }
+
+    public func cases(_ filter: CaseFilter, limit: Int = 50, offset: Int = 0) async throws -> [ReviewCase] {
+        try await store.cases(filter, limit: limit, offset: offset)
+    }
+
+    /// How many cases stand in each state.
+    public func caseCounts() async throws -> [CaseState: Int] { try await store.caseCounts() }
+
+    /// A stored entry by its content hash: the listing as it stood when a screening or a case named it.
+    public func entry(hash: String) async throws -> ListEntry? { try await store.entry(hash: hash) }
 
     public func caseDetail(id: Int64) async throws -> CaseDetail? {
         guard let found = try await store.reviewCase(id: id) else { return nil }

@@ -377,17 +377,24 @@ extension SQLiteStore {
 
     // MARK: Reading
 
-    public func cases(state: CaseState?, partyKey: String?, limit: Int, offset: Int) async throws -> [ReviewCase] {
+    public func cases(_ filter: CaseFilter, limit: Int, offset: Int) async throws -> [ReviewCase] {
         try await pool.read { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
-            if let state {
+            if let state = filter.state {
                 conditions.append("state = ?")
                 arguments.append(state.rawValue)
             }
-            if let partyKey {
+            if let partyKey = filter.partyKey {
                 conditions.append("party_key = ?")
                 arguments.append(partyKey)
+            }
+            if let text = filter.partyContains {
+                // The key is folded to lower case; the text's own % and _ are taken literally.
+                let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                conditions.append("party_key LIKE ? ESCAPE '\\'")
+                arguments.append("%" + escaped + "%")
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             // Open cases first, then the most recently changed.
@@ -399,6 +406,16 @@ extension SQLiteStore {
                     """,
                 arguments: StatementArguments(arguments + [limit, offset])
             ).map(Self.reviewCase)
+        }
+    }
+
+    public func caseCounts() async throws -> [CaseState: Int] {
+        try await pool.read { db in
+            var counts: [CaseState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM review_case GROUP BY state") {
+                if let state = CaseState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
         }
     }
 

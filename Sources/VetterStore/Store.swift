@@ -125,7 +125,10 @@ public protocol Store: Sendable {
     ) async throws -> CaseEvent
 
     /// Cases, open first then the most recently changed.
-    func cases(state: CaseState?, partyKey: String?, limit: Int, offset: Int) async throws -> [ReviewCase]
+    func cases(_ filter: CaseFilter, limit: Int, offset: Int) async throws -> [ReviewCase]
+
+    /// How many cases stand in each state.
+    func caseCounts() async throws -> [CaseState: Int]
 
     func reviewCase(id: Int64) async throws -> ReviewCase?
 

@@ -71,6 +71,9 @@ struct CasesCommand: AsyncParsableCommand {
     @Option(help: "Only cases in this state: open, cleared or confirmed.")
     var state: CaseState?
 
+    @Option(help: "Only parties whose name contains this text (any case).")
+    var party: String?
+
     @Option(help: "At most this many.")
     var limit = 50
 
@@ -80,8 +83,9 @@ struct CasesCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        let filter = CaseFilter(state: open ? .open : state, partyContains: party?.trimmedOrNil)
         let cases = try await reportingErrors {
-            try await storeOptions.open(seed: false).cases(state: open ? .open : state, limit: max(1, limit))
+            try await storeOptions.open(seed: false).cases(filter, limit: max(1, limit))
         }
         if json {
             print(try Terminal.json(cases))

@@ -269,7 +269,8 @@ struct ServeTests {
     }
 
     @Test(
-        "the reviewers' page in headless Chromium: sign in, search Hikvision, open the entry", .enabled(if: toolsWanted)
+        "the reviewers' pages in headless Chromium: sign in, search, entry; a case from hit to cleared, reopened, blocked",
+        .enabled(if: toolsWanted)
     )
     func browser() async throws {
         try await Self.withServer { server, base in
@@ -277,7 +278,7 @@ struct ServeTests {
                 "/usr/bin/env",
                 [
                     "python3", Self.repository.appendingPathComponent("Tests/browser/reviewer_page.py").path, base,
-                    try #require(server.firstKey),
+                    try #require(server.firstKey), SharedData.root,
                 ])
             #expect(status == 0, "reviewer_page.py failed: see its output above")
         }

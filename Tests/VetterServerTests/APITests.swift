@@ -665,7 +665,18 @@ struct APITests {
             ) { response in
                 #expect(String(buffer: response.body).contains("is not a country name"))
             }
-            try await client.execute(uri: "/ui/logout", method: .post, headers: [.cookie: cookie]) { response in
+            // The sign-out form on every page carries the session's token.
+            let token = try await client.execute(uri: "/ui/lists", method: .get, headers: [.cookie: cookie]) {
+                response in
+                String(buffer: response.body).components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?
+                    .prefix(64) ?? ""
+            }
+            #expect(token.count == 64)
+            try await client.execute(
+                uri: "/ui/logout", method: .post,
+                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "csrf=\(token)")
+            ) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
             }

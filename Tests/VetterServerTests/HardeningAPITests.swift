@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import VetterCore
 import VetterServer
 import VetterService
 import VetterTesting
@@ -222,9 +223,15 @@ struct HardeningAPITests {
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/ui/login?failed=1")
             }
+            let form: HTTPFields = [
+                .contentType: "application/x-www-form-urlencoded", .cookie: "vetter_session=\(session)",
+            ]
+            // Without the session's form token, even signing out is refused.
+            try await client.execute(uri: "/ui/logout", method: .post, headers: form) { response in
+                #expect(response.status == .forbidden)
+            }
             try await client.execute(
-                uri: "/ui/logout", method: .post,
-                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "vetter_session=\(session)"]
+                uri: "/ui/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(Self.token(session))")
             ) { response in
                 #expect(response.status == .seeOther)
             }
@@ -232,6 +239,106 @@ struct HardeningAPITests {
             try await client.execute(uri: "/ui/alerts", method: .get, headers: cookie) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/ui/login?failed=1")
+            }
+        }
+    }
+
+    /// The form token a page served to this session carries.
+    static func token(_ session: String) -> String {
+        HMAC.sha256(key: Array(session.utf8), message: Array("vetter form token".utf8))
+    }
+
+    /// Signs in through the form; returns the session id from the cookie.
+    func signIn(_ client: some TestClientProtocol, key: String) async throws -> String {
+        try await client.execute(
+            uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: "key=\(key)")
+        ) { response in
+            let setCookie = response.headers[.setCookie] ?? ""
+            return String(setCookie.split(separator: ";").first?.split(separator: "=").last ?? "")
+        }
+    }
+
+    @Test(
+        "case pages: a decision needs the session's form token (or a key header); the page carries it; bad input is shown"
+    )
+    func webCaseForms() async throws {
+        let fixture = try await APITests.shared.value
+        try await api.app().test(.router) { client in
+            let session = try await signIn(client, key: fixture.reviewer)
+            let cookie: HTTPFields = [.cookie: "vetter_session=\(session)"]
+            var casePath = ""
+            try await client.execute(
+                uri: "/ui/search?q=Hangzhou+Hikvision+Digital+Technology", method: .get, headers: cookie
+            ) {
+                response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("case-state open"))
+                casePath =
+                    page.components(separatedBy: "<a href=\"/ui/cases/").dropFirst().first
+                    .map { "/ui/cases/" + $0.prefix { $0.isNumber } } ?? ""
+            }
+            #expect(casePath.count > "/ui/cases/".count)
+            try await client.execute(uri: casePath, method: .get, headers: cookie) { response in
+                #expect(response.status == .ok)
+                let page = String(buffer: response.body)
+                #expect(page.contains("name=\"csrf\" value=\"\(Self.token(session))\""))
+                #expect(page.contains("id=\"clear-form\"") && page.contains("id=\"confirm-form\""))
+            }
+            var form = cookie
+            form[.contentType] = "application/x-www-form-urlencoded"
+            let clear = "decision=clear&reason=different_name&note=another+firm%0D%0Aline+two"
+            for bad in ["", "&csrf=", "&csrf=" + String(repeating: "0", count: 64), "&csrf=\(Self.token("other"))"] {
+                try await client.execute(
+                    uri: casePath + "/decide", method: .post, headers: form, body: ByteBuffer(string: clear + bad)
+                ) { response in
+                    #expect(response.status == .forbidden)
+                }
+            }
+            // A missing reason is shown on the page, with the note kept.
+            try await client.execute(
+                uri: casePath + "/decide", method: .post, headers: form,
+                body: ByteBuffer(string: "decision=clear&note=kept+note&csrf=\(Self.token(session))")
+            ) { response in
+                #expect(response.status == .badRequest)
+                let page = String(buffer: response.body)
+                #expect(page.contains("decision-error") && page.contains("kept note"))
+            }
+            try await client.execute(
+                uri: casePath + "/decide", method: .post, headers: form,
+                body: ByteBuffer(string: clear + "&csrf=\(Self.token(session))")
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == casePath + "#history")
+            }
+            // A key header is never sent by a browser on its own: no token is needed with it.
+            var keyed = api.headers(fixture.reviewer)
+            keyed[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(
+                uri: casePath + "/decide", method: .post, headers: keyed,
+                body: ByteBuffer(string: "decision=confirm&note=same+firm")
+            ) { response in
+                #expect(response.status == .seeOther)
+            }
+            try await client.execute(uri: casePath, method: .get, headers: cookie) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("data-state=\"confirmed\""))
+                // The CR LF of the browser's textarea is kept as a line break.
+                #expect(page.contains("another firm\nline two"))
+                #expect(page.contains("data-action=\"cleared\"") && page.contains("data-action=\"opened\""))
+            }
+            try await client.execute(
+                uri: "/ui/cases?party=hikvision+digital&state=confirmed", method: .get, headers: cookie
+            ) {
+                response in
+                #expect(String(buffer: response.body).contains("data-state=\"confirmed\""))
+            }
+            // A screener may screen but not review.
+            let screener = try await signIn(client, key: fixture.screener)
+            try await client.execute(
+                uri: casePath, method: .get, headers: [.cookie: "vetter_session=\(screener)"]
+            ) { response in
+                #expect(response.status == .forbidden)
             }
         }
     }

@@ -1,14 +1,27 @@
 #!/usr/bin/env python3
 """Drives the reviewers' web page in headless Chromium (Selenium + Debian's chromium-driver).
 
-usage: reviewer_page.py BASE_URL API_KEY [--screenshots DIR]
+usage: reviewer_page.py BASE_URL API_KEY DATA_DIR [--screenshots DIR]
 
-Signs in with the key, screens "Hikvision", checks that the Entity List entry is shown with its licence review
-policy and the explanation of the match, opens the entry page and checks its licence requirement, review policy
-and Federal Register citations, then opens the lists page. Exits non-zero, saying what was missing, on any failure.
+Signs in with the key (an admin's), screens "Hikvision", checks that the Entity List entry is shown with its
+licence review policy and the explanation of the match, opens the entry page and checks its licence requirement,
+review policy and Federal Register citations, then opens the lists page.
+
+Then a case's whole life through the pages: the search opened a case for the Entity List entry; the queue shows
+it, its page clears it as a false positive (a form post without the session's token is refused), the same search
+shows the hit as cleared; an amended Entity List (the May 2022 CSL from DATA_DIR with one more Hikvision address,
+imported through the API) reopens it, naming the change; the page confirms it, and the search and the licence
+check (API) show the party blocked. Exits non-zero, saying what was missing, on any failure.
 """
 import argparse
+import csv
+import gzip
+import io
+import os
 import sys
+import time
+
+import requests
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -39,6 +52,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
     parser.add_argument("key")
+    parser.add_argument("data")
     parser.add_argument("--screenshots")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--driver", default="/usr/bin/chromedriver")
@@ -104,10 +118,137 @@ def main():
         rows = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "table.grid tbody tr")))
         if not any(row.text.startswith("EL") for row in rows):
             fail("the lists page does not show the Entity List's version")
-        print("browser test: sign-in, search, entry page and lists page checked in " + driver.capabilities.get(
-            "browserName", "chromium") + " " + driver.capabilities.get("browserVersion", ""))
+        case_lifecycle(driver, wait, args)
+        print("browser test: sign-in, search, entry page, lists page and a case from hit to blocked checked in "
+              + driver.capabilities.get("browserName", "chromium") + " "
+              + driver.capabilities.get("browserVersion", ""))
     finally:
         driver.quit()
+
+
+def search(driver, wait, name):
+    """Screens a name from the search page; returns the Hikvision Entity List result."""
+    driver.get(driver.current_url.split("/ui/")[0] + "/ui/search")
+    box = wait.until(ec.presence_of_element_located((By.NAME, "q")))
+    box.clear()
+    box.send_keys(name)
+    driver.find_element(By.CSS_SELECTOR, "form.search button").click()
+    wait.until(ec.presence_of_element_located((By.ID, "summary")))
+    found = [r for r in driver.find_elements(By.CSS_SELECTOR, "li.result")
+             if r.get_attribute("data-entry") == HIKVISION_EL]
+    if not found:
+        fail(f"the search for {name} no longer shows the Entity List entry")
+    return found[0]
+
+
+def case_state(result):
+    """The case state a search result shows, and its case id."""
+    marks = result.find_elements(By.CSS_SELECTOR, ".case-state")
+    if not marks:
+        fail("the result shows no case: " + result.text[:200])
+    # Lower-cased: the page's style capitalises it, and Selenium reads text as shown.
+    return marks[0].text.lower(), marks[0].get_attribute("data-case")
+
+
+def amended_entity_list(data_dir):
+    """The May 2022 CSL with one more address on the Hikvision Entity List entry, gzipped."""
+    with gzip.open(os.path.join(data_dir, "csl", "consolidated-2022-05.csv.gz"), "rt", encoding="utf-8",
+                   newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    ident, addresses = header.index("_id"), header.index("addresses")
+    changed = 0
+    for row in rows[1:]:
+        if row and row[ident] == HIKVISION_EL:
+            row[addresses] += "; 1 Amended Road, Hangzhou, CN"
+            changed += 1
+    if changed != 1:
+        fail(f"the CSL from {data_dir} has {changed} rows of the Hikvision entry")
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    return gzip.compress(text.getvalue().encode("utf-8"))
+
+
+def case_lifecycle(driver, wait, args):
+    base = args.base
+    # The search above opened a case for the Entity List entry; the queue lists it, open.
+    state, case_id = case_state(search(driver, wait, "Hikvision"))
+    if state != "case {}: open".format(case_id):
+        fail("the Hikvision hit's case reads " + state)
+    driver.find_element(By.LINK_TEXT, "Cases").click()
+    rows = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "table.cases tbody tr")))
+    row = [r for r in rows if r.get_attribute("data-case") == case_id]
+    if not row or row[0].get_attribute("data-state") != "open":
+        fail(f"the case queue does not list case {case_id} as open")
+    screenshot(driver, args.screenshots, "cases")
+    row[0].find_element(By.CSS_SELECTOR, "td a").click()
+    wait.until(ec.presence_of_element_located((By.ID, "clear-form")))
+
+    # A post carrying the session's cookie but not its token (what a forged form would send) is refused.
+    cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+    forged = requests.post(f"{base}/ui/cases/{case_id}/decide", cookies=cookies, allow_redirects=False,
+                           data={"decision": "confirm", "note": "forged"})
+    if forged.status_code != 403:
+        fail(f"a decision posted without the form's token was answered {forged.status_code}")
+
+    form = driver.find_element(By.ID, "clear-form")
+    form.find_element(By.CSS_SELECTOR, "select[name=reason] option[value=different_country]").click()
+    form.find_element(By.NAME, "note").send_keys("Our customer is a bakery in Lyon, France.")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: d.find_element(By.ID, "case").get_attribute("data-state") == "cleared")
+    history = driver.find_element(By.ID, "history").text
+    if "different country" not in history or "bakery in Lyon" not in history:
+        fail("the case history does not show the clearing with its reason and note: " + history)
+    screenshot(driver, args.screenshots, "case-cleared")
+
+    # The same search shows the hit, marked cleared with its case: never dropped.
+    state, again = case_state(search(driver, wait, "Hikvision"))
+    if again != case_id or "cleared" not in state:
+        fail(f"after clearing, the search shows case {again} as {state}")
+
+    # An amended entry (one more address) reopens the case, naming the change.
+    imported = requests.post(f"{base}/v1/imports?filename=consolidated-amended.csv.gz",
+                             data=amended_entity_list(args.data),
+                             headers={"Authorization": "Bearer " + args.key,
+                                      "Content-Type": "application/octet-stream"}, timeout=300)
+    if imported.status_code != 201:
+        fail(f"the amended list's import was answered {imported.status_code}: {imported.text[:300]}")
+    deadline = time.time() + 30
+    while True:
+        state, again = case_state(search(driver, wait, "Hikvision"))
+        if "open" in state or time.time() > deadline:
+            break
+        time.sleep(1)
+    if again != case_id or "open" not in state:
+        fail(f"after the entry was amended, the search shows case {again} as {state}")
+    driver.get(f"{base}/ui/cases/{case_id}")
+    reopened = wait.until(ec.presence_of_element_located((By.ID, "reopened"))).text
+    if "address" not in reopened:
+        fail("the reopened case does not name the change: " + reopened)
+
+    form = driver.find_element(By.ID, "confirm-form")
+    form.find_element(By.NAME, "note").send_keys("Same company: the address matches our shipping papers.")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: d.find_element(By.ID, "case").get_attribute("data-state") == "confirmed")
+    actions = [r.get_attribute("data-action") for r in driver.find_elements(By.CSS_SELECTOR, "table.events tbody tr")]
+    if actions != ["confirmed", "reopened", "cleared", "opened"]:
+        fail("the case history reads " + ", ".join(actions))
+    screenshot(driver, args.screenshots, "case-confirmed")
+
+    search(driver, wait, "Hikvision")
+    if not driver.find_elements(By.ID, "blocked"):
+        fail("after the case was confirmed, the search does not show the party blocked")
+    screenshot(driver, args.screenshots, "search-blocked")
+    check = requests.post(f"{base}/v1/check", headers={"Authorization": "Bearer " + args.key},
+                          json={"parties": [{"name": "Hikvision"}], "items": [{"eccn": "EAR99"}]}, timeout=60)
+    if check.status_code != 200 or not any(p.get("blocked") for p in check.json().get("parties", [])):
+        fail(f"the licence check does not show the party blocked: {check.status_code} {check.text[:300]}")
+
+    driver.find_element(By.PARTIAL_LINK_TEXT, "this party").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "section.party")))
+    if len(driver.find_elements(By.CSS_SELECTOR, "table.screenings tbody tr")) < 5:
+        fail("the party page does not list the party's screenings")
+    screenshot(driver, args.screenshots, "party")
 
 
 if __name__ == "__main__":

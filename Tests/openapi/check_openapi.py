@@ -10,6 +10,7 @@ DATA_DIR is the shared data folder: a list file from it is imported through POST
 """
 import json
 import os
+import re
 import sys
 
 import requests
@@ -129,7 +130,27 @@ call("GET", "/ui/search?q=Hikvision", key=None, session=web)
 call("GET", "/ui/entries/f095626c9f8becc70b5948507fb6de6e443b257a", "/ui/entries/{id}", key=None, session=web)
 call("GET", "/ui/lists", key=None, session=web)
 call("GET", "/ui/alerts", key=None, session=web)
-call("POST", "/ui/logout", key=None, session=web, expect=303)
+call("GET", "/ui/cases?state=open&party=hikvision", "/ui/cases", key=None, session=web)
+web_cases = call("GET", "/v1/cases?party=hikvision").json()
+if not web_cases:
+    failures.append("the web search opened no case")
+else:
+    web_case = web_cases[0]["id"]
+    page = call("GET", f"/ui/cases/{web_case}", "/ui/cases/{id}", key=None, session=web).text
+    token = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
+    if not token:
+        failures.append("the case page carries no form token")
+    token = token.group(1) if token else ""
+    call("GET", "/ui/cases/999999", "/ui/cases/{id}", key=None, session=web, expect=404)
+    call("POST", f"/ui/cases/{web_case}/decide", "/ui/cases/{id}/decide", key=None, session=web,
+         data={"decision": "clear", "reason": "different_name"}, expect=403)
+    call("POST", f"/ui/cases/{web_case}/decide", "/ui/cases/{id}/decide", key=None, session=web,
+         data={"decision": "clear", "reason": "different_name", "csrf": token}, expect=303)
+    call("GET", f"/ui/cases/{web_case}/export", "/ui/cases/{id}/export", key=None, session=web)
+    call("GET", f"/ui/cases/{web_case}/export?format=json", "/ui/cases/{id}/export", key=None, session=web)
+    call("GET", "/ui/party?key=hikvision%7C", "/ui/party", key=None, session=web)
+call("POST", "/ui/logout", key=None, session=web, expect=403)
+call("POST", "/ui/logout", key=None, session=web, data={"csrf": token if web_cases else ""}, expect=303)
 
 for method, path in sorted(documented - exercised):
     failures.append(f"{method} {path} is documented but this check never called it")
