@@ -57,6 +57,144 @@ public struct ScreeningRecord: Sendable, Codable, Hashable {
         self.versionIDs = versionIDs
         self.matches = matches
     }
+
+    /// A row of a ``ScreeningChunk`` holds no channel, threshold nor version ids: the chunk has them once for
+    /// all its rows.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        channel = try container.decodeIfPresent(String.self, forKey: .channel) ?? ""
+        party = try container.decode(PartyRecord.self, forKey: .party)
+        threshold = try container.decodeIfPresent(Double.self, forKey: .threshold) ?? 0
+        versionIDs = try container.decodeIfPresent([Int64].self, forKey: .versionIDs) ?? []
+        matches = try container.decode([Match].self, forKey: .matches)
+    }
+}
+
+/// Many screenings of one call (a batch's chunk, a monitoring run) in one audit record, kind `screenings`: one
+/// link of the chain and one content hash for thousands of rows, so that recording costs a few per cent of the
+/// screening. The body is `{"channel":…,"parties":"…","rows":[…],"threshold":…,"version_ids":[…]}`: the
+/// rows' parties as the hex of ``partyHashes(_:)`` (the record's `parties` column holds the same bytes, for the
+/// search, and the verifier compares the two), each row a screening's canonical body without what all rows share.
+public enum ScreeningChunk {
+    public static let kind = "screenings"
+
+    /// The chunk's body from its party hashes and its rows' bodies (``CanonicalJSON/screening(_:shared:)``),
+    /// with what the rows share: their channel, threshold and list versions.
+    public static func body(
+        parties: [UInt8], rows: [[UInt8]], channel: String, threshold: Double, versionIDs: [Int64]
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.reduce(parties.count * 2 + 256) { $0 + $1.count + 1 })
+        out.append(contentsOf: "{\"channel\":".utf8)
+        CanonicalJSON.append(string: channel, to: &out)
+        out.append(contentsOf: ",\"parties\":\"".utf8)
+        out.append(contentsOf: hex(parties).utf8)
+        out.append(contentsOf: "\",\"rows\":[".utf8)
+        for (position, row) in rows.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: row)
+        }
+        out.append(contentsOf: "],\"threshold\":".utf8)
+        out.append(contentsOf: CanonicalJSON.number(threshold).utf8)
+        out.append(contentsOf: (",\"version_ids\":[" + versionIDs.map(String.init).joined(separator: ",") + "]}").utf8)
+        return out
+    }
+
+    /// Lowercase hex of bytes.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The party hashes a chunk's body states (its `parties` field), read without decoding its rows.
+    public static func statedParties(_ body: String) -> String? {
+        let marker = Array(",\"parties\":\"".utf8)
+        let bytes = body.utf8
+        // The field follows the channel, a short JSON string: found within the body's first bytes.
+        guard let start = bytes.prefix(4096).indices.first(where: { bytes[$0...].starts(with: marker) }) else {
+            return nil
+        }
+        let rest = bytes[bytes.index(start, offsetBy: marker.count)...]
+        guard let end = rest.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: rest[..<end], as: UTF8.self)
+    }
+
+    /// The screenings of a chunk's body, each with the chunk's version ids; nil when it is not a chunk's body.
+    public static func rows(of body: String) -> [ScreeningRecord]? {
+        struct Chunk: Decodable {
+            var channel: String
+            var rows: [ScreeningRecord]
+            var threshold: Double
+            var versionIDs: [Int64]
+            enum CodingKeys: String, CodingKey { case channel, rows, threshold, versionIDs = "version_ids" }
+        }
+        guard let chunk = try? JSONDecoder().decode(Chunk.self, from: Data(body.utf8)) else { return nil }
+        return chunk.rows.map { row in
+            var row = row
+            row.channel = chunk.channel
+            row.threshold = chunk.threshold
+            row.versionIDs = chunk.versionIDs
+            return row
+        }
+    }
+
+    /// The sorted, distinct 64-bit hashes of the rows' parties (``PartyRecord/keyHash``), eight bytes each, big
+    /// endian: what the log's search reads to find a party's rows without an index entry per row.
+    public static func partyHashes(_ hashes: some Sequence<UInt64>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for hash in Set(hashes).sorted() {
+            for shift in stride(from: 56, through: 0, by: -8) {
+                bytes.append(UInt8(truncatingIfNeeded: hash >> UInt64(shift)))
+            }
+        }
+        return bytes
+    }
+
+    /// Whether a chunk's party hashes (``partyHashes(_:)``) hold `hash`: a binary search.
+    public static func contains(_ bytes: [UInt8], _ hash: UInt64) -> Bool {
+        var low = 0, high = bytes.count / 8
+        while low < high {
+            let middle = (low + high) / 2
+            var value: UInt64 = 0
+            for offset in 0..<8 { value = value << 8 | UInt64(bytes[middle * 8 + offset]) }
+            if value == hash { return true }
+            if value < hash { low = middle + 1 } else { high = middle }
+        }
+        return false
+    }
+
+    /// The hashes a chunk's party bytes hold.
+    public static func hashes(_ bytes: [UInt8]) -> [UInt64] {
+        stride(from: 0, to: bytes.count - bytes.count % 8, by: 8).map { start in
+            bytes[start..<start + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+    }
+}
+
+/// One screening from the log, as the CLI, the API and the pages show it.
+public struct LoggedScreening: Sendable, Encodable {
+    /// The audit record that holds it.
+    public var seq: Int64
+    /// Its row in that record, for a record of many screenings (``ScreeningChunk``); nil for a record of one.
+    public var position: Int?
+    public var at: Date
+    public var actor: String
+    /// The screening as recorded; `nil` once pruned past retention.
+    public var screening: ScreeningRecord?
+
+    public init(seq: Int64, position: Int? = nil, at: Date, actor: String, screening: ScreeningRecord?) {
+        self.seq = seq
+        self.position = position
+        self.at = at
+        self.actor = actor
+        self.screening = screening
+    }
 }
 
 /// A party as it was given to a screening.
@@ -79,9 +217,39 @@ public struct PartyRecord: Sendable, Codable, Hashable {
 
     /// Who the party is across screenings and channels: its name and country as normalised for comparison (case
     /// and spacing do not make another party). Its type and address are its data (``dataHash``).
-    public var key: String {
-        let folded = name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return folded + "|" + (country ?? "")
+    public var key: String { Self.fold(name) + "|" + (country ?? "") }
+
+    /// Lower case, runs of white space as one space, none at either end. ASCII names (most of a batch) are
+    /// folded byte by byte.
+    static func fold(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var space = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else {
+                return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            }
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                space = !bytes.isEmpty
+                continue
+            }
+            if space {
+                bytes.append(0x20)
+                space = false
+            }
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The 64-bit FNV-1a hash of ``key``'s UTF-8: how a chunk of screenings lists its parties. Not a secret nor a
+    /// proof (the chain's hashes are): a collision only makes the log's search read one chunk more.
+    public var keyHash: UInt64 { Self.hash(key: key) }
+
+    public static func hash(key: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
     }
 
     /// A hash of what the party's own data says beyond its ``key`` (its type and address): when it changes, a
@@ -297,10 +465,25 @@ public struct AuditRecord: Sendable, Codable, Hashable {
     )
         -> String
     {
-        let text =
-            "[" + String(atMilliseconds) + "," + CanonicalJSON.string(kind) + "," + CanonicalJSON.string(actor) + ","
-            + CanonicalJSON.string(subject) + "," + body + "]"
-        return SHA256.hex(Array(text.utf8))
+        var body = body
+        return body.withUTF8 {
+            content(atMilliseconds: atMilliseconds, kind: kind, actor: actor, subject: subject, body: $0)
+        }
+    }
+
+    /// ``content(atMilliseconds:kind:actor:subject:body:)`` of a body given as UTF-8: hashed in pieces, as a
+    /// chunk's body is a megabyte and is not copied.
+    public static func content(
+        atMilliseconds: Int64, kind: String, actor: String, subject: String, body: UnsafeBufferPointer<UInt8>
+    ) -> String {
+        var hasher = SHA256()
+        hasher.update(
+            Array(
+                ("[" + String(atMilliseconds) + "," + CanonicalJSON.string(kind) + "," + CanonicalJSON.string(actor)
+                    + "," + CanonicalJSON.string(subject) + ",").utf8))
+        hasher.update(buffer: body)
+        hasher.update([UInt8(ascii: "]")])
+        return hasher.finalizeHex()
     }
 
     /// The chained hash of record `seq` whose content hash is `content`, after a record whose hash is `previous`.
@@ -339,25 +522,121 @@ public enum CanonicalJSON {
     /// A number as the record writes it: an integer where it is one, else up to six decimals.
     public static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        var text = String(format: "%.6f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        return text
+        // Scores and thresholds are small: written from the integer of millionths, without `String(format:)`,
+        // which costs more than the rest of a record.
+        guard value.isFinite, abs(value) < 1e9 else {
+            var text = String(format: "%.6f", value)
+            while text.hasSuffix("0") { text.removeLast() }
+            return text
+        }
+        let millionths = Int64((abs(value) * 1_000_000).rounded())
+        if millionths == 0 { return "0" }
+        var fraction = String(millionths % 1_000_000)
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        let whole = (value < 0 ? "-" : "") + String(millionths / 1_000_000)
+        return fraction.isEmpty ? whole : whole + "." + fraction
     }
 
     /// The body of a screening record.
     public static func screening(_ record: ScreeningRecord) -> String {
-        var party: [String] = []
-        if let address = record.party.address { party.append("\"address\":" + string(address)) }
-        if let country = record.party.country { party.append("\"country\":" + string(country)) }
-        if let id = record.party.id { party.append("\"id\":" + string(id)) }
-        party.append("\"name\":" + string(record.party.name))
-        if let type = record.party.type { party.append("\"type\":" + string(type.rawValue)) }
-        let matches = record.matches.map { match in
-            "{\"entry_hash\":" + string(match.entryHash) + ",\"entry_id\":" + string(match.entryID) + ",\"score\":"
-                + number(match.score) + ",\"source\":" + string(match.source) + "}"
+        String(decoding: screening(record, shared: false), as: UTF8.self)
+    }
+
+    /// The body of a screening record as UTF-8, written into one buffer (a batch writes millions). A row of a
+    /// chunk (`shared`) leaves out what the chunk states once for all its rows: channel, threshold, version ids.
+    public static func screening(_ record: ScreeningRecord, shared: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + record.matches.count * 120)
+        func key(_ name: StaticString) {
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
-        return "{\"channel\":" + string(record.channel) + ",\"matches\":[" + matches.joined(separator: ",")
-            + "],\"party\":{" + party.joined(separator: ",") + "},\"threshold\":" + number(record.threshold)
-            + ",\"version_ids\":[" + record.versionIDs.map(String.init).joined(separator: ",") + "]}"
+        func text(_ value: String) { append(string: value, to: &out) }
+        func comma() { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "{"))
+        if !shared {
+            key("channel")
+            text(record.channel)
+            comma()
+        }
+        key("matches")
+        out.append(UInt8(ascii: "["))
+        for (position, match) in record.matches.enumerated() {
+            if position > 0 { comma() }
+            out.append(UInt8(ascii: "{"))
+            key("entry_hash")
+            text(match.entryHash)
+            comma()
+            key("entry_id")
+            text(match.entryID)
+            comma()
+            key("score")
+            out.append(contentsOf: number(match.score).utf8)
+            comma()
+            key("source")
+            text(match.source)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: [UInt8(ascii: "]"), UInt8(ascii: ",")])
+        key("party")
+        out.append(UInt8(ascii: "{"))
+        let party = record.party
+        if let address = party.address {
+            key("address")
+            text(address)
+            comma()
+        }
+        if let country = party.country {
+            key("country")
+            text(country)
+            comma()
+        }
+        if let id = party.id {
+            key("id")
+            text(id)
+            comma()
+        }
+        key("name")
+        text(party.name)
+        if let type = party.type {
+            comma()
+            key("type")
+            text(type.rawValue)
+        }
+        out.append(UInt8(ascii: "}"))
+        if !shared {
+            comma()
+            key("threshold")
+            out.append(contentsOf: number(record.threshold).utf8)
+            comma()
+            key("version_ids")
+            out.append(contentsOf: ("[" + record.versionIDs.map(String.init).joined(separator: ",") + "]").utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// Appends `text` as a JSON string, escaped as ``string(_:)`` does.
+    public static func append(string text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case ..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30])
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0xf)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

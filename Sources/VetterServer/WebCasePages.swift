@@ -260,7 +260,8 @@ struct ScreeningRow {
         var hash: String
     }
 
-    var seq: Int64
+    /// The audit record, and the row in it for a record of many.
+    var record: String
     var at: String
     var actor: String
     var channel: String
@@ -271,7 +272,7 @@ struct ScreeningRow {
     var none: Bool
 
     init(_ logged: LoggedScreening) {
-        seq = logged.seq
+        record = String(logged.seq) + (logged.position.map { " row \($0)" } ?? "")
         at = WebFormat.time(logged.at)
         actor = logged.actor
         let record = logged.screening

@@ -120,7 +120,8 @@ extension CaseExport {
             let record = screening.screening
             page.append(
                 row([
-                    String(screening.seq), time.string(from: screening.at), screening.actor,
+                    String(screening.seq) + (screening.position.map { " row \($0)" } ?? ""),
+                    time.string(from: screening.at), screening.actor,
                     record?.channel ?? "(pruned)",
                     record.map { String($0.threshold) } ?? "",
                     record?.matches.map { "\($0.source) \($0.entryID) \($0.score) [\($0.entryHash.prefix(12))…]" }

@@ -256,17 +256,20 @@ public final class BatchScreening: @unchecked Sendable {
     /// scores are all a batch line needs).
     public func screen(_ queries: [ScreeningQuery]) -> [[ScreeningMatch]] {
         var results = [[ScreeningMatch]](repeating: [], count: queries.count)
-        let workers = sessions.count
-        let chunk = (queries.count + workers - 1) / max(1, workers)
-        guard chunk > 0 else { return results }
+        guard !queries.isEmpty else { return results }
+        // Each worker takes the next 32 queries as it finishes its last ones: a thread slowed by other work (the
+        // recording of the previous chunk, another process) does not hold the others back, as fixed halves would.
+        let next = Atomic<Int>(0)
+        let step = 32
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let start = worker * chunk
-                let end = min(queries.count, start + chunk)
-                guard start < end else { return }
-                for position in start..<end {
-                    out[position] = index.screen(queries[position], session: sessions[worker])
+            DispatchQueue.concurrentPerform(iterations: sessions.count) { worker in
+                while true {
+                    let start = next.add(step, ordering: .relaxed).oldValue
+                    guard start < queries.count else { return }
+                    for position in start..<min(queries.count, start + step) {
+                        out[position] = index.screen(queries[position], session: sessions[worker])
+                    }
                 }
             }
         }

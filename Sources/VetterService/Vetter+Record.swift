@@ -2,15 +2,6 @@ public import Foundation
 public import VetterCore
 import VetterStore
 
-/// One screening from the log, as the CLI and the API show it.
-public struct LoggedScreening: Sendable, Encodable {
-    public var seq: Int64
-    public var at: Date
-    public var actor: String
-    /// The screening as recorded; `nil` once pruned past retention.
-    public var screening: ScreeningRecord?
-}
-
 /// A case with its history, every event in order.
 public struct CaseDetail: Sendable, Encodable {
     public var reviewCase: ReviewCase
@@ -87,11 +78,7 @@ extension Vetter {
     public func screeningLog(
         partyKey: String?, since: Date? = nil, limit: Int = 50, offset: Int = 0
     ) async throws -> [LoggedScreening] {
-        try await store.screenings(partyKey: partyKey, since: since, limit: limit, offset: offset).map { record in
-            LoggedScreening(
-                seq: record.seq, at: record.at, actor: record.actor,
-                screening: record.body.flatMap { try? JSONDecoder().decode(ScreeningRecord.self, from: Data($0.utf8)) })
-        }
+        try await store.screenings(partyKey: partyKey, since: since, limit: limit, offset: offset)
     }
 
     // MARK: Cases
@@ -165,6 +152,9 @@ extension Vetter {
         var prunedByRecords = Set<Int64>()
         var head: AuditRecord?
         var problem: String?
+        // A chunk's `parties` column is a copy of what its hashed body states: checked against it.
+        var chunkParties: [Int64: [UInt8]?] = [:]
+        for chunk in try await store.screeningChunks() { chunkParties[chunk.seq] = chunk.parties }
         scan: while true {
             let page = try await store.auditRecords(after: expected - 1, limit: 50_000)
             if page.isEmpty { break }
@@ -184,6 +174,15 @@ extension Vetter {
                         problem =
                             "record \(record.seq) (\(record.kind)) was edited: its content does not match its hash"
                         break scan
+                    }
+                    // The column must hold what the hashed body states.
+                    if record.kind == ScreeningChunk.kind {
+                        let column = chunkParties[record.seq].flatMap { $0 }.map(ScreeningChunk.hex)
+                        if column == nil || column != ScreeningChunk.statedParties(body) {
+                            problem =
+                                "record \(record.seq) (\(record.kind)): its list of parties does not match its rows: it was edited"
+                            break scan
+                        }
                     }
                     if record.kind == "pruned", let data = body.data(using: .utf8),
                         let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -248,19 +247,30 @@ extension Vetter {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let cutoff = calendar.date(byAdding: .year, value: -Self.retentionYears, to: now)!
         let cutoffMilliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded())
-        var latest: [String: Int64] = [:]
-        var candidates: [(seq: Int64, subject: String, at: Int64)] = []
+        // Parties by their key hash (``PartyRecord/keyHash``): the latest event of each, from records of one
+        // screening or case step (their subject is the party's key) and from chunks (their party hashes).
+        var latest: [UInt64: Int64] = [:]
+        var candidates: [(seq: Int64, parties: [UInt64])] = []
         var after: Int64 = 0
         while true {
             let page = try await store.auditRecords(after: after, limit: 50_000)
             guard let tail = page.last else { break }
             after = tail.seq
             for record in page where record.kind == "screening" || record.kind.hasPrefix("case_") {
-                latest[record.subject] = max(latest[record.subject] ?? 0, record.atMilliseconds)
-                if record.body != nil { candidates.append((record.seq, record.subject, record.atMilliseconds)) }
+                let party = PartyRecord.hash(key: record.subject)
+                latest[party] = max(latest[party] ?? 0, record.atMilliseconds)
+                if record.body != nil { candidates.append((record.seq, [party])) }
             }
         }
-        let expired = candidates.filter { (latest[$0.subject] ?? $0.at) < cutoffMilliseconds }.map(\.seq)
+        for chunk in try await store.screeningChunks() {
+            guard let bytes = chunk.parties else { continue }
+            let parties = ScreeningChunk.hashes(bytes)
+            for party in parties { latest[party] = max(latest[party] ?? 0, chunk.at) }
+            candidates.append((chunk.seq, parties))
+        }
+        let expired = candidates.filter { candidate in
+            candidate.parties.allSatisfy { (latest[$0] ?? 0) < cutoffMilliseconds }
+        }.map(\.seq).sorted()
         guard !expired.isEmpty else { return PruneReport(cutoff: cutoff, pruned: 0, record: nil) }
         struct Summary: Encodable {
             var cutoff: Date

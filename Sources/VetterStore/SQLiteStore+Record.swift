@@ -63,6 +63,24 @@ extension SQLiteStore {
         }
     }
 
+    static func registerChunkMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v9: chunks of screenings") { db in
+            // A chunk (kind `screenings`) lists its parties' 64-bit key hashes, sorted, for the log's search; a
+            // prune blanks them with the body. The update trigger now also holds actor and subject.
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit_record ADD COLUMN parties BLOB;
+                    CREATE INDEX audit_record_chunk ON audit_record (seq) WHERE kind = 'screenings';
+                    DROP TRIGGER audit_record_no_update;
+                    CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
+                    WHEN NOT (NEW.body IS NULL AND OLD.body IS NOT NULL AND NEW.parties IS NULL
+                        AND NEW.seq = OLD.seq AND NEW.at = OLD.at AND NEW.kind = OLD.kind AND NEW.actor = OLD.actor
+                        AND NEW.subject = OLD.subject AND NEW.content_hash = OLD.content_hash AND NEW.hash = OLD.hash)
+                    BEGIN SELECT RAISE(ABORT, 'audit records are never changed'); END;
+                    """)
+        }
+    }
+
     static func registerSessionMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v8: web sessions") { db in
             // Only the SHA-256 of a session id is stored: a copy of the database opens no session.
@@ -151,18 +169,20 @@ extension SQLiteStore {
             previous = head?["hash"] ?? AuditRecord.genesis
             insert = try db.cachedStatement(
                 sql: """
-                    INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash, parties)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
         }
 
         mutating func append(
             _ db: Database, atMilliseconds: Int64, kind: String, actor: String, subject: String, body: String,
-            content: String
+            content: String, parties: [UInt8]? = nil
         ) throws -> Int64 {
             seq += 1
             previous = AuditRecord.chain(previous: previous, seq: seq, content: content)
-            try insert.execute(arguments: [seq, atMilliseconds, kind, actor, subject, body, content, previous])
+            try insert.execute(arguments: [
+                seq, atMilliseconds, kind, actor, subject, body, content, previous, parties.map { Data($0) },
+            ])
             return seq
         }
     }
@@ -194,30 +214,40 @@ extension SQLiteStore {
                     content: AuditRecord.content(
                         atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body))
             }
-            let findCase = try db.cachedStatement(
-                sql: "SELECT * FROM review_case WHERE party_key = ? AND source = ? AND entry_id = ?")
+            let partyCases = try db.cachedStatement(sql: "SELECT * FROM review_case WHERE party_key = ?")
             var reviews: [[HitReview]] = []
             reviews.reserveCapacity(records.count)
-            for (record, made) in zip(records, prepared) {
-                let key = made.key
+            for made in prepared.records {
                 _ = try chain.append(
-                    db, atMilliseconds: milliseconds, kind: "screening", actor: actor, subject: key, body: made.body,
-                    content: made.content)
+                    db, atMilliseconds: milliseconds, kind: made.kind, actor: actor, subject: made.subject,
+                    body: made.body, content: made.content, parties: made.parties)
+            }
+            for (record, key) in zip(records, prepared.keys) {
                 var recordReviews: [HitReview] = []
+                guard !record.matches.isEmpty else {
+                    reviews.append([])
+                    continue
+                }
+                // The party's cases in one read (most parties have none or a few), by list and entry.
+                var cases: [String: ReviewCase] = [:]
+                for row in try Row.fetchAll(partyCases, arguments: [key]) {
+                    let found = Self.reviewCase(row)
+                    cases[found.source + "|" + found.entryID] = found
+                }
+                let dataHash = record.party.dataHash
                 for match in record.matches {
-                    let existing = try Row.fetchOne(findCase, arguments: [key, match.source, match.entryID])
-                        .map(Self.reviewCase)
-                    let dataHash = record.party.dataHash
+                    let existing = cases[match.source + "|" + match.entryID]
                     switch CaseRules.apply(to: existing, entryHash: match.entryHash, partyDataHash: dataHash) {
                     case .unchanged:
                         if let existing { recordReviews.append(HitReview(caseID: existing.id, state: existing.state)) }
                     case .open:
-                        try db.execute(
+                        try db.cachedStatement(
                             sql: """
                                 INSERT INTO review_case (party_key, party_name, party_data_hash, source, entry_id,
                                     entry_hash, entry_name, score, state, opened_at, updated_at)
                                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
-                                """,
+                                """
+                        ).execute(
                             arguments: [
                                 key, record.party.name, dataHash, match.source, match.entryID, match.entryHash,
                                 match.entryName, match.score, at.timeIntervalSince1970, at.timeIntervalSince1970,
@@ -240,11 +270,12 @@ extension SQLiteStore {
                             note = note.replacingOccurrences(
                                 of: "the listed entry changed", with: "the listed entry changed (\(fields))")
                         }
-                        try db.execute(
+                        try db.cachedStatement(
                             sql: """
                                 UPDATE review_case SET state = 'open', entry_hash = ?, party_data_hash = ?,
                                     party_name = ?, entry_name = ?, score = ?, updated_at = ? WHERE id = ?
-                                """,
+                                """
+                        ).execute(
                             arguments: [
                                 match.entryHash, dataHash, record.party.name, match.entryName, match.score,
                                 at.timeIntervalSince1970, existing.id,
@@ -266,29 +297,72 @@ extension SQLiteStore {
         }
     }
 
-    /// Each record's party key, canonical body and content hash, on all cores.
+    /// Audit records ready to append: their canonical bodies and content hashes, made before the write lock.
+    struct PreparedScreenings {
+        struct Record {
+            var kind: String
+            var subject: String
+            var body: String
+            var content: String
+            var parties: [UInt8]?
+        }
+
+        var records: [Record]
+        /// Each screening's party key, in order.
+        var keys: [String]
+    }
+
+    /// One record for one screening; one chunk (``ScreeningChunk``) for many that share their list versions,
+    /// the rows' bodies, keys and key hashes made on every core.
     static func prepare(
         _ records: [ScreeningRecord], atMilliseconds: Int64, actor: String
-    ) -> [(key: String, body: String, content: String)] {
-        var prepared = [(key: String, body: String, content: String)](
-            repeating: ("", "", ""), count: records.count)
+    ) -> PreparedScreenings {
+        let first = records[0]
+        let chunked =
+            records.count > 1
+            && records.allSatisfy {
+                $0.versionIDs == first.versionIDs && $0.channel == first.channel && $0.threshold == first.threshold
+            }
+        var rows = [(key: String, body: [UInt8], hash: UInt64)](repeating: ("", [], 0), count: records.count)
         let workers = records.count < 256 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = (records.count + workers - 1) / workers
-        prepared.withUnsafeMutableBufferPointer { buffer in
+        let share = (records.count + workers - 1) / workers
+        rows.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for position in (worker * chunk)..<min(records.count, (worker + 1) * chunk) {
+                for position in (worker * share)..<min(records.count, (worker + 1) * share) {
                     let key = records[position].party.key
-                    let body = CanonicalJSON.screening(records[position])
                     out[position] = (
-                        key, body,
-                        AuditRecord.content(
-                            atMilliseconds: atMilliseconds, kind: "screening", actor: actor, subject: key, body: body)
+                        key, CanonicalJSON.screening(records[position], shared: chunked),
+                        chunked ? PartyRecord.hash(key: key) : 0
                     )
                 }
             }
         }
-        return prepared
+        func content(_ kind: String, _ subject: String, _ body: String) -> String {
+            AuditRecord.content(atMilliseconds: atMilliseconds, kind: kind, actor: actor, subject: subject, body: body)
+        }
+        guard chunked else {
+            return PreparedScreenings(
+                records: rows.map {
+                    let body = String(decoding: $0.body, as: UTF8.self)
+                    return .init(
+                        kind: "screening", subject: $0.key, body: body, content: content("screening", $0.key, body))
+                }, keys: rows.map(\.key))
+        }
+        let parties = ScreeningChunk.partyHashes(rows.map(\.hash))
+        let body = ScreeningChunk.body(
+            parties: parties, rows: rows.map(\.body), channel: first.channel, threshold: first.threshold,
+            versionIDs: first.versionIDs)
+        let hash = body.withUnsafeBufferPointer {
+            AuditRecord.content(
+                atMilliseconds: atMilliseconds, kind: ScreeningChunk.kind, actor: actor, subject: "", body: $0)
+        }
+        return PreparedScreenings(
+            records: [
+                .init(
+                    kind: ScreeningChunk.kind, subject: "", body: String(decoding: body, as: UTF8.self), content: hash,
+                    parties: parties)
+            ], keys: rows.map(\.key))
     }
 
     /// A reviewer's decision on a case: a new event, never an edit of an old one.
@@ -331,11 +405,12 @@ extension SQLiteStore {
     }
 
     static func insertEvent(_ db: Database, _ event: CaseEvent) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO case_event (case_id, at, actor, action, reason, note, audit_seq)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 event.caseID, event.at.timeIntervalSince1970, event.actor, event.action.rawValue,
                 event.reason?.rawValue, event.note, event.auditSeq,
@@ -440,22 +515,84 @@ extension SQLiteStore {
             auditSeq: row["audit_seq"])
     }
 
-    /// Screening records, newest first: of one party (by key), and since a time, when given.
-    public func screenings(partyKey: String?, since: Date?, limit: Int, offset: Int) async throws -> [AuditRecord] {
+    /// Screenings, newest first: of one party (by key), and since a time, when given. A party's rows in chunks
+    /// are found through each chunk's party hashes, then read from its body.
+    public func screenings(
+        partyKey: String?, since: Date?, limit: Int, offset: Int
+    ) async throws -> [LoggedScreening] {
         try await pool.read { db in
-            var sql = "SELECT * FROM audit_record WHERE kind = 'screening'"
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            let wanted = offset + limit
+            let after = since.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min
+            var found: [LoggedScreening] = []
+            func single(_ row: Row) -> LoggedScreening {
+                LoggedScreening(
+                    seq: row["seq"], at: Date(timeIntervalSince1970: Double(row["at"] as Int64) / 1000),
+                    actor: row["actor"],
+                    screening: (row["body"] as String?).flatMap {
+                        try? JSONDecoder().decode(ScreeningRecord.self, from: Data($0.utf8))
+                    })
+            }
+            func rows(of row: Row, party: String?) -> [LoggedScreening] {
+                let at = Date(timeIntervalSince1970: Double(row["at"] as Int64) / 1000)
+                guard let body = row["body"] as String?, let screenings = ScreeningChunk.rows(of: body) else {
+                    return party == nil
+                        ? [LoggedScreening(seq: row["seq"], at: at, actor: row["actor"], screening: nil)] : []
+                }
+                return screenings.indices.reversed().compactMap { position in
+                    guard party == nil || screenings[position].party.key == party else { return nil }
+                    return LoggedScreening(
+                        seq: row["seq"], position: position, at: at, actor: row["actor"],
+                        screening: screenings[position])
+                }
+            }
             if let partyKey {
-                sql = "SELECT * FROM audit_record WHERE subject = ? AND kind = 'screening'"
-                arguments.append(partyKey)
+                found = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT seq, at, actor, body FROM audit_record
+                        WHERE subject = ? AND kind = 'screening' AND at >= ? ORDER BY seq DESC LIMIT ?
+                        """,
+                    arguments: [partyKey, after, wanted]
+                ).map(single)
+                let hash = PartyRecord.hash(key: partyKey)
+                let chunks = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT seq, at, actor, body, parties FROM audit_record
+                        WHERE kind = 'screenings' AND at >= ? ORDER BY seq DESC
+                        """,
+                    arguments: [after])
+                var fromChunks = 0
+                while fromChunks < wanted, let row = try chunks.next() {
+                    guard let parties = row["parties"] as Data?, ScreeningChunk.contains(Array(parties), hash) else {
+                        continue
+                    }
+                    let matching = rows(of: row, party: partyKey)
+                    found += matching
+                    fromChunks += matching.count
+                }
+            } else {
+                let records = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT seq, at, actor, kind, body FROM audit_record
+                        WHERE kind IN ('screening', 'screenings') AND at >= ? ORDER BY seq DESC
+                        """,
+                    arguments: [after])
+                while found.count < wanted, let row = try records.next() {
+                    found += row["kind"] == "screening" ? [single(row)] : rows(of: row, party: nil)
+                }
             }
-            if let since {
-                sql += " AND at >= ?"
-                arguments.append(Int64((since.timeIntervalSince1970 * 1000).rounded()))
-            }
-            sql += " ORDER BY seq DESC LIMIT ? OFFSET ?"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + [limit, offset]))
-                .map(Self.auditRecord)
+            found.sort { ($0.seq, $0.position ?? 0) > ($1.seq, $1.position ?? 0) }
+            return Array(found.dropFirst(offset).prefix(limit))
+        }
+    }
+
+    public func screeningChunks() async throws -> [(seq: Int64, at: Int64, parties: [UInt8]?)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, at, parties FROM audit_record WHERE kind = 'screenings' ORDER BY seq"
+            ).map { row in (row["seq"], row["at"], (row["parties"] as Data?).map { Array($0) }) }
         }
     }
 
@@ -500,7 +637,7 @@ extension SQLiteStore {
     /// names them, in one transaction.
     public func prune(_ seqs: [Int64], actor: String, at: Date, summary: String) async throws -> Int64 {
         try await pool.write { db in
-            let blank = try db.makeStatement(sql: "UPDATE audit_record SET body = NULL WHERE seq = ?")
+            let blank = try db.makeStatement(sql: "UPDATE audit_record SET body = NULL, parties = NULL WHERE seq = ?")
             for seq in seqs { try blank.execute(arguments: [seq]) }
             return try Self.append(db, kind: "pruned", actor: actor, subject: "", bodies: [summary], at: at)[0]
         }

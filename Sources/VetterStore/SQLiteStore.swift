@@ -154,6 +154,7 @@ public final class SQLiteStore: Store {
         }
         registerRecordMigration(&migrator)
         registerSessionMigration(&migrator)
+        registerChunkMigration(&migrator)
         return migrator
     }
 

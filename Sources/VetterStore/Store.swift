@@ -134,8 +134,11 @@ public protocol Store: Sendable {
 
     func caseEvents(caseID: Int64) async throws -> [CaseEvent]
 
-    /// Screening records, newest first.
-    func screenings(partyKey: String?, since: Date?, limit: Int, offset: Int) async throws -> [AuditRecord]
+    /// Screenings, newest first, from records of one screening and from chunks of many (``ScreeningChunk``).
+    func screenings(partyKey: String?, since: Date?, limit: Int, offset: Int) async throws -> [LoggedScreening]
+
+    /// Every chunk of screenings: its record, time and party hashes (nil once pruned), in order.
+    func screeningChunks() async throws -> [(seq: Int64, at: Int64, parties: [UInt8]?)]
 
     /// Audit records after `after`, in order.
     func auditRecords(after: Int64, limit: Int) async throws -> [AuditRecord]

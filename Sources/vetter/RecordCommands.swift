@@ -48,7 +48,8 @@ struct LogCommand: AsyncParsableCommand {
                 ["RECORD", "WHEN", "BY", "CHANNEL", "PARTY", "MATCHES"],
                 entries.map { entry in
                     [
-                        String(entry.seq), formatter.string(from: entry.at), entry.actor,
+                        String(entry.seq) + (entry.position.map { "/\($0)" } ?? ""), formatter.string(from: entry.at),
+                        entry.actor,
                         entry.screening?.channel ?? "", entry.screening.map(\.party.name) ?? "(pruned)",
                         entry.screening.map { record in
                             record.matches.isEmpty

@@ -46,4 +46,43 @@ struct CanonicalFormTests {
         amended.aliases.append(Alias(name: "HIKVISION DIGITAL"))
         #expect(try amended.contentHash() != Self.entry.contentHash())
     }
+
+    @Test("the record's numbers: integers bare, up to six decimals without trailing zeros, never a trailing point")
+    func recordNumbers() {
+        let cases: [(Double, String)] = [
+            (0.75, "0.75"), (3, "3"), (0.123456789, "0.123457"), (0.9999999, "1"), (-2.5, "-2.5"), (1e-7, "0"),
+            (0.1, "0.1"), (12.000001, "12.000001"), (1e12 + 0.5, "1000000000000.5"),
+        ]
+        for (value, text) in cases { #expect(CanonicalJSON.number(value) == text, "\(value)") }
+    }
+
+    @Test("a chunk of screenings states its parties' hashes, sorted and distinct, and finds each of them")
+    func chunkParties() throws {
+        let parties = ["ACME  Trading|CN", "acme trading|CN", "Globex|", "Initech|US"].map(PartyRecord.hash(key:))
+        #expect(PartyRecord(name: "ACME  Trading", country: "CN").key == "acme trading|CN")
+        let bytes = ScreeningChunk.partyHashes(parties)
+        #expect(bytes.count == 8 * Set(parties).count)
+        #expect(ScreeningChunk.hashes(bytes) == Set(parties).sorted())
+        for party in parties { #expect(ScreeningChunk.contains(bytes, party)) }
+        #expect(!ScreeningChunk.contains(bytes, PartyRecord.hash(key: "umbrella|")))
+        let row = ScreeningRecord(
+            channel: "batch", party: PartyRecord(id: "r1", name: "Globex"), threshold: 0.75, versionIDs: [3, 9],
+            matches: [])
+        var other = row
+        other.party = PartyRecord(name: "Initech \"quoted\"\n", country: "US", type: .entity, address: "1 Rd")
+        other.matches = [.init(source: "EL", entryID: "e1", entryHash: "ab", score: 0.8123456)]
+        let body = String(
+            decoding: ScreeningChunk.body(
+                parties: bytes, rows: [row, other].map { CanonicalJSON.screening($0, shared: true) },
+                channel: "batch", threshold: 0.75, versionIDs: [3, 9]), as: UTF8.self)
+        #expect(ScreeningChunk.statedParties(body) == ScreeningChunk.hex(bytes))
+        let rows = try #require(ScreeningChunk.rows(of: body))
+        other.matches[0].score = 0.812346
+        #expect(rows == [row, other])
+        // A record of one screening says everything itself; it reads back as it was.
+        let single = CanonicalJSON.screening(other)
+        #expect(single.hasPrefix("{\"channel\":\"batch\",\"matches\":[{\"entry_hash\":\"ab\""))
+        #expect(single.hasSuffix("\"threshold\":0.75,\"version_ids\":[3,9]}"))
+        #expect(try JSONDecoder().decode(ScreeningRecord.self, from: Data(single.utf8)) == other)
+    }
 }

@@ -116,9 +116,16 @@ struct RecordTests {
         for name in ["Hikvision", "Dahua Technology", "Acme Widgets", "Megvii", "Sberbank of Russia"] {
             _ = try await screener.report(ScreeningQuery(name: name), actor: "tester", channel: "cli")
         }
+        // A batch: its rows in one record (a chunk).
+        let batch = screener.batch(workers: 1, actor: "tester")
+        let rows = ["Bakery Lyon", "Huawei Technologies", "Umbrella Trading"].enumerated().map {
+            (id: "r\($0.offset)", query: ScreeningQuery(name: $0.element))
+        }
+        try await batch.record(rows, matches: batch.screen(rows.map(\.query)))
         let first = try #require(try await vetter.cases().first)
         _ = try await vetter.clearCase(id: first.id, reason: .differentName, note: "not them", actor: "tester")
         #expect(try await vetter.verifyAudit().isIntact)
+        #expect(try await vetter.screeningLog(name: "umbrella trading").map(\.position) == [2])
         return (directory, path)
     }
 
@@ -181,6 +188,28 @@ struct RecordTests {
             let problem = result.problem ?? "intact"
             #expect(problem.contains("was edited") || problem.contains("does not follow"), "\(problem)")
         }
+        // A row of a batch's chunk edited: the chunk is named.
+        do {
+            let (directory, path) = try await chain()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try sqlite(
+                path,
+                "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET body = replace(body, 'Bakery Lyon', 'Bakery Nice') WHERE kind = 'screenings'"
+            )
+            let result = try await Vetter(databasePath: path).verifyAudit()
+            #expect(result.problem?.contains("(screenings) was edited") == true, "\(result.problem ?? "intact")")
+        }
+        // A chunk's list of parties (what the search reads) altered to hide a party.
+        do {
+            let (directory, path) = try await chain()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try sqlite(
+                path,
+                "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET parties = substr(parties, 9) WHERE kind = 'screenings'"
+            )
+            let result = try await Vetter(databasePath: path).verifyAudit()
+            #expect(result.problem?.contains("list of parties does not match") == true, "\(result.problem ?? "intact")")
+        }
         // Untouched: verifies.
         do {
             let (directory, path) = try await chain()
@@ -199,8 +228,11 @@ struct RecordTests {
             ScreeningRecord(
                 channel: "cli", party: PartyRecord(name: name), threshold: 0.75, versionIDs: [1], matches: [])
         }
+        _ = try await vetter.store.recordScreenings([screening("Old Party")], actor: "t", at: t0)
+        _ = try await vetter.store.recordScreenings([screening("Kept Party")], actor: "t", at: t0)
+        // A batch's chunk holds a party screened only then and Kept Party: it is kept while any of its parties is.
         _ = try await vetter.store.recordScreenings(
-            [screening("Old Party"), screening("Kept Party")], actor: "t", at: t0)
+            [screening("Batch Only"), screening("Kept Party")], actor: "t", at: t0)
         // Kept Party is screened again three years later: its first screening belongs to that later event too.
         _ = try await vetter.store.recordScreenings([screening("Kept Party")], actor: "t", at: years(3))
 
@@ -210,11 +242,14 @@ struct RecordTests {
         #expect(late.pruned == 1)
         let log = try await vetter.screeningLog(limit: 10)
         #expect(log.filter { $0.screening == nil }.count == 1)
-        #expect(log.contains { $0.screening?.party.name == "Kept Party" && $0.at == t0 })
+        #expect(log.contains { $0.screening?.party.name == "Kept Party" && $0.at == t0 && $0.position == nil })
+        #expect(try await vetter.screeningLog(name: "batch only").map(\.position) == [0])
+        #expect(try await vetter.screeningLog(name: "Kept  Party").map(\.position) == [nil, 1, nil])
         let verification = try await vetter.verifyAudit()
         #expect(verification.isIntact && verification.pruned == 1, "\(verification.problem ?? "")")
-        // Nine years on, Kept Party's records go too.
-        #expect(try await vetter.pruneAudit(now: years(9), actor: "t").pruned == 2)
+        // Nine years on, Kept Party's records go too, and the chunk with them.
+        #expect(try await vetter.pruneAudit(now: years(9), actor: "t").pruned == 3)
+        #expect(try await vetter.screeningLog(name: "batch only").isEmpty)
         #expect(try await vetter.verifyAudit().isIntact)
     }
 }
