@@ -78,6 +78,10 @@ public struct ScreeningRecord: Sendable, Codable, Hashable {
 public enum ScreeningChunk {
     public static let kind = "screenings"
 
+    /// The most rows one chunk holds: a monitoring run of 100,000 parties is 25 chunks, so that finding one
+    /// party's rows decodes a chunk of this size at most.
+    public static let maximumRows = 4096
+
     /// The chunk's body from its party hashes and its rows' bodies (``CanonicalJSON/screening(_:shared:)``),
     /// with what the rows share: their channel, threshold and list versions.
     public static func body(

@@ -2,7 +2,7 @@ import CZlib
 public import VetterCore
 
 /// Gzip decompression through the system zlib, so that `.csv.gz` files import as they are published.
-enum Gzip {
+package enum Gzip {
     static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count > 2 && bytes[0] == 0x1f && bytes[1] == 0x8b }
 
     /// The most a file may inflate to, whatever its size: several times the largest list published.
@@ -19,7 +19,9 @@ enum Gzip {
 
     /// The decompressed bytes; throws when the stream is damaged or cut short, or inflates past
     /// ``limit(compressedSize:)`` (checked while inflating, so a bomb never fills memory).
-    static func decompress(_ input: [UInt8], file: String, limit: Int? = nil) throws(ListReadError) -> [UInt8] {
+    package static func decompress(
+        _ input: [UInt8], file: String, limit: Int? = nil
+    ) throws(ListReadError) -> [UInt8] {
         let limit = limit ?? Self.limit(compressedSize: input.count)
         var stream = z_stream()
         // 15 window bits + 32: detect gzip or zlib headers automatically.

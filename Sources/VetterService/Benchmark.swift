@@ -243,9 +243,12 @@ public struct Benchmark: Sendable {
             )
         }
         let cases = try await vetter.cases(limit: 10_000_000).count
+        let chunks = try await vetter.store.screeningChunks().count
         let verification = try await vetter.verifyAudit()
+        // Three recorded runs of each workload.
+        let screenings = 3 * workloads.reduce(0) { $0 + $1.1.count }
         print(
-            "verify   \(verification.records) audit records (\(cases) cases) verified in \(String(format: "%.2f", verification.seconds)) s: \(verification.isIntact ? "intact" : verification.problem ?? "")"
+            "verify   \(verification.records.formatted()) audit records (\(screenings.formatted()) screenings in \(chunks.formatted()) chunks, \(cases.formatted()) cases opened) verified in \(String(format: "%.2f", verification.seconds)) s: \(verification.isIntact ? "intact" : verification.problem ?? "")"
         )
     }
 

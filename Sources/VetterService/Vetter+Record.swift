@@ -222,15 +222,30 @@ extension Vetter {
                 return
                     "the \(event.action.rawValue) decision on case \(event.caseID) has no audit record \(event.auditSeq)"
             }
-            guard let data = body.data(using: .utf8),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { return "audit record \(event.auditSeq) is not the JSON of a case event" }
-            let recorded = (
-                object["case_id"] as? Int, object["action"] as? String, object["reason"] as? String,
-                object["note"] as? String
-            )
-            if recorded.0 != Int(event.caseID) || recorded.1 != event.action.rawValue
-                || recorded.2 != event.reason?.rawValue || recorded.3 != event.note
+            // The body is canonical JSON (sorted keys, one spelling of each value): the event's fields, written
+            // the same way with their delimiters, must each stand in it, and a field the event lacks must not.
+            let bytes = Array(body.utf8)
+            func holds(_ text: String) -> Bool {
+                let needle = Array(text.utf8)
+                guard needle.count <= bytes.count else { return false }
+                return bytes.withUnsafeBufferPointer { haystack in
+                    needle.withUnsafeBufferPointer { needle in
+                        (0...(haystack.count - needle.count)).contains { start in
+                            haystack[start] == needle[0]
+                                && memcmp(haystack.baseAddress! + start, needle.baseAddress!, needle.count) == 0
+                        }
+                    }
+                }
+            }
+            func field(_ name: String, _ value: String?) -> Bool {
+                let key = "\"" + name + "\":"
+                guard let value else { return !holds(key) }
+                return holds(key + value + ",") || holds(key + value + "}")
+            }
+            if !body.hasPrefix("{") || !field("case_id", String(event.caseID))
+                || !field("action", CanonicalJSON.string(event.action.rawValue))
+                || !field("reason", event.reason.map { CanonicalJSON.string($0.rawValue) })
+                || !field("note", event.note.map(CanonicalJSON.string))
             {
                 return
                     "the \(event.action.rawValue) decision on case \(event.caseID) differs from audit record \(event.auditSeq): it was edited"

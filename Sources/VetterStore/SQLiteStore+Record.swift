@@ -312,17 +312,27 @@ extension SQLiteStore {
         var keys: [String]
     }
 
-    /// One record for one screening; one chunk (``ScreeningChunk``) for many that share their list versions,
-    /// the rows' bodies, keys and key hashes made on every core.
+    /// One record for one screening; one chunk (``ScreeningChunk``) for each run of up to
+    /// ``ScreeningChunk/maximumRows`` that share their channel, threshold and list versions; the rows' bodies,
+    /// keys and key hashes made on every core.
     static func prepare(
         _ records: [ScreeningRecord], atMilliseconds: Int64, actor: String
     ) -> PreparedScreenings {
-        let first = records[0]
-        let chunked =
-            records.count > 1
-            && records.allSatisfy {
-                $0.versionIDs == first.versionIDs && $0.channel == first.channel && $0.threshold == first.threshold
+        var runs: [Range<Int>] = []
+        var start = 0
+        for position in records.indices.dropFirst() {
+            let first = records[start], record = records[position]
+            if position - start == ScreeningChunk.maximumRows || record.versionIDs != first.versionIDs
+                || record.channel != first.channel || record.threshold != first.threshold
+            {
+                runs.append(start..<position)
+                start = position
             }
+        }
+        runs.append(start..<records.count)
+        var inChunk = [Bool](repeating: false, count: records.count)
+        for run in runs where run.count > 1 { for position in run { inChunk[position] = true } }
+        let shared = inChunk
         var rows = [(key: String, body: [UInt8], hash: UInt64)](repeating: ("", [], 0), count: records.count)
         let workers = records.count < 256 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let share = (records.count + workers - 1) / workers
@@ -332,37 +342,35 @@ extension SQLiteStore {
                 for position in (worker * share)..<min(records.count, (worker + 1) * share) {
                     let key = records[position].party.key
                     out[position] = (
-                        key, CanonicalJSON.screening(records[position], shared: chunked),
-                        chunked ? PartyRecord.hash(key: key) : 0
+                        key, CanonicalJSON.screening(records[position], shared: shared[position]),
+                        shared[position] ? PartyRecord.hash(key: key) : 0
                     )
                 }
             }
         }
-        func content(_ kind: String, _ subject: String, _ body: String) -> String {
-            AuditRecord.content(atMilliseconds: atMilliseconds, kind: kind, actor: actor, subject: subject, body: body)
+        let prepared: [PreparedScreenings.Record] = runs.map { run in
+            let first = records[run.lowerBound]
+            guard run.count > 1 else {
+                let row = rows[run.lowerBound]
+                let body = String(decoding: row.body, as: UTF8.self)
+                return .init(
+                    kind: "screening", subject: row.key, body: body,
+                    content: AuditRecord.content(
+                        atMilliseconds: atMilliseconds, kind: "screening", actor: actor, subject: row.key, body: body))
+            }
+            let parties = ScreeningChunk.partyHashes(rows[run].map(\.hash))
+            let body = ScreeningChunk.body(
+                parties: parties, rows: rows[run].map(\.body), channel: first.channel, threshold: first.threshold,
+                versionIDs: first.versionIDs)
+            let content = body.withUnsafeBufferPointer {
+                AuditRecord.content(
+                    atMilliseconds: atMilliseconds, kind: ScreeningChunk.kind, actor: actor, subject: "", body: $0)
+            }
+            return .init(
+                kind: ScreeningChunk.kind, subject: "", body: String(decoding: body, as: UTF8.self), content: content,
+                parties: parties)
         }
-        guard chunked else {
-            return PreparedScreenings(
-                records: rows.map {
-                    let body = String(decoding: $0.body, as: UTF8.self)
-                    return .init(
-                        kind: "screening", subject: $0.key, body: body, content: content("screening", $0.key, body))
-                }, keys: rows.map(\.key))
-        }
-        let parties = ScreeningChunk.partyHashes(rows.map(\.hash))
-        let body = ScreeningChunk.body(
-            parties: parties, rows: rows.map(\.body), channel: first.channel, threshold: first.threshold,
-            versionIDs: first.versionIDs)
-        let hash = body.withUnsafeBufferPointer {
-            AuditRecord.content(
-                atMilliseconds: atMilliseconds, kind: ScreeningChunk.kind, actor: actor, subject: "", body: $0)
-        }
-        return PreparedScreenings(
-            records: [
-                .init(
-                    kind: ScreeningChunk.kind, subject: "", body: String(decoding: body, as: UTF8.self), content: hash,
-                    parties: parties)
-            ], keys: rows.map(\.key))
+        return PreparedScreenings(records: prepared, keys: rows.map(\.key))
     }
 
     /// A reviewer's decision on a case: a new event, never an edit of an old one.

@@ -21,6 +21,25 @@ public enum SharedData {
     /// The full May 2022 CSL, read once for all tests of a process.
     public static func fullCSL() throws -> ListFile { try fullCSLResult.get() }
 
+    /// The Entity List's Hikvision entry in the May 2022 CSL.
+    public static let hikvisionEL = "f095626c9f8becc70b5948507fb6de6e443b257a"
+
+    /// The May 2022 CSL with one more address on the Hikvision Entity List entry, written as plain CSV into
+    /// `directory`: a new version that amends one entry, as a Federal Register rule would. Returns its path.
+    public static func amendedCSL(in directory: URL) throws -> String {
+        let compressed = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path("csl/consolidated-2022-05.csv.gz"))))
+        let text = String(decoding: try Gzip.decompress(compressed, file: "csl"), as: UTF8.self)
+        var lines = text.components(separatedBy: "\n")
+        let address = "No. 555 Qianmo Road, Binjiang District, Hangzhou, 310052, CN;"
+        guard let row = lines.firstIndex(where: { $0.hasPrefix(hikvisionEL + ",") }), lines[row].contains(address)
+        else { throw CocoaError(.fileReadCorruptFile) }
+        lines[row] = lines[row].replacingOccurrences(
+            of: address, with: address + " 1 Amended Road, Hangzhou, CN;")
+        let output = directory.appendingPathComponent("consolidated-amended.csv")
+        try lines.joined(separator: "\n").write(to: output, atomically: true, encoding: .utf8)
+        return output.path
+    }
+
     /// The evaluation set beside the data (`shared/eval`).
     public static func evalPath(_ name: String) -> String {
         ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent("eval/\(name)")

@@ -202,7 +202,7 @@ struct CLITests {
     }
 
     @Test(
-        "the record through the CLI: a hit opens a case; clear, confirm; blocked in screen and check; the chain verifies until sqlite3 edits it"
+        "the record through the CLI: a hit opens a case; clear; an amended entry reopens it; confirm; blocked in screen and check; the chain verifies until sqlite3 edits it"
     )
     func recordThroughTheCLI() throws {
         let directory = try makeTemporaryDirectory()
@@ -224,6 +224,17 @@ struct CLITests {
         let again = try #require(try json(["screen", "hikvision", "--country", "CN", "--json"]) as? [String: Any])
         let matches = try #require(again["matches"] as? [[String: Any]])
         #expect(matches.contains { $0["case_id"] as? Int == elCase && $0["case_state"] as? String == "cleared" })
+        // A new list version amends the entry: the next screen reopens the case, naming what changed.
+        let imported = try Self.run(["--db", database, "import", try SharedData.amendedCSL(in: directory)])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let reopened = try #require(try json(["screen", "Hikvision", "--country", "CN", "--json"]) as? [String: Any])
+        #expect(
+            (reopened["matches"] as? [[String: Any]])?
+                .contains { $0["case_id"] as? Int == elCase && $0["case_state"] as? String == "open" } == true)
+        let shown = try #require(try json(["case", "show", String(elCase), "--json"]) as? [String: Any])
+        let events = try #require(shown["events"] as? [[String: Any]])
+        #expect(events.last?["action"] as? String == "reopened")
+        #expect((events.last?["note"] as? String)?.contains("addresses") == true, "\(events.last ?? [:])")
         #expect(try Self.run(["--db", database, "case", "confirm", String(elCase), "--note", "same"]).status == 0)
         let blocked = try #require(try json(["screen", "Hikvision", "--country", "CN", "--json"]) as? [String: Any])
         #expect(blocked["blocked"] as? Bool == true)
@@ -233,13 +244,13 @@ struct CLITests {
         #expect((check["parties"] as? [[String: Any]])?.first?["blocked"] as? Bool == true)
         let log = try #require(
             try json(["log", "--party", "Hikvision", "--country", "CN", "--json"]) as? [[String: Any]])
-        #expect(log.count == 4, "\(log.count) screenings logged")
+        #expect(log.count == 5, "\(log.count) screenings logged")
         let exported = directory.appendingPathComponent("case.html").path
         #expect(try Self.run(["--db", database, "case", "export", String(elCase), "--output", exported]).status == 0)
         let page = try String(contentsOfFile: exported, encoding: .utf8)
         #expect(page.contains("<!doctype html>") && page.contains("Case \(elCase)") && page.contains("confirmed"))
         let evidence = try #require(try json(["case", "export", String(elCase), "--format", "json"]) as? [String: Any])
-        #expect((evidence["events"] as? [[String: Any]])?.count == 3)
+        #expect((evidence["events"] as? [[String: Any]])?.count == 4)
         #expect(try Self.run(["--db", database, "audit", "verify"]).status == 0)
         let head = try Self.run(["--db", database, "audit", "head"]).stdout.split(separator: " ").first.map(String.init)
         #expect(try Self.run(["--db", database, "audit", "verify", "--head", try #require(head)]).status == 0)

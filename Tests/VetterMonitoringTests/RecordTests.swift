@@ -218,6 +218,29 @@ struct RecordTests {
         }
     }
 
+    @Test("many screenings of one call are chunks of at most 4,096 rows; each party's rows are found, newest first")
+    func chunks() async throws {
+        let (vetter, directory, _) = try await fresh()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func screening(_ name: String, threshold: Double = 0.75) -> ScreeningRecord {
+            ScreeningRecord(
+                channel: "batch", party: PartyRecord(name: name), threshold: threshold, versionIDs: [1], matches: [])
+        }
+        // 4,097 rows with one threshold, then one with another: chunks of 4,096 and 1... and a single record.
+        var records = (0..<4_097).map { screening("Party \($0)") }
+        records.append(screening("Party 7", threshold: 0.9))
+        _ = try await vetter.store.recordScreenings(records, actor: "t", at: Date())
+        let chunks = try await vetter.store.screeningChunks()
+        #expect(chunks.count == 1 && chunks[0].parties?.count == 8 * 4_096)
+        let seven = try await vetter.screeningLog(name: "party 7")
+        #expect(seven.map(\.position) == [nil, 7])
+        #expect(seven.map { $0.screening?.threshold } == [0.9, 0.75])
+        #expect(try await vetter.screeningLog(name: "Party 4096").map(\.position) == [nil])
+        #expect(try await vetter.screeningLog(limit: 3).map(\.position) == [nil, nil, 4_095])
+        #expect(try await vetter.screeningLog(limit: 2, offset: 2).map(\.position) == [4_095, 4_094])
+        #expect(try await vetter.verifyAudit().isIntact)
+    }
+
     @Test("prune removes only what is five years past its party's latest event, and the chain still verifies")
     func retention() async throws {
         let (vetter, directory, _) = try await fresh()
