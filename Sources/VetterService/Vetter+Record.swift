@@ -60,9 +60,10 @@ extension Vetter {
     /// Folds the write-ahead log into the database file (for measuring its size).
     package func checkpoint() async throws { try await store.checkpoint() }
 
-    /// Records screenings and applies their hits to cases; returns each match's review.
-    func record(_ records: [ScreeningRecord], actor: String, at: Date = Date()) async throws -> [[HitReview]] {
-        try await store.recordScreenings(records, actor: actor, at: at)
+    /// Records screenings and applies their hits to cases, with those of concurrent callers; returns each
+    /// match's review.
+    func record(_ records: [ScreeningRecord], actor: String) async throws -> [[HitReview]] {
+        try await recordQueue.record(records, actor: actor)
     }
 
     /// The screening log, newest first: of one party (name and country as screened), since a time.

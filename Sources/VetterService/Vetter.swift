@@ -16,9 +16,13 @@ public final class Vetter: Sendable {
     /// The bundled snapshot: the full Consolidated Screening List as published in May 2022.
     public static let snapshotDescription = "Consolidated Screening List, May 2022 (newest start date 2022-04-21)"
 
+    /// Where screenings wait to be recorded together (``RecordQueue``).
+    let recordQueue: RecordQueue
+
     package init(store: any Store, indexCachePath: String? = nil) {
         self.store = store
         self.indexCachePath = indexCachePath
+        recordQueue = RecordQueue(store: store)
     }
 
     /// Opens the SQLite store at `path` (see ``defaultDatabasePath(environment:)``), caching the index beside it.

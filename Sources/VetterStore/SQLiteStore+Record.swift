@@ -197,104 +197,133 @@ extension SQLiteStore {
         }
     }
 
-    /// Records screenings and applies their hits to cases (``CaseRules``), all in one transaction. Returns, per
-    /// record, the review of each match (its case and where it stands).
-    public func recordScreenings(
-        _ records: [ScreeningRecord], actor: String, at: Date
-    ) async throws -> [[HitReview]] {
-        guard !records.isEmpty else { return [] }
+    /// Records the screenings of several callers and applies their hits to cases (``CaseRules``), all in one
+    /// transaction: the service gathers concurrent callers into one write (``ScreeningGroup``). Returns, per group
+    /// and per record, the review of each match (its case and where it stands).
+    public func recordScreenings(_ groups: [ScreeningGroup], at: Date) async throws -> [[[HitReview]]] {
         let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
         // The bodies and their content hashes are made on every core before the write lock is taken.
-        let prepared = Self.prepare(records, atMilliseconds: milliseconds, actor: actor)
+        let prepared = groups.map { Self.prepare($0.records, atMilliseconds: milliseconds, actor: $0.actor) }
         return try await pool.write { db in
             var chain = try Chain(db)
-            func append(kind: String, subject: String, body: String) throws -> Int64 {
-                try chain.append(
-                    db, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body,
-                    content: AuditRecord.content(
-                        atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body))
+            return try zip(groups, prepared).map { group, prepared in
+                guard !group.records.isEmpty else { return [] }
+                return try Self.apply(
+                    db, chain: &chain, group.records, prepared: prepared, actor: group.actor,
+                    atMilliseconds: milliseconds, at: at)
             }
-            let partyCases = try db.cachedStatement(sql: "SELECT * FROM review_case WHERE party_key = ?")
-            var reviews: [[HitReview]] = []
-            reviews.reserveCapacity(records.count)
-            for made in prepared.records {
-                _ = try chain.append(
-                    db, atMilliseconds: milliseconds, kind: made.kind, actor: actor, subject: made.subject,
-                    body: made.body, content: made.content, parties: made.parties)
-            }
-            for (record, key) in zip(records, prepared.keys) {
-                var recordReviews: [HitReview] = []
-                guard !record.matches.isEmpty else {
-                    reviews.append([])
-                    continue
-                }
-                // The party's cases in one read (most parties have none or a few), by list and entry.
-                var cases: [String: ReviewCase] = [:]
-                for row in try Row.fetchAll(partyCases, arguments: [key]) {
-                    let found = Self.reviewCase(row)
-                    cases[found.source + "|" + found.entryID] = found
-                }
-                let dataHash = record.party.dataHash
-                for match in record.matches {
-                    let existing = cases[match.source + "|" + match.entryID]
-                    switch CaseRules.apply(to: existing, entryHash: match.entryHash, partyDataHash: dataHash) {
-                    case .unchanged:
-                        if let existing { recordReviews.append(HitReview(caseID: existing.id, state: existing.state)) }
-                    case .open:
-                        try db.cachedStatement(
-                            sql: """
-                                INSERT INTO review_case (party_key, party_name, party_data_hash, source, entry_id,
-                                    entry_hash, entry_name, score, state, opened_at, updated_at)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
-                                """
-                        ).execute(
-                            arguments: [
-                                key, record.party.name, dataHash, match.source, match.entryID, match.entryHash,
-                                match.entryName, match.score, at.timeIntervalSince1970, at.timeIntervalSince1970,
-                            ])
-                        let id = db.lastInsertedRowID
-                        let body = Self.caseBody(
-                            id: id, action: .opened, key: key, match: match, reason: nil, note: nil)
-                        let auditSeq = try append(kind: "case_opened", subject: key, body: body)
-                        try Self.insertEvent(
-                            db,
-                            CaseEvent(
-                                caseID: id, at: at, actor: actor, action: .opened, reason: nil, note: nil,
-                                auditSeq: auditSeq))
-                        recordReviews.append(HitReview(caseID: id, state: .open))
-                    case .reopen(var note):
-                        guard let existing else { continue }
-                        if existing.entryHash != match.entryHash,
-                            let fields = try Self.changedFields(db, from: existing.entryHash, to: match.entryHash)
-                        {
-                            note = note.replacingOccurrences(
-                                of: "the listed entry changed", with: "the listed entry changed (\(fields))")
-                        }
-                        try db.cachedStatement(
-                            sql: """
-                                UPDATE review_case SET state = 'open', entry_hash = ?, party_data_hash = ?,
-                                    party_name = ?, entry_name = ?, score = ?, updated_at = ? WHERE id = ?
-                                """
-                        ).execute(
-                            arguments: [
-                                match.entryHash, dataHash, record.party.name, match.entryName, match.score,
-                                at.timeIntervalSince1970, existing.id,
-                            ])
-                        let body = Self.caseBody(
-                            id: existing.id, action: .reopened, key: key, match: match, reason: nil, note: note)
-                        let auditSeq = try append(kind: "case_reopened", subject: key, body: body)
-                        try Self.insertEvent(
-                            db,
-                            CaseEvent(
-                                caseID: existing.id, at: at, actor: actor, action: .reopened, reason: nil,
-                                note: note, auditSeq: auditSeq))
-                        recordReviews.append(HitReview(caseID: existing.id, state: .open))
-                    }
-                }
-                reviews.append(recordReviews)
-            }
-            return reviews
         }
+    }
+
+    /// Appends one caller's prepared screenings to the chain and applies their hits to cases, inside the write.
+    static func apply(
+        _ db: Database, chain: inout Chain, _ records: [ScreeningRecord], prepared: PreparedScreenings,
+        actor: String, atMilliseconds milliseconds: Int64, at: Date
+    ) throws -> [[HitReview]] {
+        func append(kind: String, subject: String, body: String) throws -> Int64 {
+            try chain.append(
+                db, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body,
+                content: AuditRecord.content(
+                    atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body))
+        }
+        for made in prepared.records {
+            _ = try chain.append(
+                db, atMilliseconds: milliseconds, kind: made.kind, actor: actor, subject: made.subject,
+                body: made.body, content: made.content, parties: made.parties)
+        }
+        // The cases of every party with a hit, read at once (in groups of 500 keys): most have none or a few.
+        // Kept up to date below, as a party can stand on several rows of one call.
+        var cases: [String: [String: ReviewCase]] = [:]
+        let hitKeys = Array(Set(zip(records, prepared.keys).filter { !$0.0.matches.isEmpty }.map(\.1)))
+        for start in stride(from: 0, to: hitKeys.count, by: 500) {
+            let keys = hitKeys[start..<min(hitKeys.count, start + 500)]
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM review_case WHERE party_key IN (\(keys.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(Array(keys)))
+            for row in rows {
+                let found = Self.reviewCase(row)
+                cases[found.partyKey, default: [:]][found.source + "|" + found.entryID] = found
+            }
+        }
+        var reviews: [[HitReview]] = []
+        reviews.reserveCapacity(records.count)
+        for (record, key) in zip(records, prepared.keys) {
+            var recordReviews: [HitReview] = []
+            guard !record.matches.isEmpty else {
+                reviews.append([])
+                continue
+            }
+            let dataHash = record.party.dataHash
+            for match in record.matches {
+                let pair = match.source + "|" + match.entryID
+                let existing = cases[key]?[pair]
+                switch CaseRules.apply(to: existing, entryHash: match.entryHash, partyDataHash: dataHash) {
+                case .unchanged:
+                    if let existing { recordReviews.append(HitReview(caseID: existing.id, state: existing.state)) }
+                case .open:
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO review_case (party_key, party_name, party_data_hash, source, entry_id,
+                                entry_hash, entry_name, score, state, opened_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+                            """
+                    ).execute(
+                        arguments: [
+                            key, record.party.name, dataHash, match.source, match.entryID, match.entryHash,
+                            match.entryName, match.score, at.timeIntervalSince1970, at.timeIntervalSince1970,
+                        ])
+                    let id = db.lastInsertedRowID
+                    cases[key, default: [:]][pair] = ReviewCase(
+                        id: id, partyKey: key, partyName: record.party.name, partyDataHash: dataHash,
+                        source: match.source, entryID: match.entryID, entryHash: match.entryHash,
+                        entryName: match.entryName, score: match.score, state: .open, openedAt: at, updatedAt: at)
+                    let body = Self.caseBody(
+                        id: id, action: .opened, key: key, match: match, reason: nil, note: nil)
+                    let auditSeq = try append(kind: "case_opened", subject: key, body: body)
+                    try Self.insertEvent(
+                        db,
+                        CaseEvent(
+                            caseID: id, at: at, actor: actor, action: .opened, reason: nil, note: nil,
+                            auditSeq: auditSeq))
+                    recordReviews.append(HitReview(caseID: id, state: .open))
+                case .reopen(var note):
+                    guard let existing else { continue }
+                    if existing.entryHash != match.entryHash,
+                        let fields = try Self.changedFields(db, from: existing.entryHash, to: match.entryHash)
+                    {
+                        note = note.replacingOccurrences(
+                            of: "the listed entry changed", with: "the listed entry changed (\(fields))")
+                    }
+                    try db.cachedStatement(
+                        sql: """
+                            UPDATE review_case SET state = 'open', entry_hash = ?, party_data_hash = ?,
+                                party_name = ?, entry_name = ?, score = ?, updated_at = ? WHERE id = ?
+                            """
+                    ).execute(
+                        arguments: [
+                            match.entryHash, dataHash, record.party.name, match.entryName, match.score,
+                            at.timeIntervalSince1970, existing.id,
+                        ])
+                    var reopened = existing
+                    reopened.state = .open
+                    reopened.entryHash = match.entryHash
+                    reopened.partyDataHash = dataHash
+                    cases[key, default: [:]][pair] = reopened
+                    let body = Self.caseBody(
+                        id: existing.id, action: .reopened, key: key, match: match, reason: nil, note: note)
+                    let auditSeq = try append(kind: "case_reopened", subject: key, body: body)
+                    try Self.insertEvent(
+                        db,
+                        CaseEvent(
+                            caseID: existing.id, at: at, actor: actor, action: .reopened, reason: nil,
+                            note: note, auditSeq: auditSeq))
+                    recordReviews.append(HitReview(caseID: existing.id, state: .open))
+                }
+            }
+            reviews.append(recordReviews)
+        }
+        return reviews
     }
 
     /// Audit records ready to append: their canonical bodies and content hashes, made before the write lock.

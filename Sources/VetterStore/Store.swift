@@ -115,9 +115,9 @@ public protocol Store: Sendable {
     /// Appends one event to the audit chain; returns its sequence number.
     func appendAudit(kind: String, actor: String, subject: String, body: String, at: Date) async throws -> Int64
 
-    /// Records screenings in the chain and applies their hits to cases (``CaseRules``) in one transaction; returns
-    /// the review of every match, per record.
-    func recordScreenings(_ records: [ScreeningRecord], actor: String, at: Date) async throws -> [[HitReview]]
+    /// Records the screenings of several callers in the chain and applies their hits to cases (``CaseRules``) in
+    /// one transaction; returns the review of every match, per group and per record.
+    func recordScreenings(_ groups: [ScreeningGroup], at: Date) async throws -> [[[HitReview]]]
 
     /// A reviewer's decision: a new event on the case, in the chain.
     func decideCase(
@@ -186,7 +186,25 @@ public struct Delivery: Sendable {
     }
 }
 
+/// One caller's screenings, recorded as its actor's.
+public struct ScreeningGroup: Sendable {
+    public var records: [ScreeningRecord]
+    public var actor: String
+
+    public init(records: [ScreeningRecord], actor: String) {
+        self.records = records
+        self.actor = actor
+    }
+}
+
 extension Store {
+    /// Records one caller's screenings (``recordScreenings(_:at:)``); returns the review of every match, per record.
+    public func recordScreenings(
+        _ records: [ScreeningRecord], actor: String, at: Date
+    ) async throws -> [[HitReview]] {
+        try await recordScreenings([ScreeningGroup(records: records, actor: actor)], at: at)[0]
+    }
+
     /// ``importLists(_:importedAt:actor:)`` of one file.
     public func importList(_ file: ListFile, importedAt: Date, actor: String = "system") async throws -> ImportOutcome {
         try await importLists([file], importedAt: importedAt, actor: actor)

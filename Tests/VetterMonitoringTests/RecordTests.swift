@@ -239,6 +239,44 @@ struct RecordTests {
         #expect(try await vetter.screeningLog(limit: 3).map(\.position) == [nil, nil, 4_095])
         #expect(try await vetter.screeningLog(limit: 2, offset: 2).map(\.position) == [4_095, 4_094])
         #expect(try await vetter.verifyAudit().isIntact)
+        // One party on two rows of one call, with a hit: the second row joins the case the first opened.
+        let hit = ScreeningRecord.Match(source: "EL", entryID: "e1", entryHash: "h1", score: 0.9, entryName: "E One")
+        var twice = [screening("Twice Ltd"), screening("Other"), screening("TWICE  ltd")]
+        twice[0].matches = [hit]
+        twice[2].matches = [hit]
+        let reviews = try await vetter.store.recordScreenings(twice, actor: "t", at: Date())
+        #expect(reviews.map(\.count) == [1, 0, 1])
+        #expect(reviews[0].first?.caseID == reviews[2].first?.caseID && reviews[2].first?.state == .open)
+        #expect(try await vetter.cases(name: "twice ltd").count == 1)
+    }
+
+    @Test("concurrent callers are recorded together, each answered with its own cases; the chain holds every one")
+    func concurrentCallers() async throws {
+        let (vetter, directory, _) = try await fresh()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let screener = try await Screener(vetter: vetter)
+        let names = (0..<24).map { $0 % 2 == 0 ? "Hikvision \($0)" : "Bakery \($0)" }
+        let answers = try await withThrowingTaskGroup(of: (String, [HitReview?]).self) { group in
+            for name in names {
+                group.addTask {
+                    let party = PartyRecord(name: name, country: "CN")
+                    let query = ScreeningQuery(name: "Hikvision", country: "CN")
+                    let reviews = try await screener.screen(query, actor: "key:\(name)", channel: "api", party: party)
+                        .reviews
+                    return (name, reviews)
+                }
+            }
+            return try await group.reduce(into: [String: [HitReview?]]()) { $0[$1.0] = $1.1 }
+        }
+        for name in names {
+            // Each caller's hits opened cases of its own party, not another caller's.
+            let cases = try await vetter.cases(name: name, country: "CN")
+            let reviews = try #require(answers[name]).compactMap { $0 }
+            #expect(!reviews.isEmpty && Set(reviews.map(\.caseID)) == Set(cases.map(\.id)), "\(name)")
+            let log = try await vetter.screeningLog(name: name, country: "CN")
+            #expect(log.count == 1 && log.first?.actor == "key:\(name)")
+        }
+        #expect(try await vetter.verifyAudit().isIntact)
     }
 
     @Test("prune removes only what is five years past its party's latest event, and the chain still verifies")
