@@ -164,7 +164,8 @@ extension SQLiteStore {
         let insert: Statement
 
         init(_ db: Database) throws {
-            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+            let head = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1"))
             seq = head?["seq"] ?? 0
             previous = head?["hash"] ?? AuditRecord.genesis
             insert = try db.cachedStatement(
@@ -238,8 +239,10 @@ extension SQLiteStore {
         for start in stride(from: 0, to: hitKeys.count, by: 500) {
             let keys = hitKeys[start..<min(hitKeys.count, start + 500)]
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM review_case WHERE party_key IN (\(keys.map { _ in "?" }.joined(separator: ",")))",
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM review_case WHERE party_key IN (\(keys.map { _ in "?" }.joined(separator: ",")))"
+                ),
                 arguments: StatementArguments(Array(keys)))
             for row in rows {
                 let found = Self.reviewCase(row)
