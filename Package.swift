@@ -27,6 +27,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         // Small (no dependency beyond swift-metrics and swift-atomics): the Prometheus text for /metrics.
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        // The PostgreSQL store's wire protocol client (no ORM); swift-nio-ssl and swift-log come with it and are
+        // named for its TLS settings and its logger.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -39,9 +44,20 @@ let package = Package(
             dependencies: ["VetterCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // The PostgreSQL store: the same ``Store`` on a database several servers share.
+        .target(
+            name: "VetterPostgres",
+            dependencies: [
+                "VetterCore", "VetterStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "VetterService",
-            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore"],
+            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore", "VetterPostgres"],
             resources: [.copy("Resources/csl-2022-05.csv.gz")],
             swiftSettings: swiftSettings
         ),
@@ -83,7 +99,8 @@ let package = Package(
         .testTarget(
             name: "VetterStoreTests",
             dependencies: [
-                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService", "VetterTesting",
+                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterPostgres", "VetterService",
+                "VetterTesting",
             ],
             swiftSettings: swiftSettings
         ),
@@ -95,7 +112,8 @@ let package = Package(
         .testTarget(
             name: "VetterMonitoringTests",
             dependencies: [
-                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterService", "VetterTesting",
+                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterPostgres", "VetterService",
+                "VetterTesting",
             ],
             swiftSettings: swiftSettings
         ),

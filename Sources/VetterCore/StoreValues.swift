@@ -29,3 +29,11 @@ public struct APIKeyRecord: Sendable, Codable, Hashable {
         self.revokedAt = revokedAt
     }
 }
+
+/// What another process changed, as a store that shares its database announces it.
+public enum StoreChange: Sendable, Hashable {
+    /// A list import committed.
+    case lists
+    /// A key was revoked or a session closed.
+    case keys
+}

@@ -3,6 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 import VetterCore
 public import VetterService
@@ -56,11 +57,14 @@ public struct ServerConfiguration: Sendable {
     public var requestTimeout: Duration
     /// How often the server checks whether the lists in force changed (an import by another process).
     public var followEvery: Duration
+    /// How often the webhook outbox is sent in the background; `nil` for never (only after imports here).
+    public var deliverEvery: Duration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, requestTimeout: Duration = defaultRequestTimeout,
-        followEvery: Duration = .seconds(1)
+        followEvery: Duration = .seconds(1), deliverEvery: Duration? = .seconds(10)
     ) {
+        self.deliverEvery = deliverEvery
         self.host = host
         self.port = port
         self.requestTimeout = requestTimeout
@@ -83,9 +87,17 @@ public enum VetterServer {
         screener: Screener, logger: Logger, metrics: ServerMetrics = ServerMetrics(),
         requestTimeout: Duration = ServerConfiguration.defaultRequestTimeout
     ) throws -> Router<VetterRequestContext> {
+        try router(
+            screener: screener, logger: logger, metrics: metrics, requestTimeout: requestTimeout,
+            knownKeys: Authenticator.KnownKeys())
+    }
+
+    static func router(
+        screener: Screener, logger: Logger, metrics: ServerMetrics, requestTimeout: Duration,
+        knownKeys: Authenticator.KnownKeys
+    ) throws -> Router<VetterRequestContext> {
         let vetter = screener.vetter
         let router = Router(context: VetterRequestContext.self)
-        let knownKeys = Authenticator.KnownKeys()
         let routes = RouteTable()
         router.add(
             middleware: AccessMiddleware(
@@ -123,13 +135,21 @@ public enum VetterServer {
         onRunning: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let screener = try await Screener(vetter: vetter)
+        let knownKeys = Authenticator.KnownKeys()
+        var services: [any Service] = [
+            IndexFollower(screener: screener, every: configuration.followEvery, logger: logger),
+            ChangeFollower(screener: screener, knownKeys: knownKeys, logger: logger),
+        ]
+        if let every = configuration.deliverEvery {
+            services.append(OutboxSender(vetter: vetter, every: every, logger: logger))
+        }
         return Application(
             router: try router(
                 screener: screener, logger: logger, metrics: ServerMetrics(),
-                requestTimeout: configuration.requestTimeout),
+                requestTimeout: configuration.requestTimeout, knownKeys: knownKeys),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "vetter"),
-            services: [IndexFollower(screener: screener, every: configuration.followEvery, logger: logger)],
+            services: services,
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

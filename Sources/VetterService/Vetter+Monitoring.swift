@@ -276,7 +276,8 @@ extension Vetter {
     /// (`baseDelay` × 2^attempts, at most an hour); nothing is dropped. Returns (delivered, failed) counts.
     public func deliverWebhooks(baseDelay: TimeInterval = 30, now: Date = Date()) async throws -> (Int, Int) {
         var delivered = 0, failed = 0
-        for delivery in try await store.dueDeliveries(now: now) {
+        // Claimed for five minutes: a second server delivering at the same time sees none of them.
+        for delivery in try await store.claimDeliveries(now: now, leaseUntil: now.addingTimeInterval(300)) {
             let body = try Wire.encode(delivery.alert)
             var request = URLRequest(url: URL(string: delivery.url)!)
             request.httpMethod = "POST"

@@ -2,6 +2,7 @@ public import Foundation
 public import VetterCore
 import VetterLists
 public import VetterMatch
+import VetterPostgres
 package import VetterStore
 
 /// The one door to Vetter's use cases, shared by the CLI and the server, which see no store and no reader:
@@ -28,6 +29,43 @@ public final class Vetter: Sendable {
     /// Opens the SQLite store at `path` (see ``defaultDatabasePath(environment:)``), caching the index beside it.
     public convenience init(databasePath: String) throws {
         self.init(store: try SQLiteStore(path: databasePath), indexCachePath: databasePath + ".index")
+    }
+
+    /// Opens the store `database` names: a PostgreSQL address (`postgres://user@host:port/db`, a pool of at most
+    /// `poolSize` connections, the index cached under the user's cache folder, shared by the servers of one host),
+    /// else a SQLite file.
+    public static func open(database: String, poolSize: Int = 10) async throws -> Vetter {
+        guard PostgresAddress.isAddress(database) else { return try Vetter(databasePath: database) }
+        let store = try await PostgresStore(address: database, poolSize: poolSize)
+        return Vetter(store: store, indexCachePath: indexCachePath(for: store.address))
+    }
+
+    /// Where the index of a PostgreSQL database is cached: `$XDG_CACHE_HOME/vetter/` (else `~/.cache/vetter/`),
+    /// named by the address without its password.
+    static func indexCachePath(
+        for address: PostgresAddress, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache")
+        let folder = (base as NSString).appendingPathComponent("vetter")
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil
+        else { return nil }
+        return (folder as NSString).appendingPathComponent(
+            "postgres-" + String(SHA256.hex(address.description).prefix(16)) + ".index")
+    }
+
+    /// The database as messages name it: a file's path, or a PostgreSQL address without its password.
+    public var databaseDescription: String {
+        if let store = store as? PostgresStore { return store.address.description }
+        if let store = store as? SQLiteStore { return store.path }
+        return "the database"
+    }
+
+    /// Calls `handler` whenever another process commits an import or revokes a key, until cancelled; `false` at
+    /// once where the store cannot announce changes (SQLite, which the server polls).
+    public func followChanges(_ handler: @escaping @Sendable (StoreChange) async -> Void) async throws -> Bool {
+        try await store.followChanges(handler)
     }
 
     /// `$VETTER_DB`, else `$XDG_DATA_HOME/vetter/vetter.sqlite`, else `~/.local/share/vetter/vetter.sqlite`.

@@ -143,31 +143,34 @@ extension SQLiteStore {
 
     // MARK: Appending
 
-    /// Appends records inside a write transaction, each chained to the head; `contents` are their content hashes.
+    /// Appends records inside a write transaction, each chained to the head.
     static func append(
         _ db: Database, kind: String, actor: String, subject: String, bodies: [String], at: Date
     ) throws -> [Int64] {
-        let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
-        var chain = try Chain(db)
+        let milliseconds = Recording.milliseconds(at)
+        var chain = try Chain(db, atMilliseconds: milliseconds)
         return try bodies.map { body in
             try chain.append(
-                db, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body,
+                kind: kind, actor: actor, subject: subject, body: body,
                 content: AuditRecord.content(
-                    atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body))
+                    atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body),
+                parties: nil)
         }
     }
 
-    /// The head of the chain inside a write transaction, and the appending of records after it.
-    struct Chain {
-        var seq: Int64
-        var previous: String
+    /// The chain and the cases as SQLite writes them inside a write transaction, for ``Recording``.
+    struct Chain: Recording.CaseWriter {
+        let db: Database
+        let atMilliseconds: Int64
+        var head: Recording.ChainHead
         let insert: Statement
 
-        init(_ db: Database) throws {
-            let head = try Row.fetchOne(
+        init(_ db: Database, atMilliseconds: Int64) throws {
+            self.db = db
+            self.atMilliseconds = atMilliseconds
+            let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1"))
-            seq = head?["seq"] ?? 0
-            previous = head?["hash"] ?? AuditRecord.genesis
+            head = Recording.ChainHead(seq: row?["seq"], hash: row?["hash"])
             insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO audit_record (seq, at, kind, actor, subject, body, content_hash, hash, parties)
@@ -176,15 +179,52 @@ extension SQLiteStore {
         }
 
         mutating func append(
-            _ db: Database, atMilliseconds: Int64, kind: String, actor: String, subject: String, body: String,
-            content: String, parties: [UInt8]? = nil
+            kind: String, actor: String, subject: String, body: String, content: String, parties: [UInt8]?
         ) throws -> Int64 {
-            seq += 1
-            previous = AuditRecord.chain(previous: previous, seq: seq, content: content)
+            let (seq, hash) = head.next(content: content)
             try insert.execute(arguments: [
-                seq, atMilliseconds, kind, actor, subject, body, content, previous, parties.map { Data($0) },
+                seq, atMilliseconds, kind, actor, subject, body, content, hash, parties.map { Data($0) },
             ])
             return seq
+        }
+
+        mutating func openCase(_ opened: ReviewCase) throws -> Int64 {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO review_case (party_key, party_name, party_data_hash, source, entry_id,
+                        entry_hash, entry_name, score, state, opened_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+                    """
+            ).execute(
+                arguments: [
+                    opened.partyKey, opened.partyName, opened.partyDataHash, opened.source, opened.entryID,
+                    opened.entryHash, opened.entryName, opened.score, opened.openedAt.timeIntervalSince1970,
+                    opened.updatedAt.timeIntervalSince1970,
+                ])
+            return db.lastInsertedRowID
+        }
+
+        mutating func reopenCase(_ reopened: ReviewCase) throws {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE review_case SET state = 'open', entry_hash = ?, party_data_hash = ?,
+                        party_name = ?, entry_name = ?, score = ?, updated_at = ? WHERE id = ?
+                    """
+            ).execute(
+                arguments: [
+                    reopened.entryHash, reopened.partyDataHash, reopened.partyName, reopened.entryName,
+                    reopened.score, reopened.updatedAt.timeIntervalSince1970, reopened.id,
+                ])
+        }
+
+        func changedFields(from old: String, to new: String) throws -> String? {
+            let statement = try db.cachedStatement(sql: "SELECT body FROM entry_blob WHERE hash = ?")
+            return Recording.changedFields(
+                try Data.fetchOne(statement, arguments: [old]), try Data.fetchOne(statement, arguments: [new]))
+        }
+
+        mutating func insertEvent(_ event: CaseEvent) throws {
+            try SQLiteStore.insertEvent(db, event)
         }
     }
 
@@ -202,207 +242,38 @@ extension SQLiteStore {
     /// transaction: the service gathers concurrent callers into one write (``ScreeningGroup``). Returns, per group
     /// and per record, the review of each match (its case and where it stands).
     public func recordScreenings(_ groups: [ScreeningGroup], at: Date) async throws -> [[[HitReview]]] {
-        let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = Recording.milliseconds(at)
         // The bodies and their content hashes are made on every core before the write lock is taken.
-        let prepared = groups.map { Self.prepare($0.records, atMilliseconds: milliseconds, actor: $0.actor) }
+        let prepared = groups.map { Recording.prepare($0.records, atMilliseconds: milliseconds, actor: $0.actor) }
         return try await pool.write { db in
-            var chain = try Chain(db)
+            var chain = try Chain(db, atMilliseconds: milliseconds)
             return try zip(groups, prepared).map { group, prepared in
                 guard !group.records.isEmpty else { return [] }
-                return try Self.apply(
-                    db, chain: &chain, group.records, prepared: prepared, actor: group.actor,
+                return try Recording.apply(
+                    &chain, group.records, prepared: prepared,
+                    cases: try Self.cases(db, keys: prepared.keysWithHits(group.records)), actor: group.actor,
                     atMilliseconds: milliseconds, at: at)
             }
         }
     }
 
-    /// Appends one caller's prepared screenings to the chain and applies their hits to cases, inside the write.
-    static func apply(
-        _ db: Database, chain: inout Chain, _ records: [ScreeningRecord], prepared: PreparedScreenings,
-        actor: String, atMilliseconds milliseconds: Int64, at: Date
-    ) throws -> [[HitReview]] {
-        func append(kind: String, subject: String, body: String) throws -> Int64 {
-            try chain.append(
-                db, atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body,
-                content: AuditRecord.content(
-                    atMilliseconds: milliseconds, kind: kind, actor: actor, subject: subject, body: body))
-        }
-        for made in prepared.records {
-            _ = try chain.append(
-                db, atMilliseconds: milliseconds, kind: made.kind, actor: actor, subject: made.subject,
-                body: made.body, content: made.content, parties: made.parties)
-        }
-        // The cases of every party with a hit, read at once (in groups of 500 keys): most have none or a few.
-        // Kept up to date below, as a party can stand on several rows of one call.
+    /// The cases of these parties, read at once (in groups of 500 keys), by key and `source|entry`.
+    static func cases(_ db: Database, keys: [String]) throws -> [String: [String: ReviewCase]] {
         var cases: [String: [String: ReviewCase]] = [:]
-        let hitKeys = Array(Set(zip(records, prepared.keys).filter { !$0.0.matches.isEmpty }.map(\.1)))
-        for start in stride(from: 0, to: hitKeys.count, by: 500) {
-            let keys = hitKeys[start..<min(hitKeys.count, start + 500)]
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let part = keys[start..<min(keys.count, start + 500)]
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql:
-                        "SELECT * FROM review_case WHERE party_key IN (\(keys.map { _ in "?" }.joined(separator: ",")))"
+                        "SELECT * FROM review_case WHERE party_key IN (\(part.map { _ in "?" }.joined(separator: ",")))"
                 ),
-                arguments: StatementArguments(Array(keys)))
+                arguments: StatementArguments(Array(part)))
             for row in rows {
                 let found = Self.reviewCase(row)
                 cases[found.partyKey, default: [:]][found.source + "|" + found.entryID] = found
             }
         }
-        var reviews: [[HitReview]] = []
-        reviews.reserveCapacity(records.count)
-        for (record, key) in zip(records, prepared.keys) {
-            var recordReviews: [HitReview] = []
-            guard !record.matches.isEmpty else {
-                reviews.append([])
-                continue
-            }
-            let dataHash = record.party.dataHash
-            for match in record.matches {
-                let pair = match.source + "|" + match.entryID
-                let existing = cases[key]?[pair]
-                switch CaseRules.apply(to: existing, entryHash: match.entryHash, partyDataHash: dataHash) {
-                case .unchanged:
-                    if let existing { recordReviews.append(HitReview(caseID: existing.id, state: existing.state)) }
-                case .open:
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO review_case (party_key, party_name, party_data_hash, source, entry_id,
-                                entry_hash, entry_name, score, state, opened_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
-                            """
-                    ).execute(
-                        arguments: [
-                            key, record.party.name, dataHash, match.source, match.entryID, match.entryHash,
-                            match.entryName, match.score, at.timeIntervalSince1970, at.timeIntervalSince1970,
-                        ])
-                    let id = db.lastInsertedRowID
-                    cases[key, default: [:]][pair] = ReviewCase(
-                        id: id, partyKey: key, partyName: record.party.name, partyDataHash: dataHash,
-                        source: match.source, entryID: match.entryID, entryHash: match.entryHash,
-                        entryName: match.entryName, score: match.score, state: .open, openedAt: at, updatedAt: at)
-                    let body = Self.caseBody(
-                        id: id, action: .opened, key: key, match: match, reason: nil, note: nil)
-                    let auditSeq = try append(kind: "case_opened", subject: key, body: body)
-                    try Self.insertEvent(
-                        db,
-                        CaseEvent(
-                            caseID: id, at: at, actor: actor, action: .opened, reason: nil, note: nil,
-                            auditSeq: auditSeq))
-                    recordReviews.append(HitReview(caseID: id, state: .open))
-                case .reopen(var note):
-                    guard let existing else { continue }
-                    if existing.entryHash != match.entryHash,
-                        let fields = try Self.changedFields(db, from: existing.entryHash, to: match.entryHash)
-                    {
-                        note = note.replacingOccurrences(
-                            of: "the listed entry changed", with: "the listed entry changed (\(fields))")
-                    }
-                    try db.cachedStatement(
-                        sql: """
-                            UPDATE review_case SET state = 'open', entry_hash = ?, party_data_hash = ?,
-                                party_name = ?, entry_name = ?, score = ?, updated_at = ? WHERE id = ?
-                            """
-                    ).execute(
-                        arguments: [
-                            match.entryHash, dataHash, record.party.name, match.entryName, match.score,
-                            at.timeIntervalSince1970, existing.id,
-                        ])
-                    var reopened = existing
-                    reopened.state = .open
-                    reopened.entryHash = match.entryHash
-                    reopened.partyDataHash = dataHash
-                    cases[key, default: [:]][pair] = reopened
-                    let body = Self.caseBody(
-                        id: existing.id, action: .reopened, key: key, match: match, reason: nil, note: note)
-                    let auditSeq = try append(kind: "case_reopened", subject: key, body: body)
-                    try Self.insertEvent(
-                        db,
-                        CaseEvent(
-                            caseID: existing.id, at: at, actor: actor, action: .reopened, reason: nil,
-                            note: note, auditSeq: auditSeq))
-                    recordReviews.append(HitReview(caseID: existing.id, state: .open))
-                }
-            }
-            reviews.append(recordReviews)
-        }
-        return reviews
-    }
-
-    /// Audit records ready to append: their canonical bodies and content hashes, made before the write lock.
-    struct PreparedScreenings {
-        struct Record {
-            var kind: String
-            var subject: String
-            var body: String
-            var content: String
-            var parties: [UInt8]?
-        }
-
-        var records: [Record]
-        /// Each screening's party key, in order.
-        var keys: [String]
-    }
-
-    /// One record for one screening; one chunk (``ScreeningChunk``) for each run of up to
-    /// ``ScreeningChunk/maximumRows`` that share their channel, threshold and list versions; the rows' bodies,
-    /// keys and key hashes made on every core.
-    static func prepare(
-        _ records: [ScreeningRecord], atMilliseconds: Int64, actor: String
-    ) -> PreparedScreenings {
-        var runs: [Range<Int>] = []
-        var start = 0
-        for position in records.indices.dropFirst() {
-            let first = records[start], record = records[position]
-            if position - start == ScreeningChunk.maximumRows || record.versionIDs != first.versionIDs
-                || record.channel != first.channel || record.threshold != first.threshold
-            {
-                runs.append(start..<position)
-                start = position
-            }
-        }
-        runs.append(start..<records.count)
-        var inChunk = [Bool](repeating: false, count: records.count)
-        for run in runs where run.count > 1 { for position in run { inChunk[position] = true } }
-        let shared = inChunk
-        var rows = [(key: String, body: [UInt8], hash: UInt64)](repeating: ("", [], 0), count: records.count)
-        let workers = records.count < 256 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let share = (records.count + workers - 1) / workers
-        rows.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for position in (worker * share)..<min(records.count, (worker + 1) * share) {
-                    let key = records[position].party.key
-                    out[position] = (
-                        key, CanonicalJSON.screening(records[position], shared: shared[position]),
-                        shared[position] ? PartyRecord.hash(key: key) : 0
-                    )
-                }
-            }
-        }
-        let prepared: [PreparedScreenings.Record] = runs.map { run in
-            let first = records[run.lowerBound]
-            guard run.count > 1 else {
-                let row = rows[run.lowerBound]
-                let body = String(decoding: row.body, as: UTF8.self)
-                return .init(
-                    kind: "screening", subject: row.key, body: body,
-                    content: AuditRecord.content(
-                        atMilliseconds: atMilliseconds, kind: "screening", actor: actor, subject: row.key, body: body))
-            }
-            let parties = ScreeningChunk.partyHashes(rows[run].map(\.hash))
-            let body = ScreeningChunk.body(
-                parties: parties, rows: rows[run].map(\.body), channel: first.channel, threshold: first.threshold,
-                versionIDs: first.versionIDs)
-            let content = body.withUnsafeBufferPointer {
-                AuditRecord.content(
-                    atMilliseconds: atMilliseconds, kind: ScreeningChunk.kind, actor: actor, subject: "", body: $0)
-            }
-            return .init(
-                kind: ScreeningChunk.kind, subject: "", body: String(decoding: body, as: UTF8.self), content: content,
-                parties: parties)
-        }
-        return PreparedScreenings(records: prepared, keys: rows.map(\.key))
+        return cases
     }
 
     /// A reviewer's decision on a case: a new event, never an edit of an old one.
@@ -414,15 +285,10 @@ extension SQLiteStore {
                 throw StoreError(.notFound, "no case with id \(id)")
             }
             let current = Self.reviewCase(row)
-            let state: CaseState = action == .cleared ? .cleared : .confirmed
+            let (state, body) = Recording.decision(on: current, action: action, reason: reason, note: note)
             try db.execute(
                 sql: "UPDATE review_case SET state = ?, updated_at = ? WHERE id = ?",
                 arguments: [state.rawValue, at.timeIntervalSince1970, id])
-            let match = ScreeningRecord.Match(
-                source: current.source, entryID: current.entryID, entryHash: current.entryHash,
-                score: current.score, entryName: current.entryName)
-            let body = Self.caseBody(
-                id: id, action: action, key: current.partyKey, match: match, reason: reason, note: note)
             let auditSeq = try Self.append(
                 db, kind: "case_" + action.rawValue, actor: actor, subject: current.partyKey, bodies: [body], at: at)[0]
             let event = CaseEvent(
@@ -430,18 +296,6 @@ extension SQLiteStore {
             try Self.insertEvent(db, event)
             return event
         }
-    }
-
-    /// The fields that differ between two stored entries, by their content hashes (`aliases, addresses`).
-    static func changedFields(_ db: Database, from old: String, to new: String) throws -> String? {
-        let fetch = { (hash: String) throws -> ListEntry? in
-            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM entry_blob WHERE hash = ?", arguments: [hash])
-            else { return nil }
-            return try? JSONDecoder().decode(ListEntry.self, from: body)
-        }
-        guard let before = try fetch(old), let after = try fetch(new) else { return nil }
-        let fields = changedFields(before, after)
-        return fields.isEmpty ? nil : fields.joined(separator: ", ")
     }
 
     static func insertEvent(_ db: Database, _ event: CaseEvent) throws {
@@ -455,23 +309,6 @@ extension SQLiteStore {
                 event.caseID, event.at.timeIntervalSince1970, event.actor, event.action.rawValue,
                 event.reason?.rawValue, event.note, event.auditSeq,
             ])
-    }
-
-    /// The audit body of a case event: what a verifier compares the `case_event` row with.
-    static func caseBody(
-        id: Int64, action: CaseEvent.Action, key: String, match: ScreeningRecord.Match, reason: ClearReason?,
-        note: String?
-    ) -> String {
-        var fields = [
-            "\"action\":" + CanonicalJSON.string(action.rawValue), "\"case_id\":" + String(id),
-            "\"entry_hash\":" + CanonicalJSON.string(match.entryHash),
-            "\"entry_id\":" + CanonicalJSON.string(match.entryID),
-        ]
-        if let note { fields.append("\"note\":" + CanonicalJSON.string(note)) }
-        fields.append("\"party_key\":" + CanonicalJSON.string(key))
-        if let reason { fields.append("\"reason\":" + CanonicalJSON.string(reason.rawValue)) }
-        fields.append("\"source\":" + CanonicalJSON.string(match.source))
-        return "{" + fields.joined(separator: ",") + "}"
     }
 
     static func reviewCase(_ row: Row) -> ReviewCase {
@@ -505,11 +342,8 @@ extension SQLiteStore {
                 arguments.append(partyKey)
             }
             if let text = filter.partyContains {
-                // The key is folded to lower case; the text's own % and _ are taken literally.
-                let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
                 conditions.append("party_key LIKE ? ESCAPE '\\'")
-                arguments.append("%" + escaped + "%")
+                arguments.append(Recording.containsPattern(text))
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             // Open cases first, then the most recently changed.
@@ -562,28 +396,14 @@ extension SQLiteStore {
     ) async throws -> [LoggedScreening] {
         try await pool.read { db in
             let wanted = offset + limit
-            let after = since.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min
+            let after = since.map(Recording.milliseconds) ?? Int64.min
             var found: [LoggedScreening] = []
             func single(_ row: Row) -> LoggedScreening {
-                LoggedScreening(
-                    seq: row["seq"], at: Date(timeIntervalSince1970: Double(row["at"] as Int64) / 1000),
-                    actor: row["actor"],
-                    screening: (row["body"] as String?).flatMap {
-                        try? JSONDecoder().decode(ScreeningRecord.self, from: Data($0.utf8))
-                    })
+                Recording.single(seq: row["seq"], atMilliseconds: row["at"], actor: row["actor"], body: row["body"])
             }
             func rows(of row: Row, party: String?) -> [LoggedScreening] {
-                let at = Date(timeIntervalSince1970: Double(row["at"] as Int64) / 1000)
-                guard let body = row["body"] as String?, let screenings = ScreeningChunk.rows(of: body) else {
-                    return party == nil
-                        ? [LoggedScreening(seq: row["seq"], at: at, actor: row["actor"], screening: nil)] : []
-                }
-                return screenings.indices.reversed().compactMap { position in
-                    guard party == nil || screenings[position].party.key == party else { return nil }
-                    return LoggedScreening(
-                        seq: row["seq"], position: position, at: at, actor: row["actor"],
-                        screening: screenings[position])
-                }
+                Recording.rows(
+                    seq: row["seq"], atMilliseconds: row["at"], actor: row["actor"], body: row["body"], party: party)
             }
             if let partyKey {
                 found = try Row.fetchAll(

@@ -1,6 +1,5 @@
 public import Foundation
 import GRDB
-import Synchronization
 public import VetterCore
 
 /// The SQLite implementation of ``Store``, through GRDB, in WAL mode so that several processes can share one file.
@@ -155,31 +154,30 @@ public final class SQLiteStore: Store {
         registerRecordMigration(&migrator)
         registerSessionMigration(&migrator)
         registerChunkMigration(&migrator)
+        migrator.registerMigration("v10: versions and stored entries never deleted") { db in
+            // As on PostgreSQL: a version, its entries and their content are refused a delete as well as an edit.
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER list_version_no_delete BEFORE DELETE ON list_version
+                        BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
+                    CREATE TRIGGER version_entry_no_delete BEFORE DELETE ON version_entry
+                        BEGIN SELECT RAISE(ABORT, 'list versions are immutable'); END;
+                    CREATE TRIGGER entry_blob_immutable BEFORE UPDATE ON entry_blob
+                        BEGIN SELECT RAISE(ABORT, 'stored entries are immutable'); END;
+                    CREATE TRIGGER entry_blob_no_delete BEFORE DELETE ON entry_blob
+                        BEGIN SELECT RAISE(ABORT, 'stored entries are immutable'); END;
+                    """)
+        }
         return migrator
     }
 
     public func importLists(_ files: [ListFile], importedAt: Date, actor: String) async throws -> ImportOutcome {
         // Encoding and hashing happen before the write transaction, so the lock is held only to write.
-        var prepared:
-            [(
-                file: ListFile, source: ListSource, rows: [(id: String, hash: String, body: Data)], content: String,
-                dataDate: LocalDate?
-            )] = []
-        for file in files {
-            for (source, entries) in file.entriesBySource {
-                var rows = try Self.encode(entries)
-                rows.sort { $0.id < $1.id }
-                var hasher = SHA256()
-                for row in rows { hasher.update(Array("\(row.id)=\(row.hash)\n".utf8)) }
-                prepared.append((file, source, rows, hasher.finalizeHex(), file.dataDate(for: source)))
-            }
-        }
-        let batches = prepared
+        let batches = try Recording.prepare(files)
         let outcome = try await pool.write { db in
             var created: [ListVersion] = []
             var unchanged: [ListSource] = []
             for item in batches {
-                let file = item.file
                 let current = try String.fetchOne(
                     db,
                     sql: """
@@ -189,16 +187,16 @@ public final class SQLiteStore: Store {
                     unchanged.append(item.source)
                     continue
                 }
+                let version = Recording.version(item, id: 0, importedAt: importedAt)
                 try db.execute(
                     sql: """
                         INSERT INTO list_version (source, imported_at, data_date, file_sha256, content_sha256, file_name,
                             format, entry_count, entry_schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        item.source.code, importedAt.timeIntervalSince1970,
-                        item.dataDate?.description, file.fileSHA256, item.content,
-                        (file.fileName as NSString).lastPathComponent, file.format.rawValue, item.rows.count,
-                        ListEntry.canonicalSchema,
+                        version.source.code, importedAt.timeIntervalSince1970, version.dataDate?.description,
+                        version.fileSHA256, version.contentSHA256, version.fileName, version.format,
+                        version.entryCount, ListEntry.canonicalSchema,
                     ])
                 let versionID = db.lastInsertedRowID
                 let blob = try db.makeStatement(sql: "INSERT OR IGNORE INTO entry_blob (hash, body) VALUES (?, ?)")
@@ -208,13 +206,7 @@ public final class SQLiteStore: Store {
                     try blob.execute(arguments: [row.hash, row.body])
                     try link.execute(arguments: [versionID, row.id, row.hash])
                 }
-                created.append(
-                    ListVersion(
-                        id: versionID, source: item.source, importedAt: importedAt,
-                        dataDate: item.dataDate,
-                        fileSHA256: file.fileSHA256, contentSHA256: item.content,
-                        fileName: (file.fileName as NSString).lastPathComponent, format: file.format.rawValue,
-                        entryCount: item.rows.count))
+                created.append(Recording.version(item, id: versionID, importedAt: importedAt))
             }
             if !created.isEmpty {
                 try db.execute(
@@ -223,44 +215,15 @@ public final class SQLiteStore: Store {
                         importedAt.timeIntervalSince1970, created.map { String($0.id) }.joined(separator: ","),
                     ])
                 // The import is in the audit chain with the versions it made, in the same transaction.
-                let versions = created.map { version in
-                    "{\"content_sha256\":" + CanonicalJSON.string(version.contentSHA256) + ",\"entry_count\":"
-                        + String(version.entryCount) + ",\"file_sha256\":" + CanonicalJSON.string(version.fileSHA256)
-                        + ",\"source\":" + CanonicalJSON.string(version.source.code) + ",\"version_id\":"
-                        + String(version.id) + "}"
-                }
-                let names = files.map { CanonicalJSON.string(($0.fileName as NSString).lastPathComponent) }
-                let body =
-                    "{\"created\":[" + versions.joined(separator: ",") + "],\"files\":[" + names.joined(separator: ",")
-                    + "]}"
                 _ = try Self.append(
                     db, kind: "import", actor: actor, subject: created.map(\.source.code).joined(separator: ","),
-                    bodies: [body], at: importedAt)
+                    bodies: [Recording.importBody(created: created, files: files)], at: importedAt)
             }
             return ImportOutcome(created: created, unchanged: unchanged)
         }
         // A large import fills the write-ahead log; fold it back so the file stays its real size.
         _ = try? await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         return outcome
-    }
-
-    /// The canonical JSON (``ListEntry/canonicalJSON()``) and its SHA-256 for every entry, on all cores.
-    static func encode(_ entries: [ListEntry]) throws -> [(id: String, hash: String, body: Data)] {
-        let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        let chunk = (entries.count + workers - 1) / max(workers, 1)
-        let results = Mutex<[Int: Result<[(id: String, hash: String, body: Data)], any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let part = Result { () throws -> [(id: String, hash: String, body: Data)] in
-                var rows: [(id: String, hash: String, body: Data)] = []
-                for entry in entries[min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)] {
-                    let body = try entry.canonicalJSON()
-                    rows.append((entry.id, SHA256.hex(body), body))
-                }
-                return rows
-            }
-            results.withLock { $0[worker] = part }
-        }
-        return try results.withLock { all in try (0..<workers).flatMap { try all[$0]!.get() } }
     }
 
     public func versions(source: ListSource?) async throws -> [ListVersion] {
@@ -289,7 +252,7 @@ public final class SQLiteStore: Store {
                     SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
                     WHERE v.version_id IN (\(placeholders)) ORDER BY v.version_id, v.entry_id
                     """, arguments: StatementArguments(versionIDs))
-            return try Self.decode(bodies)
+            return try Recording.decode(bodies)
         }
     }
 
@@ -303,7 +266,7 @@ public final class SQLiteStore: Store {
                     SELECT b.body FROM version_entry v JOIN entry_blob b ON b.hash = v.hash
                     WHERE v.entry_id = ? AND v.version_id IN (\(placeholders)) ORDER BY v.version_id
                     """, arguments: StatementArguments([id] + versionIDs.map { String($0) }))
-            return try Self.decode(bodies)
+            return try Recording.decode(bodies)
         }
     }
 
@@ -346,7 +309,7 @@ public final class SQLiteStore: Store {
                         WHERE v.version_id = ? AND v.entry_id IN (\(placeholders)) ORDER BY v.entry_id
                         """, arguments: StatementArguments([String(versionID)] + part))
             }
-            return try Self.decode(bodies)
+            return try Recording.decode(bodies)
         }
     }
 
@@ -485,21 +448,37 @@ public final class SQLiteStore: Store {
     }
 
     public func dueDeliveries(now: Date) async throws -> [Delivery] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.id AS outbox_id, o.attempts, w.url, w.secret, a.*
-                    FROM outbox o JOIN webhook w ON w.id = o.webhook_id JOIN alert a ON a.id = o.alert_id
-                    WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.id
-                    """, arguments: [now.timeIntervalSince1970]
-            ).compactMap { row in
-                guard let alert = Self.alert(row) else { return nil }
-                return Delivery(
-                    id: row["outbox_id"], url: row["url"], secret: row["secret"], alert: alert,
-                    attempts: row["attempts"])
-            }
+        try await pool.read { db in try Self.deliveries(db, now: now) }
+    }
+
+    static func deliveries(_ db: Database, now: Date) throws -> [Delivery] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.id AS outbox_id, o.attempts, w.url, w.secret, a.*
+                FROM outbox o JOIN webhook w ON w.id = o.webhook_id JOIN alert a ON a.id = o.alert_id
+                WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.id
+                """, arguments: [now.timeIntervalSince1970]
+        ).compactMap { row in
+            guard let alert = Self.alert(row) else { return nil }
+            return Delivery(
+                id: row["outbox_id"], url: row["url"], secret: row["secret"], alert: alert,
+                attempts: row["attempts"])
         }
+    }
+
+    public func claimDeliveries(now: Date, leaseUntil: Date) async throws -> [Delivery] {
+        // The write lock makes read-and-claim one step for every process on the file.
+        try await pool.write { db in
+            let due = try Self.deliveries(db, now: now)
+            let claim = try db.makeStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
+            for delivery in due { try claim.execute(arguments: [leaseUntil.timeIntervalSince1970, delivery.id]) }
+            return due
+        }
+    }
+
+    public func followChanges(_ handler: @escaping @Sendable (StoreChange) async -> Void) async throws -> Bool {
+        false
     }
 
     public func markDelivered(_ deliveryID: Int64, at: Date) async throws {
@@ -568,15 +547,6 @@ public final class SQLiteStore: Store {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM list_version") == 0 }
     }
 
-    static func decode(_ bodies: [Data]) throws -> [ListEntry] {
-        let decoder = JSONDecoder()
-        do {
-            return try bodies.map { try decoder.decode(ListEntry.self, from: $0) }
-        } catch {
-            throw StoreError(.corrupt, "a stored entry cannot be decoded: \(error)")
-        }
-    }
-
     static func fetchVersions(
         _ db: Database, where clause: String, arguments: StatementArguments
     ) throws -> [ListVersion] {
@@ -592,5 +562,48 @@ public final class SQLiteStore: Store {
                 contentSHA256: row["content_sha256"], fileName: row["file_name"], format: row["format"],
                 entryCount: row["entry_count"])
         }
+    }
+}
+
+extension SQLiteStore: MaintainableStore {}
+
+/// A value of a row as it is copied between stores (`vetter migrate`).
+package enum CopyValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+extension SQLiteStore {
+    /// A page of a table's rows, in a stable order, as plain values.
+    package func copyPage(
+        table: String, columns: [String], orderBy: String, limit: Int, offset: Int
+    ) async throws -> [[CopyValue]] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(columns.map { "\"\($0)\"" }.joined(separator: ", ")) FROM \(table)
+                    ORDER BY \(orderBy) LIMIT ? OFFSET ?
+                    """, arguments: [limit, offset]
+            ).map { row in
+                (0..<columns.count).map { position -> CopyValue in
+                    switch (row[position] as DatabaseValue).storage {
+                    case .null: .null
+                    case .int64(let value): .integer(value)
+                    case .double(let value): .real(value)
+                    case .string(let value): .text(value)
+                    case .blob(let value): .blob([UInt8](value))
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many rows a table holds.
+    package func rowCount(table: String) async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }

@@ -72,6 +72,11 @@ public protocol Store: Sendable {
     /// Deliveries due at `now`: outbox id, webhook, alert, attempts so far.
     func dueDeliveries(now: Date) async throws -> [Delivery]
 
+    /// Claims the deliveries due at `now` for one sender until `leaseUntil`: no other process (or server) sees them
+    /// due before then, unless this one marks them delivered or failed first. A sender that dies leaves its claim
+    /// to expire, so that a delivery is retried, not lost.
+    func claimDeliveries(now: Date, leaseUntil: Date) async throws -> [Delivery]
+
     /// Marks a delivery done.
     func markDelivered(_ deliveryID: Int64, at: Date) async throws
 
@@ -94,6 +99,10 @@ public protocol Store: Sendable {
 
     /// Revokes a key for good (it stays listed, with the time). False when no unrevoked key has this id.
     func revokeAPIKey(id: Int64, at: Date) async throws -> Bool
+
+    /// Calls `handler` when another process changes the lists or the keys, until the task is cancelled; returns at
+    /// once, `false`, where the store cannot tell (SQLite: the server polls instead).
+    func followChanges(_ handler: @escaping @Sendable (StoreChange) async -> Void) async throws -> Bool
 
     /// Folds the write-ahead log back into the database file.
     func checkpoint() async throws
@@ -154,6 +163,14 @@ public protocol Store: Sendable {
 
     /// Blanks the bodies of `seqs` (hashes stay) and appends a `pruned` record with `summary` as its body.
     func prune(_ seqs: [Int64], actor: String, at: Date, summary: String) async throws -> Int64
+}
+
+/// What maintenance and the tests that prove what the schema forbids reach below the protocol.
+package protocol MaintainableStore: Store {
+    /// Number of distinct stored entries (content-addressed blobs).
+    func blobCount() async throws -> Int
+    /// Runs statements as they are.
+    func execute(_ sql: String) async throws
 }
 
 /// A re-screen of watched parties owed after an import created these versions.
@@ -250,29 +267,9 @@ extension Store {
         var changes: [ListDiff.Change] = []
         for entry in try await entries(versionID: newer.id, ids: changedIDs) {
             guard let old = oldChanged[entry.id] else { continue }
-            changes.append(ListDiff.Change(entryID: entry.id, name: entry.name, fields: Self.changedFields(old, entry)))
+            changes.append(
+                ListDiff.Change(entryID: entry.id, name: entry.name, fields: Recording.changedFields(old, entry)))
         }
         return ListDiff(source: source, from: older, to: newer, added: added, removed: removed, changed: changes)
-    }
-
-    /// The names of the fields that differ between two versions of an entry, as the wire format names them
-    /// (`aliases`, `license_policy` …).
-    static func changedFields(_ old: ListEntry, _ new: ListEntry) -> [String] {
-        let encoder = Wire.encoder()
-        func fields(_ entry: ListEntry) -> [String: String] {
-            guard let data = try? encoder.encode(entry),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { return [:] }
-            var result: [String: String] = [:]
-            for (key, value) in object {
-                let encoded =
-                    (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
-                    ?? Data()
-                result[key] = String(decoding: encoded, as: UTF8.self)
-            }
-            return result
-        }
-        let a = fields(old), b = fields(new)
-        return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
     }
 }

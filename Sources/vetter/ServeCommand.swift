@@ -32,11 +32,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds one request may run before its work is stopped and it is answered 503.")
     var requestTimeout: Double = 30
 
+    @Option(
+        help: "Seconds between sends of the webhook outbox in the background (deliveries due, retries); 0 for none.")
+    var deliverEvery: Double = 10
+
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
         guard requestTimeout > 0, requestTimeout <= 3600 else {
             throw ValidationError("--request-timeout must be between 0 and 3600 seconds")
+        }
+        guard deliverEvery >= 0, deliverEvery <= 86_400 else {
+            throw ValidationError("--deliver-every must be between 0 and 86400 seconds")
         }
     }
 
@@ -60,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             return try await VetterServer.application(
                 vetter: vetter,
                 configuration: ServerConfiguration(
-                    host: host, port: port, requestTimeout: .milliseconds(Int(requestTimeout * 1000))), logger: logger,
+                    host: host, port: port, requestTimeout: .milliseconds(Int(requestTimeout * 1000)),
+                    deliverEvery: deliverEvery > 0 ? .milliseconds(Int(deliverEvery * 1000)) : nil), logger: logger,
                 onRunning: { port in
                     Terminal.note("Listening on http://\(host):\(port) — the reviewers' page is /ui, the API /v1")
                 })

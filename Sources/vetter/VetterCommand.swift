@@ -17,7 +17,8 @@ struct VetterCommand: AsyncParsableCommand {
             ScreenCommand.self, CheckCommand.self, BatchCommand.self, ImportCommand.self, ListsCommand.self,
             ShowCommand.self, RulesCommand.self, VersionsCommand.self, DiffCommand.self, WatchCommand.self,
             AlertsCommand.self, WebhookCommand.self, LogCommand.self, CasesCommand.self, CaseCommand.self,
-            AuditCommand.self, UpdateCommand.self, ServeCommand.self, KeysCommand.self, BenchCommand.self,
+            AuditCommand.self, UpdateCommand.self, ServeCommand.self, KeysCommand.self, MigrateCommand.self,
+            BenchCommand.self,
         ]
     )
 
@@ -77,17 +78,25 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "SQLite database file.",
+            "SQLite database file, or a PostgreSQL address (postgres://user:password@host:port/database).",
             discussion:
-                "Default: $VETTER_DB, else $XDG_DATA_HOME/vetter/vetter.sqlite, else ~/.local/share/vetter/vetter.sqlite."
+                "Default: $VETTER_DB, else $XDG_DATA_HOME/vetter/vetter.sqlite, else ~/.local/share/vetter/vetter.sqlite. "
+                + "A PostgreSQL address may end in ?sslmode=disable|prefer|require (default prefer)."
         ))
     var db: String?
+
+    @Option(
+        name: .customLong("db-pool"),
+        help: "At most this many connections to PostgreSQL (default: $VETTER_DB_POOL, else 10).")
+    var dbPool: Int?
 
     /// Opens the store, seeding it with the bundled snapshot when empty, and finishes any re-screen of watched
     /// parties that an interrupted import still owes (so that no command reads alerts that are missing).
     func open(seed: Bool = true) async throws -> Vetter {
-        let path = db ?? Vetter.defaultDatabasePath()
-        let vetter = try Vetter(databasePath: path)
+        let environment = ProcessInfo.processInfo.environment
+        let pool = dbPool ?? environment["VETTER_DB_POOL"].flatMap { Int($0) } ?? 10
+        guard pool >= 2 else { throw ValidationError("--db-pool must be at least 2") }
+        let vetter = try await Vetter.open(database: db ?? Vetter.defaultDatabasePath(), poolSize: pool)
         do {
             if let resumed = try await vetter.resumePendingRescreens(), resumed.watched > 0 {
                 Terminal.note(
@@ -102,7 +111,7 @@ struct StoreOptions: ParsableArguments {
         }
         if seed, let outcome = try await vetter.seedIfEmpty() {
             Terminal.note(
-                "Loaded the bundled snapshot (\(Vetter.snapshotDescription)) into \(path): "
+                "Loaded the bundled snapshot (\(Vetter.snapshotDescription)) into \(vetter.databaseDescription): "
                     + "\(outcome.created.reduce(0) { $0 + $1.entryCount }) entries.")
         }
         return vetter

@@ -19,9 +19,9 @@ struct ServeTests {
         private let lock = NSLock()
         private var printed = ""
 
-        init(database: String) throws {
+        init(database: String, arguments: [String] = []) throws {
             process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["serve", "--port", "0", "--db", database]
+            process.arguments = ["serve", "--port", "0", "--db", database] + arguments
             let pipe = Pipe()
             process.standardError = pipe
             process.standardOutput = pipe
@@ -250,23 +250,8 @@ struct ServeTests {
             let key = try #require(server.firstKey)
             func call(
                 _ method: String, _ path: String, json: Any? = nil, body: Data? = nil
-            ) async throws -> (
-                Int, [String: Any]
-            ) {
-                var request = URLRequest(url: URL(string: base + path)!)
-                request.httpMethod = method
-                request.timeoutInterval = 300
-                request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-                if let json {
-                    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                    request.httpBody = try JSONSerialization.data(withJSONObject: json)
-                } else if let body {
-                    request.setValue("text/csv", forHTTPHeaderField: "Content-Type")
-                    request.httpBody = body
-                }
-                let (data, response) = try await URLSession.shared.data(for: request)
-                let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-                return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
+            ) async throws -> (Int, [String: Any]) {
+                try await ClusterTests.call(base, method, path, key: key, json: json, body: body)
             }
             func elMatch() async throws -> [String: Any] {
                 let (status, answer) = try await call(

@@ -9,14 +9,15 @@ import VetterTesting
 
 @Suite("History: versions, diffs, as-of answers")
 struct HistoryTests {
-    func fresh() throws -> (Vetter, URL) {
+    func fresh(_ database: TestDatabase) async throws -> (Vetter, URL, String) {
         let directory = try makeTemporaryDirectory()
-        return (try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path), directory)
+        let address = try database.address(in: directory)
+        return (try await Vetter.open(database: address), directory, address)
     }
 
-    @Test("OFAC SDN 2019-01 → 2021-07: 1,858 added, 261 removed, 843 changed")
-    func sdnDiff() async throws {
-        let (vetter, directory) = try fresh()
+    @Test("OFAC SDN 2019-01 → 2021-07: 1,858 added, 261 removed, 843 changed", arguments: TestDatabase.all)
+    func sdnDiff(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
         _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2021-07")], format: nil)
@@ -31,9 +32,9 @@ struct HistoryTests {
         #expect(fields.contains("aliases") && fields.contains("remarks"))
     }
 
-    @Test("the 2019 CSL sample (old layout) against the 2022 CSL: per-list counts")
-    func layoutDiff() async throws {
-        let (vetter, directory) = try fresh()
+    @Test("the 2019 CSL sample (old layout) against the 2022 CSL: per-list counts", arguments: TestDatabase.all)
+    func layoutDiff(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.ingest(paths: [SharedData.path("csl/sample-2019-12-old-layout.csv")], format: nil)
         _ = try await vetter.store.importList(try SharedData.fullCSL(), importedAt: Date())
@@ -46,9 +47,9 @@ struct HistoryTests {
         #expect(dpl.added.count == 462)
     }
 
-    @Test("'Hikvision' as of 2019-09-30 has no Entity List hit; as of 2019-10-09 it has")
-    func asOf() async throws {
-        let (vetter, directory) = try fresh()
+    @Test("'Hikvision' as of 2019-09-30 has no Entity List hit; as of 2019-10-09 it has", arguments: TestDatabase.all)
+    func asOf(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.seedIfEmpty()
         let (before, _) = try await vetter.loadIndex(asOf: LocalDate(year: 2019, month: 9, day: 30))
@@ -57,9 +58,9 @@ struct HistoryTests {
         #expect(after.screen(ScreeningQuery(name: "Hikvision")).contains { $0.entry.source == .entityList })
     }
 
-    @Test("versions in force: the newest one dated on or before the day, else the oldest")
-    func versionsInForce() async throws {
-        let (vetter, directory) = try fresh()
+    @Test("versions in force: the newest one dated on or before the day, else the oldest", arguments: TestDatabase.all)
+    func versionsInForce(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
         _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2021-07")], format: nil)

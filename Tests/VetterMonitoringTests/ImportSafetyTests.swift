@@ -9,14 +9,17 @@ import VetterTesting
 /// Imports that would have silently gutted a list, and a re-screen cut short by a crash.
 @Suite("Import safety: the shrink guard and owed re-screens", .serialized)
 struct ImportSafetyTests {
-    func fresh() throws -> (Vetter, URL) {
+    func fresh(_ database: TestDatabase) async throws -> (Vetter, URL, String) {
         let directory = try makeTemporaryDirectory()
-        return (try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path), directory)
+        let address = try database.address(in: directory)
+        return (try await Vetter.open(database: address), directory, address)
     }
 
-    @Test("update pointed at a 13-row sample is refused: it would take the Entity List from 2,001 entries to 1")
-    func updateToSample() async throws {
-        let (vetter, directory) = try fresh()
+    @Test(
+        "update pointed at a 13-row sample is refused: it would take the Entity List from 2,001 entries to 1",
+        arguments: TestDatabase.all)
+    func updateToSample(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.ingest([try SharedData.fullCSL()])
         let before = try await vetter.store.versions(source: nil)
@@ -35,9 +38,11 @@ struct ImportSafetyTests {
         #expect(report.created.first { $0.source == .entityList }?.entryCount == 1)
     }
 
-    @Test("sdn.csv alone after the full OFAC set is refused: every alias and address would go")
-    func primaryWithoutCompanions() async throws {
-        let (vetter, directory) = try fresh()
+    @Test(
+        "sdn.csv alone after the full OFAC set is refused: every alias and address would go",
+        arguments: TestDatabase.all)
+    func primaryWithoutCompanions(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
         let alone = directory.appendingPathComponent("alone")
@@ -60,15 +65,17 @@ struct ImportSafetyTests {
         #expect(next.outcome.created.count == 1)
     }
 
-    @Test("a re-screen owed by an import that was cut off is done on the next open, with the same alerts")
-    func owedRescreen() async throws {
+    @Test(
+        "a re-screen owed by an import that was cut off is done on the next open, with the same alerts",
+        arguments: TestDatabase.all)
+    func owedRescreen(database: TestDatabase) async throws {
         let watched =
             (try ListReader.read(path: SharedData.path("ofac/sdn-2021-07")).entries.suffix(400)
             + ListReader.read(path: SharedData.path("ofac/sdn-2019-01")).entries.prefix(400))
             .enumerated().map { WatchedParty(id: "p\($0.offset)", name: $0.element.name) }
         var alerts: [String: [String]] = [:]
         for mode in ["normal", "cut"] {
-            let (vetter, directory) = try fresh()
+            let (vetter, directory, address) = try await fresh(database)
             defer { try? FileManager.default.removeItem(at: directory) }
             _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
             _ = try await vetter.watch(watched)
@@ -81,7 +88,7 @@ struct ImportSafetyTests {
                 #expect(try await vetter.store.pendingRescreens().count == 1)
                 #expect(try await vetter.store.alerts(since: nil).isEmpty)
                 // A new process opens the database.
-                let reopened = try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path)
+                let reopened = try await Vetter.open(database: address)
                 let resumed = try #require(try await reopened.resumePendingRescreens())
                 #expect(resumed.mode == "full")
                 #expect(try await reopened.store.pendingRescreens().isEmpty)
@@ -95,9 +102,9 @@ struct ImportSafetyTests {
         #expect(alerts["normal"] == alerts["cut"])
     }
 
-    @Test("a settled re-screen job is settled once: a second writer records nothing")
-    func settledOnce() async throws {
-        let (vetter, directory) = try fresh()
+    @Test("a settled re-screen job is settled once: a second writer records nothing", arguments: TestDatabase.all)
+    func settledOnce(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = try ListReader.read(path: SharedData.path("bis/dpl-2023-11.txt"))
         _ = try await vetter.store.importList(file, importedAt: Date())

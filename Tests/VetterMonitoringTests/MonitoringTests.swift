@@ -9,9 +9,10 @@ import VetterTesting
 
 @Suite("Watched parties, delta re-screening, alerts, webhooks, updates", .serialized)
 struct MonitoringTests {
-    func fresh() throws -> (Vetter, URL) {
+    func fresh(_ database: TestDatabase) async throws -> (Vetter, URL, String) {
         let directory = try makeTemporaryDirectory()
-        return (try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path), directory)
+        let address = try database.address(in: directory)
+        return (try await Vetter.open(database: address), directory, address)
     }
 
     /// Watched parties drawn from both SDN editions (so that designations, delistings and amendments all touch
@@ -33,12 +34,12 @@ struct MonitoringTests {
         return result
     }
 
-    @Test("a delta re-screen records exactly the alerts a full re-screen would")
-    func deltaEqualsFull() async throws {
+    @Test("a delta re-screen records exactly the alerts a full re-screen would", arguments: TestDatabase.all)
+    func deltaEqualsFull(database: TestDatabase) async throws {
         let watched = try parties()
         var alertsBy: [String: [String]] = [:]
         for mode in ["delta", "full"] {
-            let (vetter, directory) = try fresh()
+            let (vetter, directory, _) = try await fresh(database)
             defer { try? FileManager.default.removeItem(at: directory) }
             _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
             let initial = try await vetter.watch(watched)
@@ -59,9 +60,9 @@ struct MonitoringTests {
         #expect(delta.contains { $0.hasPrefix("hit_changed") })
     }
 
-    @Test("watch import reads its CSV strictly and screens the parties")
-    func watchImport() async throws {
-        let (vetter, directory) = try fresh()
+    @Test("watch import reads its CSV strictly and screens the parties", arguments: TestDatabase.all)
+    func watchImport(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.seedIfEmpty()
         let file = directory.appendingPathComponent("w.csv").path
@@ -78,9 +79,11 @@ struct MonitoringTests {
         #expect(throws: ListReadError.self) { try Vetter.readWatchedParties(path: file) }
     }
 
-    @Test("a webhook receiver that fails twice and then succeeds receives each alert exactly once, signed")
-    func webhookExactlyOnce() async throws {
-        let (vetter, directory) = try fresh()
+    @Test(
+        "a webhook receiver that fails twice and then succeeds receives each alert exactly once, signed",
+        arguments: TestDatabase.all)
+    func webhookExactlyOnce(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("received.jsonl").path
         let receiver = try LocalServer.webhookReceiver(failures: 2, log: log)
@@ -112,9 +115,11 @@ struct MonitoringTests {
         }
     }
 
-    @Test("update fetches from a local server; a failed download or a malformed file changes nothing")
-    func update() async throws {
-        let (vetter, directory) = try fresh()
+    @Test(
+        "update fetches from a local server; a failed download or a malformed file changes nothing",
+        arguments: TestDatabase.all)
+    func update(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try LocalServer.files(in: SharedData.root)
         defer { server.stop() }

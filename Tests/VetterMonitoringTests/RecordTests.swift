@@ -12,19 +12,19 @@ import VetterTesting
 struct RecordTests {
     static let hikvisionEL = "f095626c9f8becc70b5948507fb6de6e443b257a"
 
-    func fresh() async throws -> (Vetter, URL, String) {
+    func fresh(_ database: TestDatabase = .sqlite) async throws -> (Vetter, URL, String) {
         let directory = try makeTemporaryDirectory()
-        let path = directory.appendingPathComponent("v.sqlite").path
-        let vetter = try Vetter(databasePath: path)
+        let path = try database.address(in: directory)
+        let vetter = try await Vetter.open(database: path)
         _ = try await vetter.ingest([try SharedData.fullCSL()], actor: "test")
         return (vetter, directory, path)
     }
 
     @Test(
-        "hit → case → clear → cleared, no alert → the entry is amended → reopened naming the change → confirm → blocked"
-    )
-    func lifecycle() async throws {
-        let (vetter, directory, _) = try await fresh()
+        "hit → case → clear → cleared, no alert → the entry is amended → reopened naming the change → confirm → blocked",
+        arguments: TestDatabase.all)
+    func lifecycle(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let party = WatchedParty(id: "c-1", name: "Hikvision", country: "CN")
         let hits = try await vetter.watch([party], actor: "reviewer-test")
@@ -129,6 +129,35 @@ struct RecordTests {
         return (directory, path)
     }
 
+    @Test(
+        "migrate copies a SQLite store whole into PostgreSQL: same versions, cases, screenings and audit head",
+        .enabled(if: TestDatabase.all.contains(.postgres)))
+    func migrateToPostgres() async throws {
+        let (directory, path) = try await chain()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = try await Vetter.open(database: path)
+        _ = try await source.watch([WatchedParty(id: "w-1", name: "Hikvision", country: "CN")], actor: "tester")
+        _ = try await source.addWebhook(url: "http://127.0.0.1:9/hook", secret: "s")
+        let address = try TestDatabase.createDatabase()
+        let report = try await source.migrate(to: address)
+        #expect(report.copy.head == report.source.head)
+        #expect(report.copy.records == report.source.records)
+        #expect(report.versionsChecked == 13)
+        let copy = try await Vetter.open(database: address)
+        #expect(try await copy.verifyAudit().isIntact)
+        #expect(try await copy.cases().map(\.id) == source.cases().map(\.id))
+        #expect(try await copy.cases().map(\.state) == source.cases().map(\.state))
+        #expect(try await copy.screeningLog(name: "umbrella trading").map(\.position) == [2])
+        #expect(try await copy.watchHits() == source.watchHits())
+        #expect(try await copy.currentLists().map(\.contentSHA256) == source.currentLists().map(\.contentSHA256))
+        // The copy goes on where the source stopped: a new case gets the next id, the chain the next record.
+        let screener = try await Screener(vetter: copy)
+        _ = try await screener.report(ScreeningQuery(name: "Sugon"), actor: "tester", channel: "cli")
+        #expect(try await copy.verifyAudit().isIntact)
+        // A second migrate into the same database is refused: it is no longer empty.
+        await #expect(throws: (any Error).self) { _ = try await source.migrate(to: address) }
+    }
+
     @Test("tampering with the database file is found, and the first bad record named")
     func tampering() async throws {
         guard (try? Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["sqlite3", "-version"])) != nil
@@ -218,9 +247,11 @@ struct RecordTests {
         }
     }
 
-    @Test("many screenings of one call are chunks of at most 4,096 rows; each party's rows are found, newest first")
-    func chunks() async throws {
-        let (vetter, directory, _) = try await fresh()
+    @Test(
+        "many screenings of one call are chunks of at most 4,096 rows; each party's rows are found, newest first",
+        arguments: TestDatabase.all)
+    func chunks(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         func screening(_ name: String, threshold: Double = 0.75) -> ScreeningRecord {
             ScreeningRecord(
@@ -250,9 +281,11 @@ struct RecordTests {
         #expect(try await vetter.cases(name: "twice ltd").count == 1)
     }
 
-    @Test("concurrent callers are recorded together, each answered with its own cases; the chain holds every one")
-    func concurrentCallers() async throws {
-        let (vetter, directory, _) = try await fresh()
+    @Test(
+        "concurrent callers are recorded together, each answered with its own cases; the chain holds every one",
+        arguments: TestDatabase.all)
+    func concurrentCallers(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let screener = try await Screener(vetter: vetter)
         let names = (0..<24).map { $0 % 2 == 0 ? "Hikvision \($0)" : "Bakery \($0)" }
@@ -279,9 +312,11 @@ struct RecordTests {
         #expect(try await vetter.verifyAudit().isIntact)
     }
 
-    @Test("prune removes only what is five years past its party's latest event, and the chain still verifies")
-    func retention() async throws {
-        let (vetter, directory, _) = try await fresh()
+    @Test(
+        "prune removes only what is five years past its party's latest event, and the chain still verifies",
+        arguments: TestDatabase.all)
+    func retention(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let t0 = ISO8601DateFormatter().date(from: "2019-01-15T12:00:00Z")!
         func years(_ count: Int) -> Date { t0.addingTimeInterval(Double(count) * 365.25 * 86_400) }

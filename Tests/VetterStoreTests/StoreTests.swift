@@ -7,16 +7,18 @@ import VetterService
 import VetterStore
 import VetterTesting
 
-@Suite("The SQLite store: versions, content addressing, all-or-nothing imports")
+@Suite("The store, on SQLite and PostgreSQL: versions, content addressing, all-or-nothing imports")
 struct StoreTests {
-    func freshVetter() throws -> (Vetter, URL) {
+    func freshVetter(_ database: TestDatabase) async throws -> (Vetter, URL) {
         let directory = try makeTemporaryDirectory()
-        return (try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path), directory)
+        return (try await Vetter.open(database: try database.address(in: directory)), directory)
     }
 
-    @Test("importing the full CSL makes one version per source, with its counts and data dates")
-    func importFullCSL() async throws {
-        let (vetter, directory) = try freshVetter()
+    @Test(
+        "importing the full CSL makes one version per source, with its counts and data dates",
+        arguments: TestDatabase.all)
+    func importFullCSL(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let outcome = try await vetter.store.importList(try SharedData.fullCSL(), importedAt: Date())
         #expect(outcome.created.count == 13)
@@ -34,9 +36,9 @@ struct StoreTests {
         #expect(entries.first { $0.id == "f095626c9f8becc70b5948507fb6de6e443b257a" } == original)
     }
 
-    @Test("re-importing the same content writes nothing new")
-    func unchanged() async throws {
-        let (vetter, directory) = try freshVetter()
+    @Test("re-importing the same content writes nothing new", arguments: TestDatabase.all)
+    func unchanged(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = try ListReader.read(path: SharedData.path("bis/dpl-2023-11.txt"))
         let first = try await vetter.store.importList(file, importedAt: Date())
@@ -47,9 +49,9 @@ struct StoreTests {
         #expect(try await vetter.store.versions(source: .deniedPersons).count == 1)
     }
 
-    @Test("two SDN versions share the entries they have in common")
-    func contentAddressed() async throws {
-        let (vetter, directory) = try freshVetter()
+    @Test("two SDN versions share the entries they have in common", arguments: TestDatabase.all)
+    func contentAddressed(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let older = try ListReader.read(path: SharedData.path("ofac/sdn-2019-01"))
         let newer = try ListReader.read(path: SharedData.path("ofac/sdn-2021-07"))
@@ -57,7 +59,7 @@ struct StoreTests {
         _ = try await vetter.store.importList(newer, importedAt: Date())
         let versions = try await vetter.store.versions(source: .sdn)
         #expect(versions.map(\.entryCount) == [8_976, 7_379])
-        let store = try #require(vetter.store as? SQLiteStore)
+        let store = try #require(vetter.store as? any MaintainableStore)
         let blobs = try await store.blobCount()
         // Far fewer blobs than 7,379 + 8,976: unchanged entries are stored once.
         #expect(blobs < 7_379 + 8_976 - 3_000)
@@ -67,9 +69,9 @@ struct StoreTests {
         #expect(try await vetter.store.entries(versionIDs: [versions[1].id]).count == 7_379)
     }
 
-    @Test("a batch with one bad file imports nothing, and the lists are as before")
-    func allOrNothing() async throws {
-        let (vetter, directory) = try freshVetter()
+    @Test("a batch with one bad file imports nothing, and the lists are as before", arguments: TestDatabase.all)
+    func allOrNothing(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.ingest(paths: [SharedData.path("bis/dpl-2023-11.txt")], format: nil)
         let before = try await vetter.store.versions(source: nil)
@@ -83,23 +85,28 @@ struct StoreTests {
         #expect(try await vetter.store.versions(source: nil) == before)
     }
 
-    @Test("versions cannot be altered once written")
-    func immutable() async throws {
-        let (vetter, directory) = try freshVetter()
+    @Test("versions cannot be altered once written", arguments: TestDatabase.all)
+    func immutable(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try await vetter.ingest(paths: [SharedData.path("bis/dpl-2023-11.txt")], format: nil)
-        let store = try #require(vetter.store as? SQLiteStore)
+        let store = try #require(vetter.store as? any MaintainableStore)
         await #expect(throws: (any Error).self) { try await store.execute("UPDATE list_version SET entry_count = 1") }
         await #expect(throws: (any Error).self) { try await store.execute("UPDATE version_entry SET entry_id = 'x'") }
+        await #expect(throws: (any Error).self) { try await store.execute("DELETE FROM version_entry") }
+        // The import's audit record: neither edited nor deleted.
+        await #expect(throws: (any Error).self) { try await store.execute("UPDATE audit_record SET actor = 'x'") }
+        await #expect(throws: (any Error).self) { try await store.execute("DELETE FROM audit_record") }
+        #expect(try await vetter.store.entries(versionIDs: vetter.store.currentVersions().map(\.id)).count == 663)
     }
 
-    @Test("two stores writing one database file at once leave it intact")
-    func concurrentWriters() async throws {
+    @Test("two stores writing one database at once leave it intact", arguments: TestDatabase.all)
+    func concurrentWriters(database: TestDatabase) async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("v.sqlite").path
-        let first = try SQLiteStore(path: path)
-        let second = try SQLiteStore(path: path)
+        let address = try database.address(in: directory)
+        let first = try await Vetter.open(database: address).store
+        let second = try await Vetter.open(database: address).store
         let files = [
             try ListReader.read(path: SharedData.path("ofac/sdn-2019-01")),
             try ListReader.read(path: SharedData.path("ofac/cons-2025-12")),
@@ -114,25 +121,30 @@ struct StoreTests {
             }
             try await group.waitForAll()
         }
-        #expect(try await first.integrityCheck() == "ok")
+        if let first = first as? SQLiteStore { #expect(try await first.integrityCheck() == "ok") }
+        // One audit chain, never forked: every import is one record, in order.
+        let records = try await first.auditRecords(after: 0, limit: 100)
+        #expect(records.map(\.seq) == Array(1...Int64(records.count)))
         let seenBySecond = try await second.versions(source: nil).count
         let seenByFirst = try await first.versions(source: nil).count
         #expect(seenBySecond == seenByFirst)
         #expect(seenByFirst >= 4)
     }
 
-    @Test("the bundled snapshot seeds an empty store once")
-    func seeding() async throws {
-        let (vetter, directory) = try freshVetter()
+    @Test("the bundled snapshot seeds an empty store once", arguments: TestDatabase.all)
+    func seeding(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let seeded = try await vetter.seedIfEmpty()
         #expect(seeded?.created.count == 13)
         #expect(try await vetter.seedIfEmpty() == nil)
     }
 
-    @Test("the index is cached beside the database, built by the importer, and rebuilt when a list changes")
-    func indexCache() async throws {
-        let (vetter, directory) = try freshVetter()
+    @Test(
+        "the index is cached beside the database, built by the importer, and rebuilt when a list changes",
+        arguments: TestDatabase.all)
+    func indexCache(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let cachePath = try #require(vetter.indexCachePath)
         _ = try await vetter.ingest(paths: [SharedData.path("csl/sample-2025-06.csv")], format: nil)

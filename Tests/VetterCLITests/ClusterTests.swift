@@ -1,0 +1,261 @@
+import Foundation
+import Testing
+import VetterTesting
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Several `vetter serve` processes on one PostgreSQL database, as a load balancer would have them: real binaries,
+/// real sockets, a real server (see ``TestDatabase``).
+@Suite("Several servers on one PostgreSQL database", .serialized, .enabled(if: TestDatabase.all.contains(.postgres)))
+struct ClusterTests {
+    typealias Server = ServeTests.Server
+
+    /// A JSON call; status and object (empty when the answer is not an object).
+    static func call(
+        _ base: String, _ method: String, _ path: String, key: String, json: Any? = nil, body: Data? = nil
+    ) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        request.timeoutInterval = 300
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+        } else if let body {
+            request.setValue("text/csv", forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
+    }
+
+    /// The Entity List version a server answers from.
+    static func elVersion(_ base: String, key: String) async throws -> Int? {
+        var request = URLRequest(url: URL(string: base + "/v1/lists")!)
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let object = try JSONSerialization.jsonObject(with: data)
+        let lists = (object as? [[String: Any]]) ?? ((object as? [String: Any])?["lists"] as? [[String: Any]]) ?? []
+        return lists.first { $0["source"] as? String == "EL" }?["id"] as? Int
+    }
+
+    @Test(
+        "an import through node A is answered by node B within 2 s; each alert reaches the webhook once; a key revoked elsewhere is refused by both"
+    )
+    func twoNodes() async throws {
+        let database = try TestDatabase.createDatabase()
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("deliveries.jsonl").path
+        let receiver = try LocalServer.webhookReceiver(failures: 0, log: log)
+        defer { receiver.stop() }
+
+        let nodeA = try Server(database: database, arguments: ["--deliver-every", "1"])
+        defer { nodeA.stop() }
+        let a = try await nodeA.started()
+        let admin = try #require(nodeA.firstKey)
+        let nodeB = try Server(database: database, arguments: ["--deliver-every", "1"])
+        defer { nodeB.stop() }
+        let b = try await nodeB.started()
+        #expect(nodeB.firstKey == nil)
+
+        #expect(
+            try CLITests.run([
+                "webhook", "add", "http://127.0.0.1:\(receiver.port)/hook", "--secret", "s", "--db", database,
+            ])
+            .status == 0)
+        let (watched, _) = try await Self.call(
+            a, "POST", "/v1/watch", key: admin,
+            json: [["id": "c-1", "name": "Hikvision", "country": "CN"], ["id": "c-2", "name": "Dahua Technology"]])
+        #expect(watched == 200)
+        let before = try #require(try await Self.elVersion(b, key: admin))
+
+        // The amended list, imported through A; B must answer from it within 2 s.
+        let amended = try Data(contentsOf: URL(fileURLWithPath: try SharedData.amendedCSL(in: directory)))
+        let (imported, outcome) = try await Self.call(
+            a, "POST", "/v1/imports?filename=consolidated-amended.csv", key: admin, body: amended)
+        #expect(imported == 201, "\(outcome)")
+        let committed = ContinuousClock.now
+        var seen: Int?
+        while ContinuousClock.now - committed < .seconds(10) {
+            seen = try await Self.elVersion(b, key: admin)
+            if seen != before { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let lag = ContinuousClock.now - committed
+        print("node B answered from the new Entity List version \(lag) after node A's import returned")
+        #expect(seen != before)
+        #expect(lag < .seconds(2))
+
+        // Both nodes send the outbox every second: the alerts of the import arrive once each.
+        var request = URLRequest(url: URL(string: a + "/v1/alerts")!)
+        request.setValue("Bearer \(admin)", forHTTPHeaderField: "Authorization")
+        let (alertData, _) = try await URLSession.shared.data(for: request)
+        let alertObject = try JSONSerialization.jsonObject(with: alertData)
+        let alerts =
+            (alertObject as? [[String: Any]]) ?? ((alertObject as? [String: Any])?["alerts"] as? [[String: Any]]) ?? []
+        #expect(!alerts.isEmpty)
+        try await Task.sleep(for: .seconds(4))
+        let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+        let deliveries = lines.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["delivery"] as? String
+        }
+        #expect(deliveries.count == alerts.count, "\(deliveries)")
+        #expect(Set(deliveries).count == deliveries.count)
+
+        // A screener key used on both nodes (each remembers it), revoked by a third process: refused by both.
+        let created = try CLITests.run(["keys", "create", "--role", "screener", "--name", "erp", "--db", database])
+        let key = try #require(
+            created.stdout.range(of: "vk_[0-9a-f]{48}", options: .regularExpression).map { String(created.stdout[$0]) })
+        for base in [a, b] {
+            #expect(try await Self.call(base, "POST", "/v1/screen", key: key, json: ["name": "Acme"]).0 == 200)
+        }
+        let listed = try CLITests.run(["keys", "list", "--json", "--db", database])
+        let keys = (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
+        let id = try #require(keys.first { $0["name"] as? String == "erp" }?["id"] as? Int)
+        #expect(try CLITests.run(["keys", "revoke", String(id), "--db", database]).status == 0)
+        let revoked = ContinuousClock.now
+        var refused: Set<String> = []
+        while ContinuousClock.now - revoked < .seconds(10), refused.count < 2 {
+            for base in [a, b] where !refused.contains(base) {
+                if try await Self.call(base, "POST", "/v1/screen", key: key, json: ["name": "Acme"]).0 == 401 {
+                    refused.insert(base)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        print("the revoked key was refused by both nodes \(ContinuousClock.now - revoked) after the revocation")
+        #expect(refused.count == 2)
+        #expect(ContinuousClock.now - revoked < .seconds(2))
+    }
+
+    @Test("kill -9 of a server during an import leaves the old version or the new one, never a part")
+    func killDuringImport() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let amended = try Data(contentsOf: URL(fileURLWithPath: try SharedData.amendedCSL(in: directory)))
+        // How long an import takes here, then kills spread over it and past it.
+        let timing = try TestDatabase.createDatabase()
+        let timed = try Server(database: timing)
+        let timedBase = try await timed.started()
+        let started = ContinuousClock.now
+        let (status, _) = try await Self.call(
+            timedBase, "POST", "/v1/imports?filename=amended.csv", key: try #require(timed.firstKey), body: amended)
+        let whole = ContinuousClock.now - started
+        timed.stop()
+        #expect(status == 201)
+        var outcomes: [Int] = []
+        for fraction in [0.1, 0.4, 0.7, 0.9, 1.5] {
+            let delay = Int(
+                Double(whole.components.seconds * 1000 + whole.components.attoseconds / 1_000_000_000_000_000)
+                    * fraction)
+            let database = try TestDatabase.createDatabase()
+            let node = try Server(database: database)
+            let base = try await node.started()
+            let key = try #require(node.firstKey)
+            let upload = Task {
+                (try? await Self.call(base, "POST", "/v1/imports?filename=amended.csv", key: key, body: amended))?.0
+            }
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(node.process.processIdentifier, SIGKILL)
+            node.process.waitUntilExit()
+            _ = await upload.value
+            // Every version in the database holds exactly the entries it says it has.
+            let check = try CLITests.run(["lists", "--json", "--db", database])
+            #expect(check.status == 0, "\(check.stderr)")
+            let verify = try CLITests.run(["audit", "verify", "--db", database])
+            #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+            let versions = try CLITests.run(["versions", "--json", "--db", database])
+            let all = (try? JSONSerialization.jsonObject(with: Data(versions.stdout.utf8)) as? [[String: Any]]) ?? []
+            let el = all.filter { $0["source"] as? String == "EL" }
+            #expect(el.count == 1 || el.count == 2, "\(versions.stdout)")
+            // Every version holds exactly the entries it records, read straight from the tables.
+            let mismatched = try TestDatabase.psql(
+                database,
+                """
+                SELECT v.id FROM list_version v LEFT JOIN version_entry e ON e.version_id = v.id
+                GROUP BY v.id, v.entry_count HAVING COUNT(e.entry_id) <> v.entry_count
+                """)
+            #expect(mismatched.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(mismatched)")
+            outcomes.append(el.count)
+            print("killed \(delay) ms into an import that takes \(whole): \(el.count) Entity List version(s)")
+        }
+        // The import never half-happened, and the kills landed both before and after its commit.
+        #expect(outcomes.contains(1))
+        #expect(outcomes.contains(2))
+    }
+
+    @Test(
+        "kill -9 of one of two nodes under load: the other keeps serving; only requests in flight on the killed one fail"
+    )
+    func killOneNodeUnderLoad() async throws {
+        let database = try TestDatabase.createDatabase()
+        let nodeA = try Server(database: database)
+        defer { nodeA.stop() }
+        let a = try await nodeA.started()
+        let key = try #require(nodeA.firstKey)
+        let nodeB = try Server(database: database)
+        defer { nodeB.stop() }
+        let b = try await nodeB.started()
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var served: [String: Int] = [:]
+            var failed: [String: Int] = [:]
+            var bAlive = true
+            var servedAfterKill = 0
+            var killed = false
+        }
+        let tally = Tally()
+        let workers = 8
+        let end = ContinuousClock.now + .seconds(8)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var turn = worker
+                    while ContinuousClock.now < end {
+                        turn += 1
+                        // Round robin, as a balancer does, skipping a node once it refused a connection.
+                        let useB = turn % 2 == 0 && tally.lock.withLock { tally.bAlive }
+                        let base = useB ? b : a
+                        do {
+                            let (status, _) = try await Self.call(
+                                base, "POST", "/v1/screen", key: key, json: ["name": "Nordwind Logistik \(turn)"])
+                            tally.lock.withLock {
+                                if status == 200 {
+                                    tally.served[base, default: 0] += 1
+                                    if tally.killed && base == a { tally.servedAfterKill += 1 }
+                                } else {
+                                    tally.failed[base, default: 0] += 1
+                                }
+                            }
+                        } catch {
+                            tally.lock.withLock {
+                                tally.failed[base, default: 0] += 1
+                                if base == b { tally.bAlive = false }
+                            }
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(3))
+                tally.lock.withLock { tally.killed = true }
+                kill(nodeB.process.processIdentifier, SIGKILL)
+            }
+            try await group.waitForAll()
+        }
+        print("served \(tally.served), failed \(tally.failed), served by A after the kill \(tally.servedAfterKill)")
+        #expect(tally.failed[a, default: 0] == 0)
+        // At most one request per worker was in flight on B when it died (and each worker drops B at its first
+        // refused connection).
+        #expect(tally.failed[b, default: 0] <= workers)
+        #expect(tally.servedAfterKill > 0)
+        #expect(tally.served[b, default: 0] > 0)
+    }
+}
