@@ -8,6 +8,8 @@ public import VetterCore
 /// `host=/path` parameter connects through a Unix socket folder instead of TCP.
 public struct PostgresAddress: Sendable, CustomStringConvertible {
     public var configuration: PostgresClient.Configuration
+    /// The same, for one connection of its own (the check made before the pool is used).
+    public var connection: PostgresConnection.Configuration
     /// The address without its password: what logs and messages show.
     public var description: String
 
@@ -27,22 +29,34 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
         let query = Dictionary(
             (url.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
         let tls: PostgresClient.Configuration.TLS
+        let connectionTLS: PostgresConnection.Configuration.TLS
         switch query["sslmode"] ?? "prefer" {
-        case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        case "disable":
+            (tls, connectionTLS) = (.disable, .disable)
+        case "prefer", "allow":
+            let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+            (tls, connectionTLS) = (.prefer(.makeClientConfiguration()), .prefer(context))
+        case "require", "verify-ca", "verify-full":
+            let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+            (tls, connectionTLS) = (.require(.makeClientConfiguration()), .require(context))
         case let other:
             throw StoreError(.cannotOpen, "sslmode=\(other) is not one of disable, prefer, require")
         }
         if let socket = query["host"], socket.hasPrefix("/") {
-            let port = url.port ?? 5432
+            let path = socket + "/.s.PGSQL.\(url.port ?? 5432)"
             configuration = PostgresClient.Configuration(
-                unixSocketPath: socket + "/.s.PGSQL.\(port)", username: user, password: password, database: database)
+                unixSocketPath: path, username: user, password: password, database: database)
+            connection = PostgresConnection.Configuration(
+                unixSocketPath: path, username: user, password: password, database: database)
         } else {
             configuration = PostgresClient.Configuration(
                 host: url.host ?? "localhost", port: url.port ?? 5432, username: user, password: password,
                 database: database, tls: tls)
+            connection = PostgresConnection.Configuration(
+                host: url.host ?? "localhost", port: url.port ?? 5432, username: user, password: password,
+                database: database, tls: connectionTLS)
         }
+        connection.options.connectTimeout = .seconds(5)
         var shown = url
         if shown.password != nil { shown.password = "***" }
         description = shown.string ?? "postgres://"

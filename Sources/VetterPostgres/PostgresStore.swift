@@ -27,6 +27,15 @@ public final class PostgresStore: Store {
         var logger = Logger(label: "vetter.postgres")
         logger.logLevel = .critical
         self.logger = logger
+        // One connection first, for a clear and quick answer where the server is not there or refuses us (the
+        // pool would retry for a minute and then report only that it gave up).
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: address.connection, id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the database at \(address): \(Self.describe(error))")
+        }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
@@ -46,7 +55,8 @@ public final class PostgresStore: Store {
             if let message = error.serverInfo?[.message] {
                 return message + (error.serverInfo?[.detail].map { " (\($0))" } ?? "")
             }
-            return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+            if let underlying = error.underlying { return "\(underlying)" }
+            return "\(error.code)"
         }
         if let error = error as? PostgresTransactionError {
             return describe(error.closureError ?? error.commitError ?? error.beginError ?? error)
@@ -131,8 +141,9 @@ public final class PostgresStore: Store {
 
     // MARK: Lists
 
-    public func importLists(_ files: [ListFile], importedAt: Date, actor: String) async throws -> ImportOutcome {
-        let batches = try Recording.prepare(files)
+    public func importLists(
+        prepared batches: [Recording.PreparedList], files: [ListFile], importedAt: Date, actor: String
+    ) async throws -> ImportOutcome {
         let seconds = importedAt.timeIntervalSince1970
         return try await transaction { connection in
             // The chain's lock first: imports queue behind each other, so two of the same file make one version.

@@ -65,6 +65,9 @@ struct ChangeFollower: Service {
         } onGracefulShutdown: {
             task.cancel()
         }
+        // A store that announces nothing (SQLite) ends the task at once: this service then waits for the server to
+        // stop, as a service that returned early would stop the server.
+        try? await gracefulShutdown()
     }
 }
 

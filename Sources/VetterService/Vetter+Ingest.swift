@@ -1,6 +1,7 @@
 public import Foundation
 public import VetterCore
 import VetterLists
+import VetterMatch
 import VetterStore
 
 /// Refusal of an import that would shrink a list by more than ``ShrinkGuard/maximumShare``.
@@ -127,7 +128,11 @@ extension Vetter {
         // Re-screens a crash interrupted come first, against the versions they were owed for.
         _ = try await resumePendingRescreens()
         if !allowShrink { try await checkShrink(files) }
-        let outcome = try await store.importLists(files, importedAt: now, actor: actor)
+        let prepared = try Recording.prepare(files)
+        // The index of the lists as they will be is built and cached before the commit: every server reading this
+        // cache (the same host) switches as the commit is announced, instead of building its own or waiting.
+        if indexCachePath != nil { try await cacheIndex(after: prepared) }
+        let outcome = try await store.importLists(prepared: prepared, files: files, importedAt: now, actor: actor)
         var rescreen: RescreenReport?
         if !outcome.created.isEmpty {
             // Only this import's own job: another one pending belongs to an import still re-screening elsewhere.
@@ -140,6 +145,26 @@ extension Vetter {
         // the same database, and the next command, read it back instead of each building it again.
         if !outcome.created.isEmpty, indexCachePath != nil { _ = try await loadIndex() }
         return IngestReport(files: files, outcome: outcome, rescreen: rescreen)
+    }
+
+    /// Builds and caches the index over the lists in force once `prepared` is stored: the versions of other sources
+    /// as they are, those of `prepared` with their new entries, in the order the store will read them back (by
+    /// version, then entry id). Nothing is built when no list changes.
+    func cacheIndex(after prepared: [Recording.PreparedList]) async throws {
+        let current = try await store.currentVersions().sorted { $0.id < $1.id }
+        let changed = prepared.filter { item in
+            current.first { $0.source == item.source }?.contentSHA256 != item.content
+        }
+        guard !changed.isEmpty else { return }
+        let replaced = Set(changed.map(\.source))
+        let kept = current.filter { !replaced.contains($0.source) }
+        var entries = try await store.entries(versionIDs: kept.map(\.id))
+        for item in changed {
+            let listed = item.file.entriesBySource.first { $0.source == item.source }?.entries ?? []
+            entries += listed.sorted { $0.id < $1.id }
+        }
+        let versions = kept + changed.map { Recording.version($0, id: 0, importedAt: Date()) }
+        try cache(ScreeningIndex(entries: entries, parameters: try Self.matchParameters()), versions: versions)
     }
 
     /// Throws ``ShrinkError`` when a file would remove too much of a list in force.

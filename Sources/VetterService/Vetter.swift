@@ -135,11 +135,16 @@ public final class Vetter: Sendable {
         if let index = cachedIndex(key: key, parameters: parameters) { return index }
         let entries = try await store.entries(versionIDs: versions.map(\.id))
         let index = ScreeningIndex(entries: entries, parameters: parameters)
-        if let path = indexCachePath {
-            // A cache that cannot be written (a read-only directory) only costs speed.
-            try? IndexSnapshot.write(index, key: key).write(to: URL(fileURLWithPath: path), options: .atomic)
-        }
+        try cache(index, versions: versions)
         return index
+    }
+
+    /// Writes `index` to the cache beside the database as the index of `versions`.
+    func cache(_ index: ScreeningIndex, versions: [ListVersion]) throws {
+        guard let path = indexCachePath else { return }
+        let key = try Self.cacheKey(versions: versions, parameters: index.parameters)
+        // A cache that cannot be written (a read-only directory) only costs speed.
+        try? IndexSnapshot.write(index, key: key).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// An index over the list versions in force on `date` (``Store/versionsInForce(on:)``). With

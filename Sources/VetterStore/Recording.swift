@@ -4,11 +4,11 @@ public import VetterCore
 /// What both stores do the same way around their own SQL: the import's prepared versions and its audit body, the
 /// head of the audit chain, the screenings' records, and the rules that turn a recorded hit into a case step.
 /// A store reads and writes; the decisions are made here once, so that SQLite and PostgreSQL cannot drift apart.
-package enum Recording {
+public enum Recording {
     // MARK: Imports
 
     /// One source's entries of one file, encoded and hashed before any write begins.
-    package struct PreparedList: Sendable {
+    public struct PreparedList: Sendable {
         package var file: ListFile
         package var source: ListSource
         /// Entry id, content hash, canonical JSON: sorted by id.

@@ -171,9 +171,10 @@ public final class SQLiteStore: Store {
         return migrator
     }
 
-    public func importLists(_ files: [ListFile], importedAt: Date, actor: String) async throws -> ImportOutcome {
-        // Encoding and hashing happen before the write transaction, so the lock is held only to write.
-        let batches = try Recording.prepare(files)
+    public func importLists(
+        prepared batches: [Recording.PreparedList], files: [ListFile], importedAt: Date, actor: String
+    ) async throws -> ImportOutcome {
+        // Encoding and hashing happened before the write transaction, so the lock is held only to write.
         let outcome = try await pool.write { db in
             var created: [ListVersion] = []
             var unchanged: [ListSource] = []

@@ -11,7 +11,11 @@ public protocol Store: Sendable {
     /// version, in one transaction: either all of them are stored or none is. When any version is written, the
     /// same transaction records a ``RescreenJob`` owed for them, so that a crash before the re-screen loses no
     /// alert.
-    func importLists(_ files: [ListFile], importedAt: Date, actor: String) async throws -> ImportOutcome
+    ///
+    /// `prepared` are the files' lists as ``Recording/prepare(_:)`` made them (encoded and hashed before any write).
+    func importLists(
+        prepared: [Recording.PreparedList], files: [ListFile], importedAt: Date, actor: String
+    ) async throws -> ImportOutcome
 
     /// All versions, newest first, optionally of one source.
     func versions(source: ListSource?) async throws -> [ListVersion]
@@ -220,6 +224,11 @@ extension Store {
         _ records: [ScreeningRecord], actor: String, at: Date
     ) async throws -> [[HitReview]] {
         try await recordScreenings([ScreeningGroup(records: records, actor: actor)], at: at)[0]
+    }
+
+    /// ``importLists(prepared:files:importedAt:actor:)`` of files not prepared yet.
+    public func importLists(_ files: [ListFile], importedAt: Date, actor: String) async throws -> ImportOutcome {
+        try await importLists(prepared: Recording.prepare(files), files: files, importedAt: importedAt, actor: actor)
     }
 
     /// ``importLists(_:importedAt:actor:)`` of one file.

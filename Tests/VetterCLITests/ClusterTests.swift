@@ -76,21 +76,42 @@ struct ClusterTests {
         #expect(watched == 200)
         let before = try #require(try await Self.elVersion(b, key: admin))
 
-        // The amended list, imported through A; B must answer from it within 2 s.
+        // The amended list, imported through A while B answers screenings; B must answer from it within 2 s, and
+        // fail none of them during the switch.
         let amended = try Data(contentsOf: URL(fileURLWithPath: try SharedData.amendedCSL(in: directory)))
-        let (imported, outcome) = try await Self.call(
-            a, "POST", "/v1/imports?filename=consolidated-amended.csv", key: admin, body: amended)
-        #expect(imported == 201, "\(outcome)")
-        let committed = ContinuousClock.now
-        var seen: Int?
-        while ContinuousClock.now - committed < .seconds(10) {
-            seen = try await Self.elVersion(b, key: admin)
-            if seen != before { break }
-            try await Task.sleep(for: .milliseconds(50))
+        let importing = Task {
+            try await Self.call(a, "POST", "/v1/imports?filename=consolidated-amended.csv", key: admin, body: amended).0
         }
-        let lag = ContinuousClock.now - committed
-        print("node B answered from the new Entity List version \(lag) after node A's import returned")
-        #expect(seen != before)
+        // The lag is from the first moment the database shows the new version (read with psql) to the first
+        // answer of B from it.
+        var screened = 0, failed: [Int] = []
+        var committed: ContinuousClock.Instant?, switched: ContinuousClock.Instant?
+        let newest = "SELECT MAX(id) FROM list_version WHERE source = 'EL'"
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline, switched == nil {
+            let (status, answer) =
+                (try? await Self.call(b, "POST", "/v1/screen", key: admin, json: ["name": "Dahua"])) ?? (0, [:])
+            if status == 200 { screened += 1 } else { failed.append(status) }
+            // The versions B's index was built from: what it answers from.
+            let answeredFrom =
+                (answer["list_versions"] as? [[String: Any]])?.first {
+                    $0["source"] as? String == "EL"
+                }?["version_id"] as? Int
+            if committed == nil,
+                try TestDatabase.psql(database, newest).trimmingCharacters(in: .whitespacesAndNewlines)
+                    != String(before)
+            {
+                committed = ContinuousClock.now
+            }
+            if let answeredFrom, answeredFrom != before { switched = ContinuousClock.now }
+        }
+        let imported = try await importing.value
+        #expect(imported == 201)
+        print("node B answered \(screened) screenings during the import through node A, \(failed.count) failed")
+        #expect(failed.isEmpty, "\(failed)")
+        #expect(screened > 0)
+        let lag = try #require(switched) - (committed ?? #require(switched))
+        print("node B answered from the new Entity List version \(lag) after the database showed it")
         #expect(lag < .seconds(2))
 
         // Both nodes send the outbox every second: the alerts of the import arrive once each.
@@ -133,6 +154,25 @@ struct ClusterTests {
         print("the revoked key was refused by both nodes \(ContinuousClock.now - revoked) after the revocation")
         #expect(refused.count == 2)
         #expect(ContinuousClock.now - revoked < .seconds(2))
+    }
+
+    @Test("a server that is not there, a database or a role that does not exist: said at once, by name")
+    func unreachable() throws {
+        let started = ContinuousClock.now
+        let refused = try CLITests.run(["lists", "--db", "postgres://vetter@127.0.0.1:1/vetter"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("Connection refused"), "\(refused.stderr)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+        var missing = try #require(URLComponents(string: try TestDatabase.createDatabase()))
+        missing.path = "/no_such_database"
+        let absent = try CLITests.run(["lists", "--db", missing.string!])
+        #expect(absent.status == 2)
+        #expect(absent.stderr.contains("database \"no_such_database\" does not exist"), "\(absent.stderr)")
+        missing.user = "no_such_role"
+        missing.password = "secret"
+        let role = try CLITests.run(["lists", "--db", missing.string!])
+        #expect(role.stderr.contains("no_such_role"), "\(role.stderr)")
+        #expect(!role.stderr.contains("secret"), "the password is never printed: \(role.stderr)")
     }
 
     @Test("kill -9 of a server during an import leaves the old version or the new one, never a part")

@@ -150,9 +150,16 @@ struct StoreTests {
         _ = try await vetter.ingest(paths: [SharedData.path("csl/sample-2025-06.csv")], format: nil)
         // The import built the index and cached it: the next run reads it back.
         #expect(FileManager.default.fileExists(atPath: cachePath))
+        // It was built before the commit, from the file: the same index, entry for entry, as one built after.
+        let beforeCommit = try await vetter.loadIndex()
+        #expect(beforeCommit.isSummary)
         try FileManager.default.removeItem(atPath: cachePath)
         let built = try await vetter.loadIndex()
         #expect(!built.isSummary)
+        #expect(beforeCommit.entries.map(\.id) == built.entries.map(\.id))
+        #expect(
+            beforeCommit.screen(ScreeningQuery(name: "Atlas Sanatgaran")).map(\.score)
+                == built.screen(ScreeningQuery(name: "Atlas Sanatgaran")).map(\.score))
         let cached = try await vetter.loadIndex()
         #expect(cached.isSummary)
         #expect(cached.entries.count == built.entries.count)
