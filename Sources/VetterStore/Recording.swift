@@ -314,16 +314,6 @@ public enum Recording {
         return reviews
     }
 
-    /// How many cases a call could open at most: its matches not yet a case (a store that numbers cases ahead
-    /// of the write reserves this many).
-    package static func possibleOpenings(
-        _ records: [ScreeningRecord], keys: [String], cases: [String: [String: ReviewCase]]
-    ) -> Int {
-        zip(records, keys).reduce(0) { total, item in
-            total + item.0.matches.count { cases[item.1]?[$0.source + "|" + $0.entryID] == nil }
-        }
-    }
-
     /// The entry hashes whose entries a reopening may compare: the cases' hashes and the hits' new ones.
     package static func reopeningHashes(
         _ records: [ScreeningRecord], keys: [String], cases: [String: [String: ReviewCase]]

@@ -14,13 +14,13 @@ import VetterTesting
 @Suite("vetter serve over a real socket", .serialized)
 struct ServeTests {
     /// A `vetter serve --port 0` process and what it printed.
-    final class Server: @unchecked Sendable {
+    class Server: @unchecked Sendable {
         let process = Process()
         private let lock = NSLock()
         private var printed = ""
 
-        init(database: String, arguments: [String] = []) throws {
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        init(database: String, arguments: [String] = [], binary: String = CLITests.binary) throws {
+            process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["serve", "--port", "0", "--db", database] + arguments
             let pipe = Pipe()
             process.standardError = pipe
