@@ -25,6 +25,7 @@ import requests
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -64,7 +65,9 @@ def main():
                  "--window-size=1200,1500", "--lang=en-US"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=args.driver), options=options)
-    wait = WebDriverWait(driver, 20)
+    # A form post replaces the page: an element found on the old one goes stale while a wait reads it; the wait
+    # then looks again instead of failing.
+    wait = WebDriverWait(driver, 20, ignored_exceptions=[StaleElementReferenceException])
     try:
         # Without a key the search page sends the browser to the sign-in form.
         driver.get(args.base + "/ui/search")
