@@ -192,7 +192,10 @@ struct ClusterTests {
         let latest = refused.max() ?? .seconds(30)
         print("the revoked key was refused by both nodes, on requests sent at most \(latest) after the revocation")
         #expect(refused.count == 2)
-        #expect(latest < .seconds(2))
+        // Each node had found the key (and would keep it 30 s) just before: a refusal well inside that time is the
+        // notice at work. Unloaded it comes within milliseconds (the figure printed above); the bound leaves room for
+        // a machine running the whole suite in parallel, where a probe task itself can wait seconds to run.
+        #expect(latest < .seconds(10))
     }
 
     /// Screenings sent to a node while it switches lists: how many were answered, which failed, and when the first
