@@ -106,7 +106,9 @@ let package = Package(
         ),
         .testTarget(
             name: "VetterRulesTests",
-            dependencies: ["VetterCore", "VetterMatch", "VetterRules", "VetterService", "VetterTesting"],
+            dependencies: [
+                "VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterService", "VetterTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

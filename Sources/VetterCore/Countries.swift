@@ -116,8 +116,8 @@ public enum Countries {
         JO|Jordan
         KZ|Kazakhstan
         KE|Kenya
-        KP|Korea, North;North Korea;Korea, Democratic People's Republic of;Democratic People's Republic of Korea
-        KR|Korea, South;South Korea;Korea, Republic of
+        KP|Korea, North;North Korea;Korea, Democratic People's Republic of;Democratic People's Republic of Korea;DPRK
+        KR|Korea, South;South Korea;Korea, Republic of;Republic of Korea;ROK
         XK|Kosovo
         KW|Kuwait
         KG|Kyrgyzstan

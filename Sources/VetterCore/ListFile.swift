@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The formats Vetter reads.
 public enum ListFormat: String, CaseIterable, Sendable, Codable {
     /// trade.gov's Consolidated Screening List CSV, 29-column layout (with `_id`) or the older 28-column one.
@@ -7,6 +9,14 @@ public enum ListFormat: String, CaseIterable, Sendable, Codable {
     case ofacLegacyCSV = "ofac-csv"
     /// BIS's tab-separated Denied Persons file `dpl.txt`.
     case bisDPL = "bis-dpl"
+    /// BIS's Military-Intelligence End User list (Supplement No. 8 to Part 744), as a CSV table.
+    case bisMIEU = "bis-mieu"
+    /// DoD's Section 1260H list of Chinese military companies, with start and end dates.
+    case dod1260H = "dod-1260h"
+    /// The FCC Covered List table (the company named inside each description).
+    case fccCoveredList = "fcc-covered"
+    /// Lists set by statute (NDAA sections 889, 5949, 154, 1286; Section 353(b); INKSNA), one table.
+    case usStatuteLists = "us-statute"
 }
 
 /// What one list file holds once read: its entries, grouped by the source they belong to.
@@ -33,8 +43,10 @@ public struct ListFile: Sendable {
         Dictionary(grouping: entries, by: \.source).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// The newest start date of the entries of `source`: the best available "data as of" date.
-    public func dataDate(for source: ListSource) -> LocalDate? {
-        entries.lazy.filter { $0.source == source }.compactMap(\.startDate).filter { $0.year > 1900 }.max()
+    /// The newest start date of the entries of `source` up to `today`: the best available "data as of" date (a
+    /// list can name a measure that starts in the future, as Section 154 does from 1 October 2027).
+    public func dataDate(for source: ListSource, today: LocalDate = LocalDate(Date())) -> LocalDate? {
+        entries.lazy.filter { $0.source == source }.compactMap(\.startDate).filter { $0.year > 1900 && $0 <= today }
+            .max()
     }
 }

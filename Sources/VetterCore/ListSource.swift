@@ -21,6 +21,16 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
     case chineseMilitaryIndustrial = "CMIC"
     case part561 = "561"
     case iranSanctionsAct = "NS-ISA"
+    // US lists outside the Consolidated Screening List.
+    case militaryIntelligenceEndUser = "MIEU"
+    case chineseMilitaryCompanies = "1260H"
+    case fccCovered = "FCC"
+    case section889 = "889"
+    case section5949 = "5949"
+    case section154 = "154"
+    case section1286 = "1286"
+    case section353 = "353"
+    case inksna = "INKSNA"
 
     /// The code used on the command line and in JSON (`EL`, `SDN`, …).
     public var code: String { rawValue }
@@ -44,6 +54,17 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
             "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - Treasury Department"
         case .part561: "Part 561 List (561) - Treasury Department"
         case .iranSanctionsAct: "Non-SDN Iran Sanctions Act List (NS-ISA) - Treasury Department"
+        case .militaryIntelligenceEndUser:
+            "Military-Intelligence End User (MIEU) - Bureau of Industry and Security"
+        case .chineseMilitaryCompanies:
+            "Chinese Military Companies (Section 1260H) - Department of Defense"
+        case .fccCovered: "Covered List (FCC) - Federal Communications Commission"
+        case .section889: "Section 889 of the FY2019 NDAA - telecommunications and video surveillance companies"
+        case .section5949: "Section 5949 of the FY2023 NDAA - semiconductor companies"
+        case .section154: "Section 154 of the FY2024 NDAA - battery makers"
+        case .section1286: "Section 1286 of the FY2019 NDAA - foreign institutions of concern in research"
+        case .section353: "Section 353(b) of the Northern Triangle Act - corrupt and undemocratic actors"
+        case .inksna: "Iran, North Korea, and Syria Nonproliferation Act sanctions (INKSNA) - State Department"
         }
     }
 
@@ -53,12 +74,28 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
         case .entityList, .deniedPersons, .unverified, .militaryEndUser: "Commerce/BIS"
         case .nonproliferation: "State/ISN"
         case .itarDebarred: "State/DDTC"
+        case .militaryIntelligenceEndUser: "Commerce/BIS"
+        case .chineseMilitaryCompanies: "Defense/DoD"
+        case .fccCovered: "FCC"
+        case .section889, .section5949, .section154, .section1286: "Congress (NDAA)"
+        case .section353, .inksna: "State"
         default: "Treasury/OFAC"
         }
     }
 
     /// Whether the Consolidated Screening List still carries this source.
     public var isRetired: Bool { self == .part561 || self == .iranSanctionsAct }
+
+    /// Whether the source is one of the US lists outside the Consolidated Screening List (read from their own
+    /// files, never from the CSL).
+    public var isOutsideCSL: Bool {
+        switch self {
+        case .militaryIntelligenceEndUser, .chineseMilitaryCompanies, .fccCovered, .section889, .section5949,
+            .section154, .section1286, .section353, .inksna:
+            true
+        default: false
+        }
+    }
 
     /// Reads a source from its code (`EL`), its CSL title, or a title that merely contains the code in
     /// parentheses, as older files write it.

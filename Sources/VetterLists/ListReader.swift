@@ -66,6 +66,8 @@ public enum ListReader {
             let name = (file as NSString).lastPathComponent
             let set = OFACLegacyReader.FileSet(primary: file, isNonSDN: name.hasPrefix("cons"))
             return try OFACLegacyReader.read(set: set, load: { _ throws(ListReadError) in bytes }, options: options)
+        case .bisMIEU, .dod1260H, .fccCoveredList, .usStatuteLists:
+            return try OtherUSListsReader.read(bytes: bytes, file: file, format: format, options: options)
         }
     }
 
@@ -81,8 +83,12 @@ public enum ListReader {
 
     /// Detects the format from the first line.
     static func detect(bytes: [UInt8], path: String) throws(ListReadError) -> ListFormat {
-        let head = String(decoding: bytes.prefix(600), as: UTF8.self)
-        let firstLine = head.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        // Cut at the byte: in a String, "\r\n" is one character that a split on "\n" does not see.
+        let firstLine = String(decoding: bytes.prefix(600).prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let header = firstLine.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: ",", omittingEmptySubsequences: false
+        ).map(String.init)
+        if let format = OtherUSListsReader.format(header: header) { return format }
         if firstLine.contains("source") && firstLine.contains("name") && firstLine.contains(",") { return .csl }
         if firstLine.contains("\"Name\"\t") || firstLine.hasPrefix("Name\t") { return .bisDPL }
         let fields = firstLine.split(separator: ",", omittingEmptySubsequences: false)

@@ -242,6 +242,7 @@ extension LicenceDecider {
                 reasons.append("\(label): \(determination.decision.rawValue)")
                 reasons.append(contentsOf: determination.reasons.map { "  \($0)" })
                 reasons.append(contentsOf: determination.conditions.map { "  Condition: \($0)" })
+                reasons.append("  Under: \(determination.regulation)")
                 if !determination.citations.isEmpty {
                     reasons.append("  Federal Register: \(determination.citations.joined(separator: "; "))")
                 }

@@ -58,8 +58,19 @@ public enum LicenceDecider {
             decision: .noLicenseRequired, licenseRequired: false, reviewPolicy: nil, licenseExceptions: [],
             conditions: [], reasons: [], citations: citations(entry), regulation: effect.regulation, footnotes: [])
         switch entry.source {
-        case .entityList, .militaryEndUser:
+        case .entityList, .militaryEndUser, .militaryIntelligenceEndUser:
             applyLicenceRequirement(entry, item: item, into: &result)
+        case .inksna:
+            // The measures deny licences; they add no requirement of their own.
+            if item.isEAR99 {
+                result.reasons.append(
+                    "\(entry.source.code): \(effect.summary) EAR99 items need no licence for this listing.")
+            } else {
+                result.decision = .review
+                result.reasons.append("\(entry.source.code): \(effect.summary)")
+                result.conditions.append(
+                    "Any licence the EAR requires for \(item) to this party will be denied while the measures last.")
+            }
         default:
             switch effect.effect {
             case .prohibition:
@@ -74,7 +85,7 @@ public enum LicenceDecider {
             case .redFlag:
                 result.decision = .review
                 result.reasons.append("\(entry.source.code): \(effect.summary)")
-            case .notExportMeasure:
+            case .notExportMeasure, .procurementRestriction:
                 result.reasons.append(
                     "\(entry.source.code): \(effect.summary) No export licence is required by this listing.")
             case .licenseRequirement:
@@ -88,7 +99,12 @@ public enum LicenceDecider {
         let requirement = LicenceRequirementRule.parse(entry.licenseRequirement ?? "")
         let policy = ReviewPolicyRule.parse(entry.licensePolicy ?? "")
         result.footnotes = requirement.footnotes
-        result.licenseExceptions = entry.source == .militaryEndUser ? ["GOV"] : requirement.licenseExceptions
+        result.licenseExceptions =
+            switch entry.source {
+            case .militaryEndUser: ["GOV"]
+            case .militaryIntelligenceEndUser: []
+            default: requirement.licenseExceptions
+            }
         if entry.source == .entityList && result.licenseExceptions.isEmpty {
             result.reasons.append(
                 "No licence exceptions are available for Entity List parties (§744.16(b)), apart from the narrow carve-outs it names."

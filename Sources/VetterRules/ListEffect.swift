@@ -9,7 +9,10 @@ public enum EffectClass: String, Sendable, Codable, CaseIterable {
     case licenseRequirement = "license_requirement"
     /// A red flag to resolve before going ahead.
     case redFlag = "red_flag"
-    /// A measure that does not restrict exports (securities, banking, menu sanctions).
+    /// A restriction on US-government procurement, contracting or funding (NDAA sections, the FCC Covered
+    /// List, Section 1260H): it binds government buyers and their contractors, not exports.
+    case procurementRestriction = "procurement_restriction"
+    /// A measure that does not restrict exports (securities, banking, menu sanctions, visas).
     case notExportMeasure = "not_export_measure"
 }
 
@@ -100,6 +103,70 @@ public struct ListEffect: Sendable, Codable, Hashable {
             ListEffect(
                 source: source, effect: .notExportMeasure, regulation: "Iran Sanctions Act (retired list)",
                 summary: "Non-blocking sanctions; not an export ban. The list is retired.")
+        case .militaryIntelligenceEndUser:
+            ListEffect(
+                source: source, effect: .licenseRequirement, regulation: "15 CFR 744.22; Supplement No. 8 to Part 744",
+                summary:
+                    "A licence is required for all items subject to the EAR, reviewed under a presumption of denial (§744.22(e)); license exceptions are not available beyond the few §744.22 names."
+            )
+        case .chineseMilitaryCompanies:
+            ListEffect(
+                source: source, effect: .procurementRestriction,
+                regulation:
+                    "Section 1260H of the FY2021 NDAA (Pub. L. 116-283, 10 U.S.C. 113 note); Section 805 of the FY2024 NDAA (Pub. L. 118-31)",
+                summary:
+                    "A Chinese military company named by the Department of Defense: the Department may not contract with it directly from 30 June 2026, or indirectly from 30 June 2027; not an export licence requirement."
+            )
+        case .fccCovered:
+            ListEffect(
+                source: source, effect: .procurementRestriction,
+                regulation:
+                    "Secure and Trusted Communications Networks Act of 2019 (47 U.S.C. 1601–1609); 47 CFR 1.50002",
+                summary:
+                    "Covered communications equipment and services: the FCC authorises no new such equipment (47 CFR 2.903) and Universal Service Fund support may not buy it (47 CFR 54.9); not an export licence requirement."
+            )
+        case .section889:
+            ListEffect(
+                source: source, effect: .procurementRestriction,
+                regulation: "Section 889 of the FY2019 NDAA (Pub. L. 115-232); FAR 52.204-25",
+                summary:
+                    "Executive agencies may not buy covered telecommunications or video surveillance equipment or services from the company or its affiliates, nor contract with an entity that uses them; not an export licence requirement."
+            )
+        case .section5949:
+            ListEffect(
+                source: source, effect: .procurementRestriction,
+                regulation: "Section 5949 of the FY2023 NDAA (Pub. L. 117-263)",
+                summary:
+                    "From 23 December 2027 executive agencies may not buy products or services containing the company's semiconductors; not an export licence requirement."
+            )
+        case .section154:
+            ListEffect(
+                source: source, effect: .procurementRestriction,
+                regulation: "Section 154 of the FY2024 NDAA (Pub. L. 118-31)",
+                summary:
+                    "From 1 October 2027 the Department of Defense may not buy batteries the company produces; not an export licence requirement."
+            )
+        case .section1286:
+            ListEffect(
+                source: source, effect: .procurementRestriction,
+                regulation: "Section 1286 of the FY2019 NDAA (Pub. L. 115-232, as amended)",
+                summary:
+                    "A foreign institution of concern for research security: Department of Defense research funding of work with it is restricted; not an export licence requirement."
+            )
+        case .section353:
+            ListEffect(
+                source: source, effect: .notExportMeasure,
+                regulation:
+                    "Section 353(b) of the United States–Northern Triangle Enhanced Engagement Act (Pub. L. 116-260)",
+                summary: "The person is ineligible for a US visa and admission; not an export measure.")
+        case .inksna:
+            ListEffect(
+                source: source, effect: .redFlag,
+                regulation:
+                    "Iran, North Korea, and Syria Nonproliferation Act, section 3 (Pub. L. 106-178, as amended)",
+                summary:
+                    "For the period of the measures: no US-government procurement from or assistance to the person, and new individual licences for items controlled under the EAR are denied (existing ones suspended)."
+            )
         }
     }
 

@@ -49,6 +49,7 @@ struct ChangeFollower: Service {
                 switch change {
                 case .keys:
                     knownKeys.forgetAll()
+                    logger.notice("the API keys changed in the database: the keys known here were forgotten")
                 case .lists:
                     do {
                         if try await screener.refreshIfChanged() {

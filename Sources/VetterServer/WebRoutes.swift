@@ -269,6 +269,7 @@ struct MeaningView {
             case .prohibition: "Prohibited"
             case .licenseRequirement: "Licence required"
             case .redFlag: "Red flag"
+            case .procurementRestriction: "Procurement restriction"
             case .notExportMeasure: "Not an export measure"
             }
         effectSummary = effect.summary

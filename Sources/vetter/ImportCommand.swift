@@ -18,7 +18,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "Files or OFAC directories to import.")
     var paths: [String]
 
-    @Option(help: "The format, when detection is not wanted: csl, ofac-csv or bis-dpl.")
+    @Option(
+        help:
+            "The format, when detection is not wanted: csl, ofac-csv, bis-dpl, bis-mieu, dod-1260h, fcc-covered or us-statute."
+    )
     var format: ListFormat?
 
     @Flag(help: "Import a file whose last record was cut off, without that record (it is refused otherwise).")

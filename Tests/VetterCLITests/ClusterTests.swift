@@ -192,10 +192,14 @@ struct ClusterTests {
         let latest = refused.max() ?? .seconds(30)
         print("the revoked key was refused by both nodes, on requests sent at most \(latest) after the revocation")
         #expect(refused.count == 2)
-        // Each node had found the key (and would keep it 30 s) just before: a refusal well inside that time is the
-        // notice at work. Unloaded it comes within milliseconds (the figure printed above); the bound leaves room for
-        // a machine running the whole suite in parallel, where a probe task itself can wait seconds to run.
-        #expect(latest < .seconds(10))
+        // Each node had found the key (and would keep it 30 s) just before: what made it refuse is the notice, which
+        // each node says it acted on. Unloaded the refusal comes within milliseconds (the figure printed above); the
+        // bound only tells it from the 30 s expiry, as a machine running the whole suite in parallel can make a probe
+        // task itself wait seconds to run.
+        for node in [nodeA, nodeB] {
+            #expect(node.output.contains("the keys known here were forgotten"), "\(node.output.suffix(2000))")
+        }
+        #expect(latest < .seconds(25))
     }
 
     /// Screenings sent to a node while it switches lists: how many were answered, which failed, and when the first
