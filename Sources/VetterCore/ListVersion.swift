@@ -33,3 +33,11 @@ public struct ListVersion: Hashable, Sendable, Codable {
         self.entryCount = entryCount
     }
 }
+
+extension ListVersion {
+    /// How old the version's data is at `now`: from its data date (the newest start date it carries), or from
+    /// its import when it carries none.
+    public func dataAge(at now: Date = Date()) -> TimeInterval {
+        now.timeIntervalSince(dataDate?.startUTC ?? importedAt)
+    }
+}

@@ -65,6 +65,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(year: parts.year!, month: parts.month!, day: parts.day!)
     }
 
+    /// The first instant of the day in UTC.
+    public var startUTC: Date {
+        Date(timeIntervalSince1970: Double(days(since: LocalDate(year: 1970, month: 1, day: 1))) * 86_400)
+    }
+
     /// Whole days from `earlier` to this day (negative when `earlier` is later), by the proleptic Gregorian calendar.
     public func days(since earlier: LocalDate) -> Int { dayNumber - earlier.dayNumber }
 

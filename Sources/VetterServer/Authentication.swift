@@ -11,7 +11,7 @@ import VetterService
 /// SHA-256s are looked up and nothing of a key or a session id is logged.
 struct Authenticator: Sendable {
     /// Routes anyone may call.
-    static let publicRoutes: Set<String> = ["/healthz", "/ui/login", "/ui/style.css"]
+    static let publicRoutes: Set<String> = ["/healthz", "/readyz", "/ui/login", "/ui/style.css"]
     static let cookieName = "vetter_session"
 
     let vetter: Vetter

@@ -82,6 +82,15 @@ public final class ServerMetrics: Sendable {
         for version in versions {
             lines.append("vetter_list_entries{source=\"\(version.source.code)\"} \(version.entryCount)")
         }
+        lines.append(
+            "# HELP vetter_list_data_age_seconds Age of the list data in force, by source: from its data date, or from its import when it has none."
+        )
+        lines.append("# TYPE vetter_list_data_age_seconds gauge")
+        let now = Date()
+        for version in versions {
+            lines.append(
+                "vetter_list_data_age_seconds{source=\"\(version.source.code)\"} \(Int(version.dataAge(at: now)))")
+        }
         lines.append("# HELP vetter_uptime_seconds Seconds since the server started.")
         lines.append("# TYPE vetter_uptime_seconds gauge")
         lines.append("vetter_uptime_seconds \(Date().timeIntervalSince(started))")

@@ -59,12 +59,19 @@ public struct ServerConfiguration: Sendable {
     public var followEvery: Duration
     /// How often the webhook outbox is sent in the background; `nil` for never (only after imports here).
     public var deliverEvery: Duration?
+    /// The list update the server runs by itself; `nil` for none (`vetter update` from cron, or imports).
+    public var update: UpdateSchedule?
+    /// Data older than this makes `/readyz` answer not ready; `nil` for no limit.
+    public var maxDataAge: Duration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, requestTimeout: Duration = defaultRequestTimeout,
-        followEvery: Duration = .seconds(1), deliverEvery: Duration? = .seconds(10)
+        followEvery: Duration = .seconds(1), deliverEvery: Duration? = .seconds(10), update: UpdateSchedule? = nil,
+        maxDataAge: Duration? = nil
     ) {
         self.deliverEvery = deliverEvery
+        self.update = update
+        self.maxDataAge = maxDataAge
         self.host = host
         self.port = port
         self.requestTimeout = requestTimeout
@@ -94,7 +101,7 @@ public enum VetterServer {
 
     static func router(
         screener: Screener, logger: Logger, metrics: ServerMetrics, requestTimeout: Duration,
-        knownKeys: Authenticator.KnownKeys
+        knownKeys: Authenticator.KnownKeys, maxDataAge: Duration? = nil
     ) throws -> Router<VetterRequestContext> {
         let vetter = screener.vetter
         let router = Router(context: VetterRequestContext.self)
@@ -107,6 +114,10 @@ public enum VetterServer {
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        router.get("/readyz") { _, _ -> Response in
+            let readiness = Readiness(versions: screener.versions, maxDataAge: maxDataAge)
+            return try json(readiness, status: readiness.ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, context -> Response in
             try context.require(.screener)
@@ -143,10 +154,14 @@ public enum VetterServer {
         if let every = configuration.deliverEvery {
             services.append(OutboxSender(vetter: vetter, every: every, logger: logger))
         }
+        if let schedule = configuration.update {
+            services.append(ListUpdater(screener: screener, schedule: schedule, logger: logger))
+        }
         return Application(
             router: try router(
                 screener: screener, logger: logger, metrics: ServerMetrics(),
-                requestTimeout: configuration.requestTimeout, knownKeys: knownKeys),
+                requestTimeout: configuration.requestTimeout, knownKeys: knownKeys,
+                maxDataAge: configuration.maxDataAge),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "vetter"),
             services: services,

@@ -47,7 +47,10 @@ public final class Screener: Sendable {
     public var index: ScreeningIndex { state.withLock { $0.index } }
 
     /// The evidence of an answer given now from the index in use.
-    public var evidence: Evidence { Evidence(versions: state.withLock { $0.versions }) }
+    public var evidence: Evidence { Evidence(versions: versions) }
+
+    /// The list versions the index in use was built from.
+    public var versions: [ListVersion] { state.withLock { $0.versions } }
 
     /// Replaces the index when the lists in force changed since it was built; returns whether it did. One
     /// refresh runs at a time: a call during another waits for it, then looks again.

@@ -79,6 +79,9 @@ public final class Vetter: Sendable {
         return ((base as NSString).appendingPathComponent("vetter") as NSString).appendingPathComponent("vetter.sqlite")
     }
 
+    /// This build's version (`vetter --version`).
+    public static let version = "0.9.0-dev"
+
     /// Path of the bundled snapshot file.
     public static var snapshotPath: String? {
         Bundle.module.path(forResource: "csl-2022-05.csv", ofType: "gz")

@@ -33,3 +33,25 @@ extension ClearReason: ExpressibleByArgument {}
 
 /// `--state` of `cases`.
 extension CaseState: ExpressibleByArgument {}
+
+/// A span of time written `90s`, `30m`, `6h`, `2d` or a number of seconds (`45`, `0.5`).
+struct Interval: ExpressibleByArgument, Sendable {
+    var seconds: Double
+
+    init?(argument: String) {
+        let text = argument.trimmed.lowercased()
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+        var number = Substring(text)
+        var unit = 1.0
+        if let last = text.last, let factor = units[last] {
+            number = text.dropLast()
+            unit = factor
+        }
+        guard let value = Double(number), value.isFinite, value > 0 else { return nil }
+        seconds = value * unit
+    }
+
+    var duration: Duration { .milliseconds(Int((seconds * 1000).rounded())) }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}

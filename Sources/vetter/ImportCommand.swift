@@ -99,15 +99,25 @@ struct ListsCommand: AsyncParsableCommand {
             return
         }
         let formatter = ISO8601DateFormatter()
+        let now = Date()
         print(
             Terminal.table(
-                ["LIST", "VERSION", "ENTRIES", "DATA AS OF", "IMPORTED", "FILE"],
+                ["LIST", "VERSION", "ENTRIES", "DATA AS OF", "AGE", "IMPORTED", "FILE"],
                 versions.map {
                     [
                         $0.source.code, String($0.id), String($0.entryCount), $0.dataDate?.description ?? "",
+                        Self.age($0.dataAge(at: now)) + ($0.dataDate == nil ? " (import)" : ""),
                         formatter.string(from: $0.importedAt), $0.fileName,
                     ]
                 }))
+        Terminal.warnIfStale(Evidence(versions: versions, at: now))
+    }
+
+    /// "4 d", "3 h", "12 min": the largest whole unit.
+    static func age(_ seconds: TimeInterval) -> String {
+        if seconds >= 86_400 { return "\(Int(seconds / 86_400)) d" }
+        if seconds >= 3_600 { return "\(Int(seconds / 3_600)) h" }
+        return "\(max(0, Int(seconds / 60))) min"
     }
 }
 

@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the JSON API over the same store, engine and rules as the CLI.",
         discussion: """
             The JSON API under /v1 (its OpenAPI document is served at /openapi.yaml), the reviewers' web pages \
-            under /ui, Prometheus metrics at /metrics and /healthz. Every route but /healthz and the sign-in page \
+            under /ui, Prometheus metrics at /metrics, /healthz (the process answers) and /readyz (lists loaded, \
+            and not older than --max-data-age). Every route but /healthz, /readyz and the sign-in page \
             needs an API key (Authorization: Bearer <key>, or the web sign-in); 'vetter keys create' makes one. The \
             first serve on a store without keys creates an admin key and prints it once. Each request is logged on \
             one line of key=value fields (method, route, status, ms, the key's name — never the key) on standard \
@@ -36,6 +37,26 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Seconds between sends of the webhook outbox in the background (deliveries due, retries); 0 for none.")
     var deliverEvery: Double = 10
 
+    @Option(
+        help: ArgumentHelp(
+            "Fetch and import the lists every INTERVAL (90s, 30m, 6h, 1d), as 'vetter update' does; off by default.",
+            discussion:
+                "The first update runs a few seconds after the start; each wait is jittered by ±10 %. A failed download or file leaves the lists in force and is retried after 30 s, then after twice as long each time, up to the interval.",
+            valueName: "interval"))
+    var updateEvery: Interval?
+
+    @Option(help: "With --update-every: only these sources (csl, ofac-sdn, ofac-cons, bis-dpl); repeatable.")
+    var updateOnly: [String] = []
+
+    @Option(help: "With --update-every: NAME=URL, fetch a source from another address; repeatable.")
+    var updateURL: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "/readyz answers 503 (not ready) while the newest list data is older than INTERVAL (30d, 720h).",
+            valueName: "interval"))
+    var maxDataAge: Interval?
+
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
@@ -45,6 +66,17 @@ struct ServeCommand: AsyncParsableCommand {
         guard deliverEvery >= 0, deliverEvery <= 86_400 else {
             throw ValidationError("--deliver-every must be between 0 and 86400 seconds")
         }
+        if let updateEvery, updateEvery.seconds < 1 {
+            throw ValidationError("--update-every must be at least one second")
+        }
+        if updateEvery == nil, !updateOnly.isEmpty || !updateURL.isEmpty {
+            throw ValidationError("--update-only and --update-url need --update-every")
+        }
+        _ = try updateSources()
+    }
+
+    func updateSources() throws -> [UpdateSource] {
+        try UpdateCommand.sources(only: updateOnly, urls: updateURL, options: ("--update-only", "--update-url"))
     }
 
     func run() async throws {
@@ -63,12 +95,15 @@ struct ServeCommand: AsyncParsableCommand {
                 let secret = try await VetterServer.createKey(in: vetter, role: .admin, name: "first admin")
                 Terminal.note("Created the first admin API key (shown once): \(secret)")
             }
+            Terminal.warnIfStale(Evidence(versions: try await vetter.currentLists()))
             let host = host
             return try await VetterServer.application(
                 vetter: vetter,
                 configuration: ServerConfiguration(
                     host: host, port: port, requestTimeout: .milliseconds(Int(requestTimeout * 1000)),
-                    deliverEvery: deliverEvery > 0 ? .milliseconds(Int(deliverEvery * 1000)) : nil), logger: logger,
+                    deliverEvery: deliverEvery > 0 ? .milliseconds(Int(deliverEvery * 1000)) : nil,
+                    update: try updateEvery.map { UpdateSchedule(every: $0.duration, sources: try updateSources()) },
+                    maxDataAge: maxDataAge?.duration), logger: logger,
                 onRunning: { port in
                     Terminal.note("Listening on http://\(host):\(port) — the reviewers' page is /ui, the API /v1")
                 })

@@ -32,24 +32,31 @@ struct UpdateCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func sources() throws -> [UpdateSource] {
+    /// The sources to fetch: the defaults, with `urls` (`NAME=URL`) replacing addresses (or adding `bis-dpl`),
+    /// cut to `only` when given. `options` names the two options in messages (`update` and `serve` differ).
+    static func sources(
+        only: [String], urls: [String], options: (only: String, url: String) = ("--only", "--url")
+    )
+        throws -> [UpdateSource]
+    {
         var sources = UpdateSource.defaults
-        for item in url {
+        for item in urls {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ValidationError("--url: '\(item)' is not NAME=URL")
+                throw ValidationError("\(options.url): '\(item)' is not NAME=URL")
             }
             if let index = sources.firstIndex(where: { $0.name == parts[0] }) {
                 sources[index].url = parts[1]
             } else if parts[0] == "bis-dpl" {
                 sources.append(UpdateSource(name: "bis-dpl", url: parts[1]))
             } else {
-                throw ValidationError("--url: '\(parts[0])' is not one of csl, ofac-sdn, ofac-cons, bis-dpl")
+                throw ValidationError(
+                    "\(options.url): '\(parts[0])' is not one of csl, ofac-sdn, ofac-cons, bis-dpl")
             }
         }
         if !only.isEmpty {
             for name in only where !sources.contains(where: { $0.name == name }) {
-                throw ValidationError("--only: '\(name)' is not a configured source")
+                throw ValidationError("\(options.only): '\(name)' is not a configured source")
             }
             sources = sources.filter { only.contains($0.name) }
         }
@@ -57,7 +64,7 @@ struct UpdateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let chosen = try sources()
+        let chosen = try Self.sources(only: only, urls: url)
         let report = try await reportingErrors {
             let vetter = try await storeOptions.open()
             let report = try await vetter.update(sources: chosen, timeout: timeout, allowShrink: allowShrink)

@@ -13,6 +13,7 @@ struct VetterCommand: AsyncParsableCommand {
             as versioned data, and finds a party however its name is written. On first use it loads the bundled \
             snapshot (\(Vetter.snapshotDescription)); import current files with 'vetter import'.
             """,
+        version: Vetter.version,
         subcommands: [
             ScreenCommand.self, CheckCommand.self, BatchCommand.self, ImportCommand.self, ListsCommand.self,
             ShowCommand.self, RulesCommand.self, VersionsCommand.self, DiffCommand.self, WatchCommand.self,
