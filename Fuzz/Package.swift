@@ -3,7 +3,10 @@
 // scripts/fuzz.sh (swift build -Xswiftc -sanitize=fuzzer,address); not part of the main build.
 import PackageDescription
 
-let fuzzTargets = ["FuzzCSL", "FuzzOFAC", "FuzzDPL", "FuzzPartyCSV", "FuzzTransaction", "FuzzScreen"]
+let fuzzTargets = [
+    "FuzzCSL", "FuzzOFAC", "FuzzOFACXML", "FuzzDPL", "FuzzOtherLists", "FuzzZip", "FuzzPartyCSV", "FuzzTransaction",
+    "FuzzScreen",
+]
 
 let package = Package(
     name: "VetterFuzz",

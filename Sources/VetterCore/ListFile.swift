@@ -17,6 +17,10 @@ public enum ListFormat: String, CaseIterable, Sendable, Codable {
     case fccCoveredList = "fcc-covered"
     /// Lists set by statute (NDAA sections 889, 5949, 154, 1286; Section 353(b); INKSNA), one table.
     case usStatuteLists = "us-statute"
+    /// OFAC's XML: the classic `sdn.xml` (schema `sdnList`) or the Enhanced XML (`sanctionsData`), zipped or not.
+    case ofacXML = "ofac-xml"
+    /// OFAC's classic `consolidated.xml`: the non-SDN lists in the `sdnList` schema.
+    case ofacConsolidatedXML = "ofac-cons-xml"
 }
 
 /// What one list file holds once read: its entries, grouped by the source they belong to.

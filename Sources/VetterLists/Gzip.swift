@@ -19,13 +19,16 @@ package enum Gzip {
 
     /// The decompressed bytes; throws when the stream is damaged or cut short, or inflates past
     /// ``limit(compressedSize:)`` (checked while inflating, so a bomb never fills memory).
+    ///
+    /// With `raw`, the input is a bare deflate stream (a zip member) rather than a gzip or zlib one.
     package static func decompress(
-        _ input: [UInt8], file: String, limit: Int? = nil
+        _ input: [UInt8], file: String, limit: Int? = nil, raw: Bool = false
     ) throws(ListReadError) -> [UInt8] {
         let limit = limit ?? Self.limit(compressedSize: input.count)
         var stream = z_stream()
-        // 15 window bits + 32: detect gzip or zlib headers automatically.
-        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        // 15 window bits + 32: detect gzip or zlib headers automatically; -15: no header at all.
+        let windowBits: Int32 = raw ? -15 : 15 + 32
+        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw ListReadError(.unreadable, file: file, "zlib could not start")
         }
         defer { inflateEnd(&stream) }
@@ -52,7 +55,7 @@ package enum Gzip {
                     return
                 }
                 // Concatenated gzip members: start the next one.
-                if status == Z_STREAM_END && stream.avail_in > 0 {
+                if !raw && status == Z_STREAM_END && stream.avail_in > 0 {
                     inflateReset(&stream)
                     status = Z_OK
                 }
@@ -61,12 +64,13 @@ package enum Gzip {
         if tooLarge {
             throw ListReadError(
                 .unreadable, file: file,
-                "the gzip stream inflates to more than \(limit >> 20) MiB (\(input.count) bytes compressed); refused as damaged or hostile"
+                "the \(raw ? "zip member" : "gzip stream") inflates to more than \(limit >> 20) MiB (\(input.count) bytes compressed); refused as damaged or hostile"
             )
         }
         guard status == Z_STREAM_END else {
             throw ListReadError(
-                .unreadable, file: file, "the gzip stream is damaged or cut short (zlib status \(status))")
+                .unreadable, file: file,
+                "the \(raw ? "zip member" : "gzip stream") is damaged or cut short (zlib status \(status))")
         }
         return output
     }

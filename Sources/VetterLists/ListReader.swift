@@ -30,6 +30,7 @@ public enum ListReader {
                 set: set, load: { (file) throws(ListReadError) in try load(file) }, options: options)
         }
         let bytes = try load(path)
+        if Zip.isZip(bytes) { return try read(zip: bytes, file: path, format: format, options: options) }
         let detected: ListFormat
         if let format { detected = format } else { detected = try detect(bytes: bytes, path: path) }
         let name = (path as NSString).lastPathComponent
@@ -49,6 +50,7 @@ public enum ListReader {
     ) throws(ListReadError) -> ListFile {
         if input.isEmpty { throw ListReadError(.empty, file: file, line: 1, "the file is empty") }
         let bytes = Gzip.isGzip(input) ? try Gzip.decompress(input, file: file) : input
+        if Zip.isZip(bytes) { return try read(zip: bytes, file: file, format: format, options: options) }
         let detected: ListFormat
         if let format { detected = format } else { detected = try detect(bytes: bytes, path: file) }
         return try read(decompressed: bytes, file: file, format: detected, options: options)
@@ -68,7 +70,52 @@ public enum ListReader {
             return try OFACLegacyReader.read(set: set, load: { _ throws(ListReadError) in bytes }, options: options)
         case .bisMIEU, .dod1260H, .fccCoveredList, .usStatuteLists:
             return try OtherUSListsReader.read(bytes: bytes, file: file, format: format, options: options)
+        case .ofacXML, .ofacConsolidatedXML:
+            return try OFACXMLReader.read(bytes: bytes, file: file, format: format)
         }
+    }
+
+    /// Reads a zip archive holding one list file (OFAC's Enhanced XML is published so) or one OFAC CSV set.
+    /// Members are named `archive.zip!member` in errors.
+    static func read(
+        zip bytes: [UInt8], file: String, format: ListFormat?, options: ReadOptions
+    ) throws(ListReadError) -> ListFile {
+        let members = try Zip.members(bytes, file: file)
+        var byName: [String: [UInt8]] = [:]
+        for member in members {
+            byName[(member.name as NSString).lastPathComponent.lowercased()] = member.bytes
+        }
+        for (primary, isNonSDN) in [("sdn.csv", false), ("cons_prim.csv", true)] where byName[primary] != nil {
+            func named(_ name: String) -> String? { byName[name] == nil ? nil : "\(file)!\(name)" }
+            let set = OFACLegacyReader.FileSet(
+                primary: "\(file)!\(primary)", addresses: named(isNonSDN ? "cons_add.csv" : "add.csv"),
+                aliases: named(isNonSDN ? "cons_alt.csv" : "alt.csv"),
+                comments: named(isNonSDN ? "cons_comments.csv" : "sdn_comments.csv"), isNonSDN: isNonSDN)
+            return try OFACLegacyReader.read(
+                set: set,
+                load: { (path) throws(ListReadError) -> [UInt8] in
+                    let name = String(path.split(separator: "!").last ?? "")
+                    guard let member = byName[name] else {
+                        throw ListReadError(.unreadable, file: path, "not in the archive")
+                    }
+                    return member
+                }, options: options)
+        }
+        guard members.count == 1, let member = members.first else {
+            throw ListReadError(
+                .unknownFormat, file: file,
+                "the zip archive holds \(members.count) files (\(members.prefix(5).map(\.name).joined(separator: ", "))); it must hold one list file or one OFAC CSV set"
+            )
+        }
+        let name = "\(file)!\(member.name)"
+        if member.bytes.isEmpty { throw ListReadError(.empty, file: name, line: 1, "the file is empty") }
+        let inner = Gzip.isGzip(member.bytes) ? try Gzip.decompress(member.bytes, file: name) : member.bytes
+        if Zip.isZip(inner) {
+            throw ListReadError(.unknownFormat, file: name, "a zip archive inside a zip archive is not read")
+        }
+        let detected: ListFormat
+        if let format { detected = format } else { detected = try detect(bytes: inner, path: name) }
+        return try read(decompressed: inner, file: name, format: detected, options: options)
     }
 
     /// Reads a file's bytes, decompressing gzip transparently.
@@ -89,6 +136,13 @@ public enum ListReader {
             separator: ",", omittingEmptySubsequences: false
         ).map(String.init)
         if let format = OtherUSListsReader.format(header: header) { return format }
+        if firstLine.hasPrefix("<?xml") || firstLine.hasPrefix("<") || firstLine.hasPrefix("\u{FEFF}<") {
+            let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+            if head.contains("<sanctionsData") { return .ofacXML }
+            if head.contains("<sdnList") {
+                return OFACXMLReader.isConsolidated(path: path, bytes: bytes) ? .ofacConsolidatedXML : .ofacXML
+            }
+        }
         if firstLine.contains("source") && firstLine.contains("name") && firstLine.contains(",") { return .csl }
         if firstLine.contains("\"Name\"\t") || firstLine.hasPrefix("Name\t") { return .bisDPL }
         let fields = firstLine.split(separator: ",", omittingEmptySubsequences: false)

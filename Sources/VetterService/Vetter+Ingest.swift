@@ -93,7 +93,9 @@ extension Vetter {
             ingested = try await ingest(
                 paths: [path], format: format, options: options, allowShrink: allowShrink, actor: actor)
         } catch var error as ListReadError {
-            error.file = fileName
+            // A member of an uploaded zip keeps its name: `upload.zip!sdn.csv`.
+            let member = error.file.firstIndex(of: "!").map { String(error.file[$0...]) } ?? ""
+            error.file = fileName + member
             error.message = error.message.replacingOccurrences(of: directory.path + "/", with: "")
             throw error
         }

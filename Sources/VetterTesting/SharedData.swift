@@ -52,3 +52,19 @@ public func makeTemporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// Writes a zip archive of `files` (each under its own name, deflated) at `path`, with Python's zipfile: an archive
+/// written by another implementation than the one under test.
+public func writeZipArchive(_ files: [String], to path: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+        [
+            "python3", "-c",
+            "import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    for f in sys.argv[2:]: z.write(f, os.path.basename(f))",
+            path,
+        ] + files
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+}

@@ -22,7 +22,7 @@ extension ListSource: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.code) }
 }
 
-/// `--format`: one of ``ListFormat``'s names (csl, ofac-csv, bis-dpl, bis-mieu, dod-1260h, fcc-covered, us-statute).
+/// `--format`: one of ``ListFormat``'s names (csl, ofac-csv, ofac-xml, ofac-cons-xml, bis-dpl, bis-mieu, dod-1260h, fcc-covered, us-statute).
 extension ListFormat: ExpressibleByArgument {}
 
 /// `--role`: screener, reviewer or admin.

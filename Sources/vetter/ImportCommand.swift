@@ -9,8 +9,10 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import list files as new versions.",
         discussion: """
             Reads a Consolidated Screening List CSV (either layout, gzip or not), an OFAC legacy CSV set (a \
-            directory holding sdn.csv or cons_prim.csv and its companions, or the primary file itself) or BIS's \
-            dpl.txt. Every source in the file whose content changed becomes a new version; unchanged sources are \
+            directory holding sdn.csv or cons_prim.csv and its companions, or the primary file itself), OFAC's XML \
+            (sdn.xml, consolidated.xml, the Enhanced XML), BIS's dpl.txt, the US lists outside the CSL (MIEU, \
+            1260H, the FCC Covered List, the NDAA-section and INKSNA tables), and a zip of one such file or of an \
+            OFAC CSV set. Every source in the file whose content changed becomes a new version; unchanged sources are \
             reported and left alone. All files are read before anything is written: one bad file imports nothing.
             """
     )
@@ -20,7 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "The format, when detection is not wanted: csl, ofac-csv, bis-dpl, bis-mieu, dod-1260h, fcc-covered or us-statute."
+            "The format, when detection is not wanted: csl, ofac-csv, ofac-xml, ofac-cons-xml, bis-dpl, bis-mieu, dod-1260h, fcc-covered or us-statute."
     )
     var format: ListFormat?
 

@@ -474,6 +474,57 @@ struct APITests {
         }
     }
 
+    @Test(
+        "POST /v1/imports takes a zip: an OFAC CSV set, the Enhanced XML; a damaged member is named and changes nothing"
+    )
+    func zipImports() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vetter = try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path)
+        let admin = try await VetterServer.createKey(in: vetter, role: .admin, name: "admin")
+        let set = SharedData.path("ofac/sdn-2019-01")
+        let zipped = directory.appendingPathComponent("sdn.zip").path
+        try writeZipArchive(["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"].map { "\(set)/\($0)" }, to: zipped)
+        let setBytes = try Data(contentsOf: URL(fileURLWithPath: zipped))
+        let enhanced = try Data(
+            contentsOf: URL(fileURLWithPath: SharedData.path("ofac/cons-enhanced-xml-2025-01-14.zip")))
+        try await app(vetter).test(.router) { client in
+            try await client.execute(
+                uri: "/v1/imports?filename=sdn.zip", method: .post, headers: headers(admin),
+                body: ByteBuffer(bytes: setBytes)
+            ) { response in
+                #expect(response.status == .created)
+                let body = try object(response.body)
+                #expect(body["format"] as? String == "ofac-csv")
+                let created = try #require(body["created"] as? [[String: Any]])
+                #expect(created.map { $0["source"] as? String } == ["SDN"])
+                #expect(created.first?["entry_count"] as? Int == 7_379)
+            }
+            var damaged = [UInt8](enhanced)
+            for offset in 3_000..<3_200 { damaged[offset] ^= 0x33 }
+            let versionsBefore = try await vetter.currentLists()
+            try await client.execute(
+                uri: "/v1/imports?filename=cons.zip", method: .post, headers: headers(admin),
+                body: ByteBuffer(bytes: damaged)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("cons.zip!CONS_ENHANCED.XML"))
+            }
+            #expect(try await vetter.currentLists() == versionsBefore)
+            try await client.execute(
+                uri: "/v1/imports?filename=cons.zip", method: .post, headers: headers(admin),
+                body: ByteBuffer(bytes: enhanced)
+            ) { response in
+                #expect(response.status == .created)
+                let created = try #require(try object(response.body)["created"] as? [[String: Any]])
+                #expect(
+                    Set(created.compactMap { $0["source"] as? String }) == [
+                        "SSI", "PLC", "CMIC", "NS-MBS", "CAP", "FSE",
+                    ])
+            }
+        }
+    }
+
     @Test("admin routes: an import replaces the index in use and raises alerts; a bad file changes nothing; keys")
     func admin() async throws {
         let directory = try makeTemporaryDirectory()
