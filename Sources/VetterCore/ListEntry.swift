@@ -45,6 +45,8 @@ public struct ListEntry: Hashable, Sendable, Codable {
     public var vessel: VesselDetails?
     public var sourceListURL: String?
     public var sourceInformationURL: String?
+    /// On a company's own list only: whether a match blocks the party or sends it to review.
+    public var inHouseEffect: InHouseEffect?
 
     public init(
         id: String, source: ListSource, type: PartyType = .unknown, name: String, rawName: String? = nil,
@@ -55,8 +57,9 @@ public struct ListEntry: Hashable, Sendable, Codable {
         endDate: LocalDate? = nil, licenseRequirement: String? = nil, licensePolicy: String? = nil,
         standardOrder: Bool? = nil, coversSuccessors: Bool = false, remarks: String? = nil,
         entityNumber: String? = nil, vessel: VesselDetails? = nil, sourceListURL: String? = nil,
-        sourceInformationURL: String? = nil
+        sourceInformationURL: String? = nil, inHouseEffect: InHouseEffect? = nil
     ) {
+        self.inHouseEffect = inHouseEffect
         self.id = id
         self.source = source
         self.type = type
@@ -94,7 +97,7 @@ public struct ListEntry: Hashable, Sendable, Codable {
         case id, source, type, name, rawName, aliases, addresses, countries, programs, identityDocuments
         case datesOfBirth, placesOfBirth, nationalities, citizenships, title, citations, rawCitation, startDate
         case endDate, licenseRequirement, licensePolicy, standardOrder, coversSuccessors, remarks, entityNumber
-        case vessel, sourceListURL, sourceInformationURL
+        case vessel, sourceListURL, sourceInformationURL, inHouseEffect
     }
 
     /// The version of the canonical form the hashes are computed over; stored with every list version, so a
@@ -230,4 +233,11 @@ public struct VesselDetails: Hashable, Sendable, Codable {
     public var isEmpty: Bool {
         [callSign, vesselType, grossTonnage, grossRegisteredTonnage, flag, owner].allSatisfy { $0 == nil }
     }
+}
+
+/// What a match on a company's own list does: `block` stops the export (company policy), `review` sends it to a
+/// person.
+public enum InHouseEffect: String, Codable, Sendable, Hashable, CaseIterable {
+    case block
+    case review
 }

@@ -21,6 +21,8 @@ public enum ListFormat: String, CaseIterable, Sendable, Codable {
     case ofacXML = "ofac-xml"
     /// OFAC's classic `consolidated.xml`: the non-SDN lists in the `sdnList` schema.
     case ofacConsolidatedXML = "ofac-cons-xml"
+    /// A company's own list: `id,name,aliases,country,type,address,effect,note` (`vetter import --as NAME`).
+    case inHouse = "in-house"
 }
 
 /// What one list file holds once read: its entries, grouped by the source they belong to.

@@ -5,32 +5,74 @@ import Foundation
 /// A source is the unit of legal meaning: the Entity List and the SDN list attach different consequences to a
 /// match, so every ``ListEntry`` carries exactly one source, and a party listed twice is two entries. Sources the
 /// Consolidated Screening List has dropped (the Part 561 list, NS-ISA) stay here so that history can name them.
-public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
-    case entityList = "EL"
-    case deniedPersons = "DPL"
-    case unverified = "UVL"
-    case militaryEndUser = "MEU"
-    case nonproliferation = "ISN"
-    case itarDebarred = "DTC"
-    case sdn = "SDN"
-    case sectoral = "SSI"
-    case sanctionsEvaders = "FSE"
-    case palestinianLegislativeCouncil = "PLC"
-    case capta = "CAP"
-    case menuBased = "NS-MBS"
-    case chineseMilitaryIndustrial = "CMIC"
-    case part561 = "561"
-    case iranSanctionsAct = "NS-ISA"
-    // US lists outside the Consolidated Screening List.
-    case militaryIntelligenceEndUser = "MIEU"
-    case chineseMilitaryCompanies = "1260H"
-    case fccCovered = "FCC"
-    case section889 = "889"
-    case section5949 = "5949"
-    case section154 = "154"
-    case section1286 = "1286"
-    case section353 = "353"
-    case inksna = "INKSNA"
+public struct ListSource: RawRepresentable, Codable, CaseIterable, Sendable, Comparable, Hashable {
+    /// The list's code: one of the published lists' (`EL`, `SDN`, …), or `X-NAME` for a company's own list.
+    public let rawValue: String
+
+    private init(code: String) { rawValue = code }
+
+    /// A published list by its code, or an in-house list by its `X-NAME` code; nil for anything else.
+    public init?(rawValue: String) {
+        if let known = Self.allCases.first(where: { $0.rawValue == rawValue }) {
+            self = known
+        } else if let name = rawValue.hasPrefix("X-") ? String(rawValue.dropFirst(2)) : nil,
+            let house = Self.inHouse(name), house.rawValue == rawValue
+        {
+            self = house
+        } else {
+            return nil
+        }
+    }
+
+    public static let entityList = ListSource(code: "EL")
+    public static let deniedPersons = ListSource(code: "DPL")
+    public static let unverified = ListSource(code: "UVL")
+    public static let militaryEndUser = ListSource(code: "MEU")
+    public static let nonproliferation = ListSource(code: "ISN")
+    public static let itarDebarred = ListSource(code: "DTC")
+    public static let sdn = ListSource(code: "SDN")
+    public static let sectoral = ListSource(code: "SSI")
+    public static let sanctionsEvaders = ListSource(code: "FSE")
+    public static let palestinianLegislativeCouncil = ListSource(code: "PLC")
+    public static let capta = ListSource(code: "CAP")
+    public static let menuBased = ListSource(code: "NS-MBS")
+    public static let chineseMilitaryIndustrial = ListSource(code: "CMIC")
+    public static let part561 = ListSource(code: "561")
+    public static let iranSanctionsAct = ListSource(code: "NS-ISA")
+    public static let militaryIntelligenceEndUser = ListSource(code: "MIEU")
+    public static let chineseMilitaryCompanies = ListSource(code: "1260H")
+    public static let fccCovered = ListSource(code: "FCC")
+    public static let section889 = ListSource(code: "889")
+    public static let section5949 = ListSource(code: "5949")
+    public static let section154 = ListSource(code: "154")
+    public static let section1286 = ListSource(code: "1286")
+    public static let section353 = ListSource(code: "353")
+    public static let inksna = ListSource(code: "INKSNA")
+
+    /// The published lists, in the order answers list them; in-house lists come after, by name.
+    public static let allCases: [ListSource] = [
+        .entityList, .deniedPersons, .unverified, .militaryEndUser, .nonproliferation, .itarDebarred, .sdn, .sectoral,
+        .sanctionsEvaders, .palestinianLegislativeCouncil, .capta, .menuBased, .chineseMilitaryIndustrial, .part561,
+        .iranSanctionsAct, .militaryIntelligenceEndUser, .chineseMilitaryCompanies, .fccCovered, .section889,
+        .section5949, .section154, .section1286, .section353, .inksna,
+    ]
+
+    /// A company's own list (`vetter import --as NAME`): its code is `X-` and the name in capitals. A name is 1 to
+    /// 40 letters, digits or hyphens; nil otherwise.
+    public static func inHouse(_ name: String) -> ListSource? {
+        let upper = name.uppercased()
+        guard (1...40).contains(upper.count),
+            upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }),
+            upper.first != "-"
+        else { return nil }
+        return ListSource(code: "X-" + upper)
+    }
+
+    /// Whether this is a company's own list rather than a published one.
+    public var isInHouse: Bool { rawValue.hasPrefix("X-") }
+
+    /// The in-house list's name (`ACME-DENY` for `X-ACME-DENY`).
+    public var inHouseName: String? { isInHouse ? String(rawValue.dropFirst(2)) : nil }
 
     /// The code used on the command line and in JSON (`EL`, `SDN`, …).
     public var code: String { rawValue }
@@ -65,6 +107,7 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
         case .section1286: "Section 1286 of the FY2019 NDAA - foreign institutions of concern in research"
         case .section353: "Section 353(b) of the Northern Triangle Act - corrupt and undemocratic actors"
         case .inksna: "Iran, North Korea, and Syria Nonproliferation Act sanctions (INKSNA) - State Department"
+        default: "In-house list \(inHouseName ?? rawValue)"
         }
     }
 
@@ -79,7 +122,7 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
         case .fccCovered: "FCC"
         case .section889, .section5949, .section154, .section1286: "Congress (NDAA)"
         case .section353, .inksna: "State"
-        default: "Treasury/OFAC"
+        default: isInHouse ? "In-house" : "Treasury/OFAC"
         }
     }
 
@@ -125,6 +168,11 @@ public enum ListSource: String, Codable, CaseIterable, Sendable, Comparable {
     }
 
     public static func < (lhs: ListSource, rhs: ListSource) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        switch (allCases.firstIndex(of: lhs), allCases.firstIndex(of: rhs)) {
+        case (let left?, let right?): left < right
+        case (.some, nil): true
+        case (nil, .some): false
+        case (nil, nil): lhs.rawValue < rhs.rawValue
+        }
     }
 }

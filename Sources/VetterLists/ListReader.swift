@@ -31,8 +31,7 @@ public enum ListReader {
         }
         let bytes = try load(path)
         if Zip.isZip(bytes) { return try read(zip: bytes, file: path, format: format, options: options) }
-        let detected: ListFormat
-        if let format { detected = format } else { detected = try detect(bytes: bytes, path: path) }
+        let detected = try chosen(format, options: options, bytes: bytes, path: path)
         let name = (path as NSString).lastPathComponent
         if detected == .ofacLegacyCSV, name == "sdn.csv" || name == "cons_prim.csv",
             let set = OFACLegacyReader.fileSet(at: path)
@@ -51,9 +50,17 @@ public enum ListReader {
         if input.isEmpty { throw ListReadError(.empty, file: file, line: 1, "the file is empty") }
         let bytes = Gzip.isGzip(input) ? try Gzip.decompress(input, file: file) : input
         if Zip.isZip(bytes) { return try read(zip: bytes, file: file, format: format, options: options) }
-        let detected: ListFormat
-        if let format { detected = format } else { detected = try detect(bytes: bytes, path: file) }
+        let detected = try chosen(format, options: options, bytes: bytes, path: file)
         return try read(decompressed: bytes, file: file, format: detected, options: options)
+    }
+
+    /// The format to read: an in-house list when named, else the one given, else the one detected.
+    static func chosen(
+        _ format: ListFormat?, options: ReadOptions, bytes: [UInt8], path: String
+    ) throws(ListReadError) -> ListFormat {
+        if options.inHouseList != nil { return .inHouse }
+        if let format { return format }
+        return try detect(bytes: bytes, path: path)
     }
 
     static func read(
@@ -72,6 +79,13 @@ public enum ListReader {
             return try OtherUSListsReader.read(bytes: bytes, file: file, format: format, options: options)
         case .ofacXML, .ofacConsolidatedXML:
             return try OFACXMLReader.read(bytes: bytes, file: file, format: format)
+        case .inHouse:
+            guard let list = options.inHouseList else {
+                throw ListReadError(
+                    .unknownFormat, file: file, line: 1,
+                    "an in-house list needs its name: vetter import --as NAME FILE (POST /v1/imports?as=NAME)")
+            }
+            return try InHouseListReader.read(bytes: bytes, file: file, list: list, options: options)
         }
     }
 
@@ -136,6 +150,7 @@ public enum ListReader {
             separator: ",", omittingEmptySubsequences: false
         ).map(String.init)
         if let format = OtherUSListsReader.format(header: header) { return format }
+        if InHouseListReader.looksLikeInHouse(header: header) { return .inHouse }
         if firstLine.hasPrefix("<?xml") || firstLine.hasPrefix("<") || firstLine.hasPrefix("\u{FEFF}<") {
             let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
             if head.contains("<sanctionsData") { return .ofacXML }

@@ -52,7 +52,7 @@ public enum LicenceDecider {
     /// not apply and gives `nil`).
     public static func determine(_ entry: ListEntry, item: ECCN, on date: LocalDate) -> EntryDetermination? {
         guard entry.isInForce(on: date) else { return nil }
-        let effect = ListEffect.of(entry.source)
+        let effect = ListEffect.of(entry)
         var result = EntryDetermination(
             entryID: entry.id, source: entry.source.code, name: entry.name, effect: effect.effect, eccn: item.value,
             decision: .noLicenseRequired, licenseRequired: false, reviewPolicy: nil, licenseExceptions: [],
@@ -91,6 +91,9 @@ public enum LicenceDecider {
             case .licenseRequirement:
                 break
             }
+        }
+        if entry.source.isInHouse, let note = entry.remarks {
+            result.reasons.append("The company's note: \(note)")
         }
         return result
     }

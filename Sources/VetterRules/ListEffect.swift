@@ -167,7 +167,26 @@ public struct ListEffect: Sendable, Codable, Hashable {
                 summary:
                     "For the period of the measures: no US-government procurement from or assistance to the person, and new individual licences for items controlled under the EAR are denied (existing ones suspended)."
             )
+        default:
+            // A company's own list: each entry says block or review (``of(_:)-(ListEntry)``); review by default.
+            ListEffect(
+                source: source, effect: .redFlag,
+                regulation: "Company policy: in-house list \(source.inHouseName ?? source.code)",
+                summary:
+                    "Listed on the company's own list \(source.inHouseName ?? source.code): review before going ahead.")
         }
+    }
+
+    /// The effect of one listing: its list's, except on a company's own list, where the entry chooses to block
+    /// (a prohibition by company policy) or to send to review.
+    public static func of(_ entry: ListEntry) -> ListEffect {
+        var effect = of(entry.source)
+        if entry.source.isInHouse, entry.inHouseEffect == .block {
+            effect.effect = .prohibition
+            effect.summary =
+                "Blocked by company policy: the party is on the company's own list \(entry.source.inHouseName ?? entry.source.code)."
+        }
+        return effect
     }
 
     /// Whether an SDN entry's programs also carry an EAR licence requirement.

@@ -253,10 +253,19 @@ struct APIRoutes {
                 }
                 format = parsed
             }
+            var inHouse: ListSource?
+            if let text = parameters["as"] {
+                guard let list = ListSource.inHouse(String(text)) else {
+                    throw Problem(
+                        .badRequest, "Invalid request",
+                        detail: "as must be a list name: 1 to 40 letters, digits or hyphens", field: "as")
+                }
+                inHouse = list
+            }
             let body = try await VetterServer.readBody(request, limit: Self.importBodyLimit)
             let name = parameters["filename"].map { String($0) } ?? "upload"
             let report = try await Self.importUpload(
-                body, name: name, format: format,
+                body, name: name, format: format, inHouse: inHouse,
                 dropIncompleteLastRecord: parameters["drop_incomplete_last_record"] == "true",
                 allowShrink: parameters["allow_shrink"] == "true", vetter: vetter, actor: context.actor,
                 logger: logger)
@@ -352,16 +361,16 @@ struct APIRoutes {
     /// Imports an uploaded list file as `vetter import` does (``Vetter/ingest(upload:name:format:options:allowShrink:)``),
     /// then sends the webhooks of its alerts in the background.
     static func importUpload(
-        _ body: Data, name: String, format: ListFormat?, dropIncompleteLastRecord: Bool, allowShrink: Bool,
-        vetter: Vetter, actor: String, logger: Logger
+        _ body: Data, name: String, format: ListFormat?, inHouse: ListSource? = nil, dropIncompleteLastRecord: Bool,
+        allowShrink: Bool, vetter: Vetter, actor: String, logger: Logger
     ) async throws -> UploadReport {
         guard !body.isEmpty else { throw Problem(.badRequest, "Invalid request", detail: "the body is empty") }
         let report: UploadReport
         do {
             report = try await vetter.ingest(
                 upload: body, name: name, format: format,
-                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord), allowShrink: allowShrink,
-                actor: actor)
+                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord, inHouseList: inHouse),
+                allowShrink: allowShrink, actor: actor)
         } catch let error as ShrinkError {
             throw Problem(
                 .unprocessableContent, "List file refused",
@@ -371,7 +380,8 @@ struct APIRoutes {
             throw Problem(
                 .unprocessableContent, "List file refused",
                 detail: error.description.replacingOccurrences(
-                    of: "name it with --format", with: "name it with ?format="),
+                    of: "name it with --format", with: "name it with ?format="
+                ).replacingOccurrences(of: "vetter import --as NAME FILE (POST /v1/imports?as=NAME)", with: "?as=NAME"),
                 field: error.field)
         }
         if !report.created.isEmpty {

@@ -262,7 +262,7 @@ struct MeaningView {
     var policyFlag: String?
 
     init(_ entry: ListEntry) {
-        let effect = ListEffect.of(entry.source)
+        let effect = ListEffect.of(entry)
         effectClass = effect.effect.rawValue.replacingOccurrences(of: "_", with: "-")
         effectLabel =
             switch effect.effect {

@@ -26,6 +26,15 @@ struct ImportCommand: AsyncParsableCommand {
     )
     var format: ListFormat?
 
+    @Option(
+        name: .customLong("as"),
+        help: ArgumentHelp(
+            "Import the file as the company's own list NAME (letters, digits, hyphens; its code is X-NAME).",
+            discussion:
+                "The file is a CSV with the header id,name,aliases,country,type,address,effect,note (id, name and effect required; effect block or review). It is versioned and screened like any list.",
+            valueName: "name"))
+    var inHouse: String?
+
     @Flag(help: "Import a file whose last record was cut off, without that record (it is refused otherwise).")
     var dropIncompleteLastRecord = false
 
@@ -40,13 +49,26 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if let inHouse, ListSource.inHouse(inHouse) == nil {
+            throw ValidationError("--as: '\(inHouse)' is not a list name (1 to 40 letters, digits or hyphens)")
+        }
+        if inHouse != nil, format != nil, format != .inHouse {
+            throw ValidationError(
+                "--as reads the in-house layout; it cannot be combined with --format \(format!.rawValue)")
+        }
+    }
+
     func run() async throws {
         let (report, rescreen) = try await reportingErrors {
             let vetter = try await storeOptions.open(seed: false)
             // New versions: the watched parties whose result can change are re-screened, and alerts sent.
             let report = try await vetter.ingest(
                 paths: paths, format: format,
-                options: ReadOptions(dropIncompleteLastRecord: dropIncompleteLastRecord), allowShrink: allowShrink)
+                options: ReadOptions(
+                    dropIncompleteLastRecord: dropIncompleteLastRecord, inHouseList: inHouse.flatMap(ListSource.inHouse)
+                ),
+                allowShrink: allowShrink)
             if !report.outcome.created.isEmpty { _ = try await vetter.deliverWebhooks() }
             return (report, report.rescreen)
         }

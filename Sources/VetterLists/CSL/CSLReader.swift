@@ -127,7 +127,7 @@ enum CSLReader {
             return date
         }
         let sourceText = value("source")
-        guard let source = ListSource(lenient: sourceText) else {
+        guard let source = ListSource(lenient: sourceText), !source.isInHouse else {
             throw ListReadError(
                 .invalidValue, file: file, line: record.line, field: "source",
                 "'\(sourceText)' is not a known list source")

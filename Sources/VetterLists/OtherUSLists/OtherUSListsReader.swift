@@ -28,7 +28,7 @@ enum OtherUSListsReader {
     ) throws(ListReadError)
         -> ListFile
     {
-        var table = try Table(bytes: bytes, file: file, options: options)
+        var table = try CSVTable(bytes: bytes, file: file, options: options)
         switch format {
         case .bisMIEU: try table.require(mieuColumns)
         case .dod1260H: try table.require(milcorpsColumns)
@@ -84,7 +84,7 @@ enum OtherUSListsReader {
     // MARK: - The layouts
 
     /// `Type,Name,Alias,Country,Topics,Program,Date,End date,Source URL` (Supplement No. 8 to Part 744).
-    static func mieu(_ row: Row) throws(ListReadError) -> ListEntry {
+    static func mieu(_ row: CSVTable.Row) throws(ListReadError) -> ListEntry {
         let name = try row.name("Name")
         var entry = ListEntry(
             id: id(.militaryIntelligenceEndUser, name), source: .militaryIntelligenceEndUser,
@@ -102,7 +102,7 @@ enum OtherUSListsReader {
 
     /// `Name,Clean Name,Alias,Previous Name,Parent Name,Note,Start date,End date,Source Url`: the name as DoD
     /// prints it ("… (Qihoo 360)*") is kept as the raw name; the clean name is screened.
-    static func milcorp(_ row: Row) throws(ListReadError) -> ListEntry {
+    static func milcorp(_ row: CSVTable.Row) throws(ListReadError) -> ListEntry {
         let printed = try row.name("Name")
         let clean = row["Clean Name"].nilIfEmpty ?? printed
         var aliases = row.list("Alias").map { Alias(name: $0) }
@@ -119,7 +119,7 @@ enum OtherUSListsReader {
     /// `covered_equipment_or_services,date_of_inclusion_on_covered_list`: the company is named inside the
     /// description ("… produced by Huawei Technologies Company, including …"); a row that covers a category of
     /// foreign-produced equipment names no party and is kept as a warning.
-    static func fcc(_ row: Row, warnings: inout [String]) throws(ListReadError) -> ListEntry? {
+    static func fcc(_ row: CSVTable.Row, warnings: inout [String]) throws(ListReadError) -> ListEntry? {
         let text = row["covered_equipment_or_services"]
         guard !text.isEmpty else {
             throw ListReadError(
@@ -159,7 +159,7 @@ enum OtherUSListsReader {
 
     /// `schema,name,aliases,topics,program,authority,reason,report-date,start-date,end-date,country,notes,source_url`:
     /// the program names the statute, and with it the source.
-    static func statute(_ row: Row) throws(ListReadError) -> ListEntry {
+    static func statute(_ row: CSVTable.Row) throws(ListReadError) -> ListEntry {
         let name = try row.name("name")
         let program = row["program"]
         guard let source = statuteSource(program) else {
@@ -193,107 +193,5 @@ enum OtherUSListsReader {
 
     static func id(_ source: ListSource, _ name: String) -> String {
         String(SHA256.hex(source.code + "|" + name.lowercased()).prefix(40))
-    }
-
-    // MARK: - Reading the table
-
-    struct Table {
-        var rows: [Row] = []
-        var warnings: [String] = []
-        let header: [String]
-        let file: String
-
-        init(bytes: [UInt8], file: String, options: ReadOptions) throws(ListReadError) {
-            var records = try CSVParser(bytes: bytes, file: file).records(
-                allowCutLastRecord: options.dropIncompleteLastRecord)
-            guard let first = records.first else {
-                throw ListReadError(.empty, file: file, line: 1, "the file is empty")
-            }
-            self.file = file
-            header = first.fields.map { $0.trimmed.replacingOccurrences(of: "\u{FEFF}", with: "") }
-            if options.dropIncompleteLastRecord, let last = records.last, last.fields.count < header.count {
-                records.removeLast()
-            }
-            let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-            for record in records.dropFirst() {
-                if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
-                guard record.fields.count == header.count else {
-                    throw ListReadError(
-                        .wrongFieldCount, file: file, line: record.line,
-                        field: record.fields.count < header.count ? header[record.fields.count] : nil,
-                        "expected \(header.count) fields, found \(record.fields.count)")
-                }
-                rows.append(Row(file: file, line: record.line, fields: record.fields, index: index))
-            }
-        }
-
-        func require(_ columns: [String]) throws(ListReadError) {
-            for column in columns where !header.contains(column) {
-                throw ListReadError(
-                    .missingColumn, file: file, line: 1, field: column, "the header has no '\(column)' column")
-            }
-        }
-    }
-
-    struct Row {
-        let file: String
-        let line: Int
-        let fields: [String]
-        let index: [String: Int]
-
-        subscript(_ column: String) -> String { index[column].map { fields[$0].trimmed } ?? "" }
-
-        func name(_ column: String) throws(ListReadError) -> String {
-            let value = self[column]
-            guard !value.isEmpty else {
-                throw ListReadError(.invalidValue, file: file, line: line, field: column, "the name is empty")
-            }
-            return value
-        }
-
-        /// A cell of values separated by semicolons.
-        func list(_ column: String) -> [String] {
-            self[column].split(separator: ";").map { String($0).trimmed }.filter { !$0.isEmpty }
-        }
-
-        /// ISO codes where the name is known; the text as written otherwise ("Russian"), as the other readers do.
-        func countries(_ column: String) -> [String] {
-            list(column).map { Countries.code(for: $0) ?? $0 }
-        }
-
-        func date(_ column: String, end: Bool) throws(ListReadError) -> LocalDate? {
-            try date(self[column], column: column, end: end)
-        }
-
-        /// A day written `2021-03-16`, `March 12, 2021`, `December 2023` or `2022`; a month or a year alone is
-        /// its first day for a start and its last day for an end.
-        func date(_ raw: String, column: String, end: Bool) throws(ListReadError) -> LocalDate? {
-            let text = raw.trimmed
-            if text.isEmpty { return nil }
-            if let day = LocalDate(strict: text) { return day }
-            if text.count == 4, let year = Int(text) {
-                return end ? LocalDate(year: year, month: 12, day: 31) : LocalDate(year: year, month: 1, day: 1)
-            }
-            let words = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
-            if words.count >= 2, let month = Self.months.firstIndex(of: words[0].lowercased()),
-                let year = Int(words[words.count - 1]), (1900...2200).contains(year)
-            {
-                if words.count == 3, let day = Int(words[1]),
-                    (1...LocalDate.days(inMonth: month + 1, year: year)).contains(day)
-                {
-                    return LocalDate(year: year, month: month + 1, day: day)
-                }
-                if words.count == 2 {
-                    return LocalDate(
-                        year: year, month: month + 1, day: end ? LocalDate.days(inMonth: month + 1, year: year) : 1)
-                }
-            }
-            throw ListReadError(.invalidValue, file: file, line: line, field: column, "'\(text)' is not a date")
-        }
-
-        static let months = [
-            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-            "november", "december",
-        ]
     }
 }
