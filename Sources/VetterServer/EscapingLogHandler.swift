@@ -5,12 +5,27 @@ import VetterCore
 /// a value with a line break cannot forge a log line, nor an escape sequence drive the terminal that shows it.
 public struct EscapingLogHandler: LogHandler {
     var inner: any LogHandler
+    /// A level shared with other handlers (and changed on SIGHUP), when given; else the inner handler's own.
+    let shared: SharedLogLevel?
 
-    public init(_ inner: any LogHandler) { self.inner = inner }
+    public init(_ inner: any LogHandler) {
+        self.inner = inner
+        shared = nil
+    }
+
+    /// Swift Log's standard-error stream handler, at `level`.
+    public init(standardErrorLabel label: String, level: SharedLogLevel) {
+        var inner = StreamLogHandler.standardError(label: label)
+        inner.logLevel = .trace
+        self.inner = inner
+        shared = level
+    }
 
     public var logLevel: Logger.Level {
-        get { inner.logLevel }
-        set { inner.logLevel = newValue }
+        get { shared?.value ?? inner.logLevel }
+        set {
+            if let shared { shared.value = newValue } else { inner.logLevel = newValue }
+        }
     }
 
     public var metadata: Logger.Metadata {

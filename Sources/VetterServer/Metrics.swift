@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
@@ -111,10 +112,27 @@ struct AccessMiddleware: RouterMiddleware {
     let routes: RouteTable
     let requestTimeout: Duration
 
+    static let requestIDField = HTTPField.Name("X-Request-Id")!
+
+    /// The caller's `X-Request-Id` when it is a plain token (letters, digits, `.`, `_`, `-`; at most 64), so that a
+    /// load balancer's id follows the request; a new random one otherwise.
+    static func requestID(_ request: Request) -> String {
+        if let given = request.headers[requestIDField], (1...64).contains(given.count),
+            given.unicodeScalars.allSatisfy({
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "._-".unicodeScalars.contains($0)
+            })
+        {
+            return given
+        }
+        return UUID().uuidString.lowercased()
+    }
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let start = ContinuousClock.now
+        let requestID = Self.requestID(request)
         // Only route templates are labels: a path no route has is counted as one "NotFound" route, so that
         // requests to made-up paths cannot grow the metrics.
         let route = context.endpointPath ?? Self.notFound
@@ -125,7 +143,7 @@ struct AccessMiddleware: RouterMiddleware {
             metrics.record(method: request.method.rawValue, route: route, status: status, duration: elapsed)
             var metadata: Logger.Metadata = [
                 "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status)",
-                "ms": "\(String(format: "%.2f", seconds * 1000))",
+                "ms": "\(String(format: "%.2f", seconds * 1000))", "request_id": "\(requestID)",
             ]
             if let keyName { metadata["key_name"] = "\(keyName.escapingControlCharacters)" }
             logger.info("request", metadata: metadata)
@@ -163,15 +181,26 @@ struct AccessMiddleware: RouterMiddleware {
                     throw error
                 }
             }
+            response.headers[Self.requestIDField] = requestID
             return response
         } catch let error as any HTTPResponseError {
             finish(Int(error.status.code), keyName: keyName)
-            throw error
+            var response = try error.response(from: request, context: context)
+            response.headers[Self.requestIDField] = requestID
+            return response
         } catch {
             finish(500, keyName: keyName)
             logger.error(
-                "request failed", metadata: ["route": "\(route)", "error": "\("\(error)".escapingControlCharacters)"])
-            throw Problem(.internalServerError, "Internal error", detail: "the request could not be completed")
+                "request failed",
+                metadata: [
+                    "route": "\(route)", "error": "\("\(error)".escapingControlCharacters)",
+                    "request_id": "\(requestID)",
+                ])
+            var response = try Problem(
+                .internalServerError, "Internal error", detail: "the request could not be completed"
+            ).response(from: request, context: context)
+            response.headers[Self.requestIDField] = requestID
+            return response
         }
     }
 }

@@ -61,17 +61,17 @@ public struct ServerConfiguration: Sendable {
     public var deliverEvery: Duration?
     /// The list update the server runs by itself; `nil` for none (`vetter update` from cron, or imports).
     public var update: UpdateSchedule?
-    /// Data older than this makes `/readyz` answer not ready; `nil` for no limit.
-    public var maxDataAge: Duration?
+    /// What SIGHUP can change while the server runs: the log level and the data age `/readyz` allows.
+    public var reloadable: ReloadableSettings
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, requestTimeout: Duration = defaultRequestTimeout,
         followEvery: Duration = .seconds(1), deliverEvery: Duration? = .seconds(10), update: UpdateSchedule? = nil,
-        maxDataAge: Duration? = nil
+        reloadable: ReloadableSettings = ReloadableSettings()
     ) {
         self.deliverEvery = deliverEvery
         self.update = update
-        self.maxDataAge = maxDataAge
+        self.reloadable = reloadable
         self.host = host
         self.port = port
         self.requestTimeout = requestTimeout
@@ -101,7 +101,7 @@ public enum VetterServer {
 
     static func router(
         screener: Screener, logger: Logger, metrics: ServerMetrics, requestTimeout: Duration,
-        knownKeys: Authenticator.KnownKeys, maxDataAge: Duration? = nil
+        knownKeys: Authenticator.KnownKeys, reloadable: ReloadableSettings = ReloadableSettings()
     ) throws -> Router<VetterRequestContext> {
         let vetter = screener.vetter
         let router = Router(context: VetterRequestContext.self)
@@ -116,7 +116,7 @@ public enum VetterServer {
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         router.get("/readyz") { _, _ -> Response in
-            let readiness = Readiness(versions: screener.versions, maxDataAge: maxDataAge)
+            let readiness = Readiness(versions: screener.versions, maxDataAge: reloadable.maxDataAge)
             return try json(readiness, status: readiness.ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, context -> Response in
@@ -161,7 +161,7 @@ public enum VetterServer {
             router: try router(
                 screener: screener, logger: logger, metrics: ServerMetrics(),
                 requestTimeout: configuration.requestTimeout, knownKeys: knownKeys,
-                maxDataAge: configuration.maxDataAge),
+                reloadable: configuration.reloadable),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "vetter"),
             services: services,

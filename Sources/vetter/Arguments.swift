@@ -51,6 +51,8 @@ struct Interval: ExpressibleByArgument, Sendable {
         seconds = value * unit
     }
 
+    init(seconds: Double) { self.seconds = seconds }
+
     var duration: Duration { .milliseconds(Int((seconds * 1000).rounded())) }
 
     static var defaultCompletionKind: CompletionKind { .default }

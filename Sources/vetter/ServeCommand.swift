@@ -16,26 +16,41 @@ struct ServeCommand: AsyncParsableCommand {
             and not older than --max-data-age). Every route but /healthz, /readyz and the sign-in page \
             needs an API key (Authorization: Bearer <key>, or the web sign-in); 'vetter keys create' makes one. The \
             first serve on a store without keys creates an admin key and prints it once. Each request is logged on \
-            one line of key=value fields (method, route, status, ms, the key's name — never the key) on standard \
-            error. SIGTERM \
-            or SIGINT stop accepting connections and finish the requests in flight.
+            one line (method, route, status, ms, request_id, the key's name — never the key) on standard error, as \
+            key=value fields or JSON (--log-format json); answers carry X-Request-Id. Settings come from options, \
+            VETTER_* variables, then --config. SIGHUP reloads the log level and --max-data-age; SIGTERM or SIGINT \
+            stop accepting connections and finish the requests in flight.
             """)
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    @Option(
+        help: ArgumentHelp(
+            "A JSON file of settings (default $VETTER_CONFIG); options and VETTER_* variables override it.",
+            discussion:
+                "Keys: host, port, log_level, log_format, request_timeout, deliver_every, update_every, update_only, update_url (an object of NAME: URL), max_data_age, db, db_pool. SIGHUP reads it again and applies log_level and max_data_age; the others take effect on restart.",
+            valueName: "file"))
+    var config: String?
 
-    @Option(help: "Port to listen on; 0 lets the system choose (the port is printed).")
-    var port = 8080
+    @Option(help: "Address to listen on (default 127.0.0.1; $VETTER_HOST).")
+    var host: String?
 
-    @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error or critical.")
-    var logLevel = "info"
-
-    @Option(help: "Seconds one request may run before its work is stopped and it is answered 503.")
-    var requestTimeout: Double = 30
+    @Option(help: "Port to listen on; 0 lets the system choose (the port is printed). Default 8080; $VETTER_PORT.")
+    var port: Int?
 
     @Option(
-        help: "Seconds between sends of the webhook outbox in the background (deliveries due, retries); 0 for none.")
-    var deliverEvery: Double = 10
+        help: "Log level: trace, debug, info (one line per request), notice, warning, error or critical. Default info.")
+    var logLevel: String?
+
+    @Option(help: "Log lines as text (key=value) or json (one object per line, with request_id). Default text.")
+    var logFormat: String?
+
+    @Option(help: "Seconds one request may run before its work is stopped and it is answered 503 (default 30).")
+    var requestTimeout: Double?
+
+    @Option(
+        help:
+            "Seconds between sends of the webhook outbox in the background (deliveries due, retries); 0 for none. Default 10."
+    )
+    var deliverEvery: Double?
 
     @Option(
         help: ArgumentHelp(
@@ -59,56 +74,87 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    func validate() throws {
-        guard requestTimeout > 0, requestTimeout <= 3600 else {
-            throw ValidationError("--request-timeout must be between 0 and 3600 seconds")
-        }
-        guard deliverEvery >= 0, deliverEvery <= 86_400 else {
-            throw ValidationError("--deliver-every must be between 0 and 86400 seconds")
-        }
-        if let updateEvery, updateEvery.seconds < 1 {
-            throw ValidationError("--update-every must be at least one second")
-        }
-        if updateEvery == nil, !updateOnly.isEmpty || !updateURL.isEmpty {
-            throw ValidationError("--update-only and --update-url need --update-every")
-        }
-        _ = try updateSources()
-    }
-
-    func updateSources() throws -> [UpdateSource] {
-        try UpdateCommand.sources(only: updateOnly, urls: updateURL, options: ("--update-only", "--update-url"))
-    }
-
     func run() async throws {
-        // Every log line goes to standard error with control characters escaped.
-        LoggingSystem.bootstrap { EscapingLogHandler(StreamLogHandler.standardError(label: $0)) }
-        var logger = Logger(label: "vetter")
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError(
-                "--log-level: '\(logLevel)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try ServeSettings.resolve(self, environment: environment)
+        let sources = try UpdateCommand.sources(
+            only: settings.updateOnly, urls: settings.updateURL, options: ("--update-only", "--update-url"))
+        let reloadable = ReloadableSettings(
+            logLevel: settings.logLevel, maxDataAge: settings.maxDataAge.map { Interval(seconds: $0).duration })
+        // Every log line goes to standard error: text with control characters escaped, or one JSON object each.
+        let json = settings.logFormat == "json"
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            if json { return JSONLogHandler(label: label, level: reloadable.logLevel) }
+            return EscapingLogHandler(standardErrorLabel: label, level: reloadable.logLevel)
         }
-        logger.logLevel = level
+        let logger = Logger(label: "vetter")
+        let hangUp = ConfigurationReloader(command: self, reloadable: reloadable, logger: logger)
+        hangUp.start()
         let app = try await reportingErrors {
-            let vetter = try await storeOptions.open()
+            var store = storeOptions
+            store.db = settings.db
+            store.dbPool = settings.dbPool
+            let vetter = try await store.open()
             if try await vetter.keyCount() == 0 {
                 let secret = try await VetterServer.createKey(in: vetter, role: .admin, name: "first admin")
                 Terminal.note("Created the first admin API key (shown once): \(secret)")
             }
             Terminal.warnIfStale(Evidence(versions: try await vetter.currentLists()))
-            let host = host
+            let host = settings.host
             return try await VetterServer.application(
                 vetter: vetter,
                 configuration: ServerConfiguration(
-                    host: host, port: port, requestTimeout: .milliseconds(Int(requestTimeout * 1000)),
-                    deliverEvery: deliverEvery > 0 ? .milliseconds(Int(deliverEvery * 1000)) : nil,
-                    update: try updateEvery.map { UpdateSchedule(every: $0.duration, sources: try updateSources()) },
-                    maxDataAge: maxDataAge?.duration), logger: logger,
+                    host: host, port: settings.port,
+                    requestTimeout: .milliseconds(Int(settings.requestTimeout * 1000)),
+                    deliverEvery: settings.deliverEvery > 0 ? .milliseconds(Int(settings.deliverEvery * 1000)) : nil,
+                    update: settings.updateEvery.map {
+                        UpdateSchedule(every: Interval(seconds: $0).duration, sources: sources)
+                    },
+                    reloadable: reloadable), logger: logger,
                 onRunning: { port in
                     Terminal.note("Listening on http://\(host):\(port) — the reviewers' page is /ui, the API /v1")
                 })
         }
         try await app.runService()
+    }
+}
+
+/// Reads the configuration again on SIGHUP and applies what can change while serving: the log level and the data
+/// age `/readyz` allows. A file that no longer reads is reported and changes nothing.
+final class ConfigurationReloader: @unchecked Sendable {
+    let command: ServeCommand
+    let reloadable: ReloadableSettings
+    let logger: Logger
+    private var source: (any DispatchSourceSignal)?
+
+    init(command: ServeCommand, reloadable: ReloadableSettings, logger: Logger) {
+        self.command = command
+        self.reloadable = reloadable
+        self.logger = logger
+    }
+
+    func start() {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { [self] in reload() }
+        source.resume()
+        self.source = source
+    }
+
+    func reload() {
+        do {
+            let settings = try ServeSettings.resolve(command, environment: ProcessInfo.processInfo.environment)
+            reloadable.logLevel.value = settings.logLevel
+            reloadable.maxDataAge = settings.maxDataAge.map { Interval(seconds: $0).duration }
+            logger.notice(
+                "configuration reloaded",
+                metadata: [
+                    "log_level": "\(settings.logLevel.rawValue)",
+                    "max_data_age_seconds": "\(settings.maxDataAge.map { String(Int($0)) } ?? "none")",
+                ])
+        } catch {
+            logger.error("the configuration could not be reloaded; nothing changed", metadata: ["error": "\(error)"])
+        }
     }
 }
 

@@ -123,6 +123,63 @@ struct OperationsTests {
         #expect(lenient.stop() == 0)
     }
 
+    @Test(
+        "a configuration file with JSON logs: request ids in the log and the answer; options override it; SIGHUP reloads the readiness limit"
+    )
+    func configuration() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("v.sqlite").path
+        let config = directory.appendingPathComponent("vetter.json")
+        // Port 9 in the file: the --port 0 the test server is given must win.
+        try #"{"port": 9, "log_format": "json", "max_data_age": "36500d", "request_timeout": 20}"#.write(
+            to: config, atomically: true, encoding: .utf8)
+        let server = try Server(database: database, arguments: ["--config", config.path])
+        defer { server.stop() }
+        let base = try await server.started()
+        #expect(try await Self.get(base + "/readyz").0 == 200)
+
+        var request = URLRequest(url: URL(string: base + "/v1/lists")!)
+        request.setValue("trace-42", forHTTPHeaderField: "X-Request-Id")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Request-Id") == "trace-42")
+        let (_, fresh) = try await URLSession.shared.data(from: URL(string: base + "/healthz")!)
+        let generated = (fresh as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Request-Id") ?? ""
+        #expect(generated.count == 36)
+        // Every log line is one JSON object; the request lines carry their ids.
+        #expect(
+            try await Self.eventually(timeout: .seconds(10)) { server.output.contains(#""request_id":"trace-42""#) })
+        let lines = server.output.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] != nil && object?["level"] != nil && object?["message"] != nil, "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""request_id":"\#(generated)""#) })
+
+        // The file changes; SIGHUP applies the new limit to /readyz without a restart.
+        try #"{"port": 9, "log_format": "json", "max_data_age": "30d"}"#.write(
+            to: config, atomically: true, encoding: .utf8)
+        kill(server.process.processIdentifier, SIGHUP)
+        #expect(try await Self.eventually(timeout: .seconds(10)) { try await Self.get(base + "/readyz").0 == 503 })
+        #expect(server.output.contains("configuration reloaded"))
+        // A file that breaks is reported and changes nothing.
+        try "{not json".write(to: config, atomically: true, encoding: .utf8)
+        kill(server.process.processIdentifier, SIGHUP)
+        #expect(
+            try await Self.eventually(timeout: .seconds(10)) {
+                server.output.contains("the configuration could not be reloaded")
+            })
+        #expect(try await Self.get(base + "/readyz").0 == 503)
+        #expect(server.stop() == 0)
+
+        // An unknown key is refused at start, naming it.
+        try #"{"prot": 8080}"#.write(to: config, atomically: true, encoding: .utf8)
+        let refused = try CLITests.run(["serve", "--config", config.path, "--db", database])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("'prot' is not a setting"))
+    }
+
     @Test("--version prints the build's version; bad intervals are usage errors")
     func version() throws {
         let run = try CLITests.run(["--version"])
