@@ -21,10 +21,13 @@ public struct EscapingLogHandler: LogHandler {
         shared = level
     }
 
+    /// A level this logger was given itself (`logger.logLevel = …`): it keeps it, whatever SIGHUP sets for the rest.
+    var own: Logger.Level?
+
     public var logLevel: Logger.Level {
-        get { shared?.value ?? inner.logLevel }
+        get { own ?? shared?.value ?? inner.logLevel }
         set {
-            if let shared { shared.value = newValue } else { inner.logLevel = newValue }
+            if shared != nil { own = newValue } else { inner.logLevel = newValue }
         }
     }
 

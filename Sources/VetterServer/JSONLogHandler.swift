@@ -44,9 +44,12 @@ public struct JSONLogHandler: LogHandler {
         self.shared = level
     }
 
+    /// A level this logger was given itself (`logger.logLevel = …`): it keeps it, whatever SIGHUP sets for the rest.
+    var own: Logger.Level?
+
     public var logLevel: Logger.Level {
-        get { shared.value }
-        set { shared.value = newValue }
+        get { own ?? shared.value }
+        set { own = newValue }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -74,36 +74,38 @@ public enum TestDatabase: String, Sendable, CustomStringConvertible, CaseIterabl
             .deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-pg-\(UUID().uuidString)")
             .path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, "start", folder]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            return .failure(Failure("cannot run \(script): \(error)"))
-        }
-        process.waitUntilExit()
-        let address = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !address.isEmpty else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // popen and pclose, not Foundation's Process: this runs inside a lazily initialised static, where
+        // Process.waitUntilExit was seen never to return (the child reaped by no one) and the test run hung.
+        let errorsFile = folder + ".err"
+        let (status, printed) = shell("/bin/bash '\(script)' start '\(folder)' 2>'\(errorsFile)'")
+        let address = printed.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard status == 0, !address.isEmpty else {
+            let message = (try? String(contentsOfFile: errorsFile, encoding: .utf8)) ?? ""
             return .failure(
                 Failure("no PostgreSQL server: set VETTER_TEST_POSTGRES, or install postgresql (\(message))"))
         }
+        try? FileManager.default.removeItem(atPath: errorsFile)
         startedCluster = folder
         atexit {
             guard let folder = TestDatabase.startedCluster else { return }
-            let stop = Process()
-            stop.executableURL = URL(fileURLWithPath: "/bin/bash")
-            stop.arguments = [
-                URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                    .deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path, "stop", folder,
-            ]
-            try? stop.run()
-            stop.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: folder)
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
+            _ = TestDatabase.shell("/bin/bash '\(script)' stop '\(folder)' >/dev/null 2>&1; rm -rf '\(folder)'")
         }
         return .success(address)
     }()
+
+    /// Runs `command` with /bin/sh; its exit status and standard output.
+    static func shell(_ command: String) -> (status: Int32, output: String) {
+        guard let pipe = popen(command, "r") else { return (-1, "") }
+        var output = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, pipe)
+            if count <= 0 { break }
+            output.append(contentsOf: buffer[0..<count])
+        }
+        let status = pclose(pipe)
+        return ((status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
+    }
 }

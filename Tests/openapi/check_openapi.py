@@ -58,6 +58,7 @@ def call(method, path, template=None, key=admin_key, expect=200, session=None, *
 
 
 call("GET", "/healthz", key=None)
+call("GET", "/readyz", key=None)
 call("GET", "/metrics")
 call("GET", "/openapi.yaml")
 
