@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "VetterLists", dependencies: ["VetterCore", "CZlib"], swiftSettings: swiftSettings),
         .target(name: "VetterMatch", dependencies: ["VetterCore"], swiftSettings: swiftSettings),
         .target(name: "VetterRules", dependencies: ["VetterCore", "VetterMatch"], swiftSettings: swiftSettings),
+        // Ownership chains: OFAC's 50 percent rule and BIS's Affiliates rule over the user's ownership data.
+        .target(name: "VetterOwnership", dependencies: ["VetterCore", "VetterLists"], swiftSettings: swiftSettings),
         .target(
             name: "VetterStore",
             dependencies: ["VetterCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -57,7 +59,10 @@ let package = Package(
         ),
         .target(
             name: "VetterService",
-            dependencies: ["VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterStore", "VetterPostgres"],
+            dependencies: [
+                "VetterCore", "VetterLists", "VetterMatch", "VetterRules", "VetterOwnership", "VetterStore",
+                "VetterPostgres",
+            ],
             resources: [.copy("Resources/csl-2022-05.csv.gz")],
             swiftSettings: swiftSettings
         ),
@@ -80,13 +85,15 @@ let package = Package(
         .executableTarget(
             name: "vetter",
             dependencies: [
-                "VetterCore", "VetterMatch", "VetterRules", "VetterService", "VetterServer",
+                "VetterCore", "VetterMatch", "VetterRules", "VetterOwnership", "VetterService", "VetterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VetterCoreTests", dependencies: ["VetterCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VetterOwnershipTests", dependencies: ["VetterCore", "VetterOwnership"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VetterListsTests", dependencies: ["VetterCore", "VetterLists", "VetterTesting"],
             swiftSettings: swiftSettings

@@ -1,16 +1,18 @@
 import Foundation
-import VetterCore
+package import VetterCore
 
 /// A CSV file with a header row, read whole: every record has the header's number of fields (or the file is
 /// refused at that line), blank lines are skipped, and fields are found by column name.
-struct CSVTable {
-    var rows: [Row] = []
-    var warnings: [String] = []
-    let header: [String]
-    let file: String
+package struct CSVTable {
+    package var rows: [Row] = []
+    package var warnings: [String] = []
+    package let header: [String]
+    package let file: String
 
     /// Reads the table; with `lowercased`, column names are compared in lower case.
-    init(bytes: [UInt8], file: String, options: ReadOptions, lowercased: Bool = false) throws(ListReadError) {
+    package init(
+        bytes: [UInt8], file: String, options: ReadOptions = ReadOptions(), lowercased: Bool = false
+    ) throws(ListReadError) {
         var records = try CSVParser(bytes: bytes, file: file).records(
             allowCutLastRecord: options.dropIncompleteLastRecord)
         guard let first = records.first else {
@@ -37,7 +39,7 @@ struct CSVTable {
         }
     }
 
-    func require(_ columns: [String]) throws(ListReadError) {
+    package func require(_ columns: [String]) throws(ListReadError) {
         for column in columns where !header.contains(column) {
             throw ListReadError(
                 .missingColumn, file: file, line: 1, field: column, "the header has no '\(column)' column")
@@ -45,15 +47,15 @@ struct CSVTable {
     }
 
     /// One record, its fields by column name.
-    struct Row {
-        let file: String
-        let line: Int
-        let fields: [String]
-        let index: [String: Int]
+    package struct Row {
+        package let file: String
+        package let line: Int
+        package let fields: [String]
+        package let index: [String: Int]
 
-        subscript(_ column: String) -> String { index[column].map { fields[$0].trimmed } ?? "" }
+        package subscript(_ column: String) -> String { index[column].map { fields[$0].trimmed } ?? "" }
 
-        func name(_ column: String) throws(ListReadError) -> String {
+        package func name(_ column: String) throws(ListReadError) -> String {
             let value = self[column]
             guard !value.isEmpty else {
                 throw ListReadError(.invalidValue, file: file, line: line, field: column, "the name is empty")
@@ -62,22 +64,22 @@ struct CSVTable {
         }
 
         /// A cell of values separated by semicolons.
-        func list(_ column: String) -> [String] {
+        package func list(_ column: String) -> [String] {
             self[column].split(separator: ";").map { String($0).trimmed }.filter { !$0.isEmpty }
         }
 
         /// ISO codes where the name is known; the text as written otherwise ("Russian"), as the other readers do.
-        func countries(_ column: String) -> [String] {
+        package func countries(_ column: String) -> [String] {
             list(column).map { Countries.code(for: $0) ?? $0 }
         }
 
-        func date(_ column: String, end: Bool) throws(ListReadError) -> LocalDate? {
+        package func date(_ column: String, end: Bool) throws(ListReadError) -> LocalDate? {
             try date(self[column], column: column, end: end)
         }
 
         /// A day written `2021-03-16`, `March 12, 2021`, `December 2023` or `2022`; a month or a year alone is
         /// its first day for a start and its last day for an end.
-        func date(_ raw: String, column: String, end: Bool) throws(ListReadError) -> LocalDate? {
+        package func date(_ raw: String, column: String, end: Bool) throws(ListReadError) -> LocalDate? {
             let text = raw.trimmed
             if text.isEmpty { return nil }
             if let day = LocalDate(strict: text) { return day }

@@ -63,6 +63,9 @@ public enum ListReader {
         return try detect(bytes: bytes, path: path)
     }
 
+    /// Never inlined, like ``read(zip:file:format:options:)``: Swift 6.3's optimiser (CopyPropagation) crashes on
+    /// the typed-throws closures of both once they are inlined into ``read(bytes:file:format:options:)``.
+    @inline(never)
     static func read(
         decompressed bytes: [UInt8], file: String, format: ListFormat, options: ReadOptions
     ) throws(ListReadError) -> ListFile {
@@ -90,7 +93,9 @@ public enum ListReader {
     }
 
     /// Reads a zip archive holding one list file (OFAC's Enhanced XML is published so) or one OFAC CSV set.
-    /// Members are named `archive.zip!member` in errors.
+    /// Members are named `archive.zip!member` in errors. Never inlined: Swift 6.3's optimiser (CopyPropagation)
+    /// crashes on this function's typed-throws closure once inlined into ``read(bytes:file:format:options:)``.
+    @inline(never)
     static func read(
         zip bytes: [UInt8], file: String, format: ListFormat?, options: ReadOptions
     ) throws(ListReadError) -> ListFile {

@@ -19,7 +19,7 @@ struct VetterCommand: AsyncParsableCommand {
             ShowCommand.self, RulesCommand.self, VersionsCommand.self, DiffCommand.self, WatchCommand.self,
             AlertsCommand.self, WebhookCommand.self, LogCommand.self, CasesCommand.self, CaseCommand.self,
             AuditCommand.self, UpdateCommand.self, ServeCommand.self, KeysCommand.self, MigrateCommand.self,
-            BenchCommand.self,
+            OwnershipCommand.self, BenchCommand.self,
         ]
     )
 
