@@ -100,7 +100,13 @@ public enum LicenceDecider {
 
     static func applyLicenceRequirement(_ entry: ListEntry, item: ECCN, into result: inout EntryDetermination) {
         let requirement = LicenceRequirementRule.parse(entry.licenseRequirement ?? "")
-        let policy = ReviewPolicyRule.parse(entry.licensePolicy ?? "")
+        var policy = ReviewPolicyRule.parse(entry.licensePolicy ?? "")
+        // A policy the requirement states itself comes first (PAEC: case-by-case for CCL items in the requirement,
+        // presumption of approval for EAR99 in the policy column).
+        if !requirement.embeddedPolicy.isEmpty {
+            policy.clauses = requirement.embeddedPolicy + policy.clauses
+            if (entry.licensePolicy ?? "").isEmpty { policy.manualReview = nil }
+        }
         result.footnotes = requirement.footnotes
         result.licenseExceptions =
             switch entry.source {
@@ -168,13 +174,15 @@ public enum LicenceDecider {
                 result.conditions.append("No licence is required for \(text).")
             }
         }
-        guard required else { return }
-        result.licenseRequired = true
-        result.decision = .licenseRequired
         let (reviewPolicy, policyConditions, policyReason) = policyFor(item, policy)
+        // Reported also when the requirement turns on a fact only the exporter knows (projects under §746.5,
+        // Supplement No. 2 items, an excepted ECCN): the policy that applies if a licence is needed.
         result.reviewPolicy = reviewPolicy
         result.conditions.append(contentsOf: policyConditions)
         if let policyReason { result.reasons.append(policyReason) }
+        guard required else { return }
+        result.licenseRequired = true
+        result.decision = .licenseRequired
         if !requirement.footnotes.isEmpty {
             result.reasons.append(
                 "Foreign-direct-product footnote \(requirement.footnotes.map(String.init).joined(separator: ", ")): foreign-made items may also be subject to the EAR (§734.9)."
@@ -211,6 +219,13 @@ public enum LicenceDecider {
             }
         }
         guard let policy = specific ?? general else {
+            // A policy stated only for items described in words: which applies turns on what the item is.
+            if !conditions.isEmpty {
+                return (
+                    .conditional, conditions,
+                    "Review policy for \(item): stated only for some items, named in the conditions; for other items the listing states none."
+                )
+            }
             return (nil, conditions, rule.manualReview == nil ? "The review policy does not name this item." : nil)
         }
         var reason = "Review policy for \(item): \(policy.plain)."

@@ -38,6 +38,9 @@ public struct LicenceRequirementRule: Sendable, Codable, Hashable {
     public var references: [String]
     /// Set when the text could not be parsed with certainty: say why, and let a person decide.
     public var manualReview: String?
+    /// A review policy the requirement text states itself ("For all items subject to the EAR, with case-by-case
+    /// basis for items listed on the CCL"): read before the entry's review-policy column.
+    public var embeddedPolicy: [ReviewPolicyRule.Clause] = []
 
     /// Parses a requirement text.
     public static func parse(_ raw: String) -> LicenceRequirementRule {
@@ -104,6 +107,21 @@ public struct LicenceRequirementRule: Sendable, Codable, Hashable {
                 #"russia does not include the "crimea region of ukraine," as that term is defined in section 8\(d\) of e\.o\. 13685"#
             )
         }
+        let embedded =
+            #"with (a )?(case-by-case|presumption of approval|presumption of denial|policy of denial)( review)? for (items listed on the ccl|items on the ccl|ear99 items|all other items)"#
+        if let match = text.range(of: embedded, options: .regularExpression) {
+            let words = String(text[match])
+            let policy: ReviewPolicy =
+                words.contains("case-by-case")
+                ? .caseByCase
+                : words.contains("approval")
+                    ? .presumptionOfApproval
+                    : words.contains("policy of denial") ? .policyOfDenial : .presumptionOfDenial
+            let scope: ReviewPolicyRule.Scope =
+                words.contains("ccl") ? .ccl : words.contains("ear99") ? .ear99 : .allOther
+            rule.embeddedPolicy.append(ReviewPolicyRule.Clause(policy: policy, scopes: [scope]))
+            understood.append(embedded)
+        }
         if text.contains("may be overcome by license exception gov") {
             rule.licenseExceptions.append("GOV")
             understood.append(
@@ -150,6 +168,16 @@ extension LicenceRequirementRule {
                 parts.append("except EAR99/AT-only technology to standards organizations")
             case .described(let text): parts.append("except \(text)")
             }
+        }
+        for clause in embeddedPolicy {
+            let scopes = clause.scopes.map { scope -> String in
+                switch scope {
+                case .ccl: "items on the CCL"
+                case .ear99: "EAR99 items"
+                default: "all other items"
+                }
+            }
+            parts.append("with \(clause.policy.plain) for \(scopes.joined(separator: " and "))")
         }
         if !footnotes.isEmpty { parts.append("FDP footnote \(footnotes.map(String.init).joined(separator: ", "))") }
         if !licenseExceptions.isEmpty { parts.append("licence exception \(licenseExceptions.joined(separator: ", "))") }

@@ -110,6 +110,6 @@ struct CheckTests {
         let report = try await Self.shared.value.ruleCoverage()
         #expect(report.filter { $0.kind == .licenseRequirement }.count == 39)
         #expect(report.filter { $0.kind == .reviewPolicy }.count == 33)
-        #expect(report.filter { $0.manualReview != nil }.count == 4)
+        #expect(report.filter { $0.manualReview != nil }.count == 3)
     }
 }

@@ -93,8 +93,8 @@ struct DeterminationTests {
             policy: .policyOfDenial),
         // Except 5A992.c and 5D992.c unless for Russian government end users: a condition only the exporter knows.
         Case(
-            entryID: "5bd9a4836cf03268ba48381258deb85e8439239c", eccn: "5A992.c", decision: .review, policy: nil,
-            condition: "government end users"),
+            entryID: "5bd9a4836cf03268ba48381258deb85e8439239c", eccn: "5A992.c", decision: .review,
+            policy: .policyOfDenial, condition: "government end users"),
         Case(
             entryID: "5bd9a4836cf03268ba48381258deb85e8439239c", eccn: "5A992.a", decision: .licenseRequired,
             policy: .policyOfDenial),
@@ -142,10 +142,10 @@ struct DeterminationTests {
         Case(
             entryID: "731a2345ef049aadb423f27a523a2b9613374876", eccn: "3E001", decision: .licenseRequired,
             policy: .caseByCase, condition: "advanced technology nodes"),
-        // Iran Air: case-by-case for the safety of civil aviation; nothing said for other items.
+        // Iran Air: case-by-case for the safety of civil aviation; nothing said for other items: conditional.
         Case(
             entryID: "00b7140b237ea458a3620655b939779a64e9bdf8", eccn: "9A991", decision: .licenseRequired,
-            policy: nil, condition: "civil aviation"),
+            policy: .conditional, condition: "civil aviation"),
         // "See §744.x(d)": the policy is the cited section's.
         Case(
             entryID: "14b2dc922b62ff49cb9d3c6a18a8afb217f4d610", eccn: "1C350", decision: .licenseRequired,
@@ -171,17 +171,27 @@ struct DeterminationTests {
         Case(
             entryID: "6664b1ac6210de32e40e793110198289f2c0d157", eccn: "EAR99", decision: .licenseRequired,
             policy: .seeRegulation),
-        // Only in projects specified in §746.5: the requirement itself turns on a fact the exporter knows.
+        // Only in projects specified in §746.5: the requirement itself turns on a fact the exporter knows; the policy
+        // that applies if it does is still reported ("See §746.5(b) of the EAR").
         Case(
-            entryID: "799f2096f550af93f1bb75a43752542eb29eacdd", eccn: "EAR99", decision: .review, policy: nil,
-            condition: "projects specified in §746.5"),
+            entryID: "799f2096f550af93f1bb75a43752542eb29eacdd", eccn: "EAR99", decision: .review,
+            policy: .seeRegulation, condition: "projects specified in §746.5"),
         Case(
-            entryID: "3e6e2b573dd647a54b7193d1b8d2e891dffa6431", eccn: "0A998", decision: .review, policy: nil,
-            condition: "projects specified in §746.5"),
+            entryID: "3e6e2b573dd647a54b7193d1b8d2e891dffa6431", eccn: "0A998", decision: .review,
+            policy: .seeRegulation, condition: "projects specified in §746.5"),
+        // A requirement that states a policy: "For all items subject to the EAR, with case-by-case basis for items
+        // listed on the CCL", policy column "Presumption of approval for EAR99 items".
+        Case(
+            entryID: "a0fe4369e5bbc7cb407c2afd7a9d55cadaa7146e", eccn: "EAR99", decision: .licenseRequired,
+            policy: .presumptionOfApproval),
+        Case(
+            entryID: "3bc22ef512915042d2b40c041eb7d58886c894b5", eccn: "3A001", decision: .licenseRequired,
+            policy: .caseByCase),
+        // A policy only for some items (Iran Air): conditional, the condition named.
+        Case(
+            entryID: "00b7140b237ea458a3620655b939779a64e9bdf8", eccn: "EAR99", decision: .licenseRequired,
+            policy: .conditional, condition: "safety of civil aviation"),
         // Texts that cannot be read with certainty go to a person, never guessed.
-        Case(
-            entryID: "a0fe4369e5bbc7cb407c2afd7a9d55cadaa7146e", eccn: "EAR99", decision: .review, policy: nil,
-            condition: "needs a person"),
         Case(
             entryID: "13e3844210a411df955d1bcbd084182f7b16caac", eccn: "EAR99", decision: .review, policy: nil,
             condition: "needs a person"),
@@ -198,7 +208,7 @@ struct DeterminationTests {
             decision: .noLicenseRequired, policy: nil, exceptions: ["GOV"]),
         Case(
             entryID: "a115de6b0d2f889dc57c7b1bf35ca970436819f8", source: .militaryEndUser, eccn: "9A991",
-            decision: .review, policy: nil, condition: "Supplement No. 2 to Part 744", exceptions: ["GOV"]),
+            decision: .review, policy: .seeRegulation, condition: "Supplement No. 2 to Part 744", exceptions: ["GOV"]),
         // The other lists' effects.
         Case(
             entryID: "deb7a1d5743a85c354ca1a2c7f2664e2104b32d7", source: .deniedPersons, eccn: "EAR99",
@@ -325,7 +335,7 @@ struct RuleTextTests {
         }
         #expect(requirements.count == 39)
         #expect(policies.count == 33)
-        #expect(flaggedRequirements == 3)
+        #expect(flaggedRequirements == 2)
         #expect(flaggedPolicies == 1)
     }
 
