@@ -121,10 +121,7 @@ enum OFACLegacyReader {
                 entryAliases.append(Alias(name: weak, kind: .aka, isWeak: true))
             }
             let entryAddresses = addresses[id] ?? []
-            var countries: [String] = []
-            for code in entryAddresses.compactMap(\.country) where code.count == 2 && !countries.contains(code) {
-                countries.append(code)
-            }
+            let countries = countryCodes(of: entryAddresses)
             let vessel = VesselDetails(
                 callSign: clean(row.fields[5]), vesselType: clean(row.fields[6]),
                 grossTonnage: clean(row.fields[7]), grossRegisteredTonnage: clean(row.fields[8]),
@@ -165,6 +162,15 @@ enum OFACLegacyReader {
         if joined.contains("NS-ISA") { return .iranSanctionsAct }
         if joined.contains("FSE") { return .sanctionsEvaders }
         return .menuBased
+    }
+
+    /// The two-letter country codes of `addresses`, each once, in order: OFAC gives no country field of its own.
+    static func countryCodes(of addresses: [Address]) -> [String] {
+        var countries: [String] = []
+        for code in addresses.compactMap(\.country) where code.count == 2 && !countries.contains(code) {
+            countries.append(code)
+        }
+        return countries
     }
 
     static let weakPattern = try! NSRegularExpression(pattern: #"a\.k\.a\.,?\s+'([^']+)'"#)

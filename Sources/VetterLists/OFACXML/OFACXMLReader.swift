@@ -83,10 +83,7 @@ enum OFACXMLReader {
                     postalCode: address.value("postalCode"),
                     country: country.map { Countries.code(for: $0) ?? $0 }, raw: raw.nilIfEmpty)
             }
-            var countries: [String] = []
-            for code in addresses.compactMap(\.country) where code.count == 2 && !countries.contains(code) {
-                countries.append(code)
-            }
+            let countries = OFACLegacyReader.countryCodes(of: addresses)
             let documents = node.items("idList", "id").compactMap { document -> IdentityDocument? in
                 guard let type = document.value("idType"), let number = document.value("idNumber") else { return nil }
                 return IdentityDocument(
@@ -231,10 +228,7 @@ enum OFACXMLReader {
                     postalCode: part("POSTAL CODE"), country: country.map { Countries.code(for: $0) ?? $0 },
                     raw: raw)
             }
-            var countries: [String] = []
-            for code in addresses.compactMap(\.country) where code.count == 2 && !countries.contains(code) {
-                countries.append(code)
-            }
+            let countries = OFACLegacyReader.countryCodes(of: addresses)
             let features = node.items("features", "feature")
             func feature(_ type: String) -> [String] {
                 features.filter { $0.value("type") == type }.compactMap { $0.value("value") }
