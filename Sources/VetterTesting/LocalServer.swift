@@ -4,9 +4,9 @@ import Foundation
 /// directory, or a webhook receiver that fails its first requests and records the rest.
 public final class LocalServer: @unchecked Sendable {
     public let port: Int
-    let process: Process
+    let process: ChildProcess
 
-    private init(process: Process, port: Int) {
+    private init(process: ChildProcess, port: Int) {
         self.process = process
         self.port = port
     }
@@ -53,29 +53,25 @@ public final class LocalServer: @unchecked Sendable {
     }
 
     static func start(script: String, arguments: [String]) throws -> LocalServer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-            line.append(byte)
+        let process = try ChildProcess("/usr/bin/env", ["python3", "-c", script] + arguments)
+        // The first line it prints is its port.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let printed = process.output
+            if let end = printed.firstIndex(of: "\n") {
+                guard let port = Int(printed[..<end]) else { break }
+                return LocalServer(process: process, port: port)
+            }
+            guard process.isRunning else { break }
+            usleep(20_000)
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw CocoaError(.fileReadUnknown)
-        }
-        return LocalServer(process: process, port: port)
+        process.send(SIGKILL)
+        throw TestDatabase.Failure("the test server did not start: \(process.errors)")
     }
 
-    /// Kills the server. SIGKILL, because a child can inherit a blocked SIGTERM from the test runner.
+    /// Kills the server.
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        process.wait()
     }
-
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }

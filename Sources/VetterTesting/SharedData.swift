@@ -56,15 +56,12 @@ public func makeTemporaryDirectory() throws -> URL {
 /// Writes a zip archive of `files` (each under its own name, deflated) at `path`, with Python's zipfile: an archive
 /// written by another implementation than the one under test.
 public func writeZipArchive(_ files: [String], to path: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments =
+    let run = try ChildProcess.run(
+        "/usr/bin/env",
         [
             "python3", "-c",
             "import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    for f in sys.argv[2:]: z.write(f, os.path.basename(f))",
             path,
-        ] + files
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        ] + files)
+    guard run.status == 0 else { throw TestDatabase.Failure("zip archive \(path): \(run.stderr)") }
 }

@@ -41,20 +41,10 @@ public enum TestDatabase: String, Sendable, CustomStringConvertible, CaseIterabl
     /// Runs one statement with `psql`; returns what it printed (unaligned, tuples only).
     @discardableResult
     public static func psql(_ address: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", address, "-c", sql]
-        let errors = Pipe(), output = Pipe()
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw Failure("psql \(sql): \(message)")
-        }
-        return String(decoding: printed, as: UTF8.self)
+        let run = try ChildProcess.run(
+            "/usr/bin/env", ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", address, "-c", sql])
+        guard run.status == 0 else { throw Failure("psql \(sql): \(run.stderr)") }
+        return run.stdout
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -74,38 +64,22 @@ public enum TestDatabase: String, Sendable, CustomStringConvertible, CaseIterabl
             .deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vetter-pg-\(UUID().uuidString)")
             .path
-        // popen and pclose, not Foundation's Process: this runs inside a lazily initialised static, where
-        // Process.waitUntilExit was seen never to return (the child reaped by no one) and the test run hung.
-        let errorsFile = folder + ".err"
-        let (status, printed) = shell("/bin/bash '\(script)' start '\(folder)' 2>'\(errorsFile)'")
-        let address = printed.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard status == 0, !address.isEmpty else {
-            let message = (try? String(contentsOfFile: errorsFile, encoding: .utf8)) ?? ""
-            return .failure(
-                Failure("no PostgreSQL server: set VETTER_TEST_POSTGRES, or install postgresql (\(message))"))
+        guard let started = try? ChildProcess.run("/bin/bash", [script, "start", folder]) else {
+            return .failure(Failure("no PostgreSQL server: bash cannot be started"))
         }
-        try? FileManager.default.removeItem(atPath: errorsFile)
+        let address = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard started.status == 0, !address.isEmpty else {
+            return .failure(
+                Failure("no PostgreSQL server: set VETTER_TEST_POSTGRES, or install postgresql (\(started.stderr))"))
+        }
         startedCluster = folder
         atexit {
             guard let folder = TestDatabase.startedCluster else { return }
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
-            _ = TestDatabase.shell("/bin/bash '\(script)' stop '\(folder)' >/dev/null 2>&1; rm -rf '\(folder)'")
+            _ = try? ChildProcess.run("/bin/bash", [script, "stop", folder])
+            try? FileManager.default.removeItem(atPath: folder)
         }
         return .success(address)
     }()
-
-    /// Runs `command` with /bin/sh; its exit status and standard output.
-    static func shell(_ command: String) -> (status: Int32, output: String) {
-        guard let pipe = popen(command, "r") else { return (-1, "") }
-        var output = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, pipe)
-            if count <= 0 { break }
-            output.append(contentsOf: buffer[0..<count])
-        }
-        let status = pclose(pipe)
-        return ((status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
-    }
 }

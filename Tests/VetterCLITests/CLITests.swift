@@ -21,22 +21,10 @@ struct CLITests {
     }()
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try ChildProcess.run(binary, arguments, environment: env)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// A database seeded once for the suite (seeding reads the whole bundled snapshot).
@@ -255,14 +243,12 @@ struct CLITests {
         let head = try Self.run(["--db", database, "audit", "head"]).stdout.split(separator: " ").first.map(String.init)
         #expect(try Self.run(["--db", database, "audit", "verify", "--head", try #require(head)]).status == 0)
         // An edit with sqlite3, triggers dropped first as someone covering their tracks would.
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = [
-            "sqlite3", database,
-            "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET actor = 'someone else' WHERE kind = 'case_confirmed'",
-        ]
-        try sqlite.run()
-        sqlite.waitUntilExit()
+        _ = try ChildProcess.run(
+            "/usr/bin/env",
+            [
+                "sqlite3", database,
+                "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET actor = 'someone else' WHERE kind = 'case_confirmed'",
+            ])
         let verify = try Self.run(["--db", database, "audit", "verify"])
         #expect(verify.status == 1 && verify.stdout.contains("was edited"), "\(verify.stdout)")
         let refused = try Self.run(["--db", database, "audit", "prune", "--before", "2024-01-01"])

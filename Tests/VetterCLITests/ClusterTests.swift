@@ -270,7 +270,7 @@ struct ClusterTests {
             }
             try await Task.sleep(for: .milliseconds(delay))
             kill(node.process.processIdentifier, SIGKILL)
-            node.process.waitUntilExit()
+            node.process.wait()
             _ = await upload.value
             // Every version in the database holds exactly the entries it says it has.
             let check = try CLITests.run(["lists", "--json", "--db", database])

@@ -60,17 +60,13 @@ struct CrashTests {
         for attempt in 0..<kills {
             let database = directory.appendingPathComponent("run\(attempt).sqlite")
             try Self.copyDatabase(base, to: database)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["--db", database.path, "import", SharedData.path("ofac/sdn-2021-07")]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                CLITests.binary, ["--db", database.path, "import", SharedData.path("ofac/sdn-2021-07")])
             // Spread over the whole run: reading, writing the versions, re-screening, recording.
             let fraction = (Double(attempt) + Double.random(in: 0..<1)) / Double(kills)
             try await Task.sleep(for: duration * fraction)
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.wait()
             let versions = try CLITests.run(["--db", database.path, "versions", "--source", "SDN", "--json"])
             let count = (try? JSONSerialization.jsonObject(with: Data(versions.stdout.utf8)) as? [Any])?.count ?? 0
             if count == 2 { committedBeforeKill += 1 }

@@ -15,25 +15,14 @@ import VetterTesting
 struct ServeTests {
     /// A `vetter serve --port 0` process and what it printed.
     class Server: @unchecked Sendable {
-        let process = Process()
-        private let lock = NSLock()
-        private var printed = ""
+        let process: ChildProcess
 
         init(database: String, arguments: [String] = [], binary: String = CLITests.binary) throws {
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["serve", "--port", "0", "--db", database] + arguments
-            let pipe = Pipe()
-            process.standardError = pipe
-            process.standardOutput = pipe
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self, !data.isEmpty else { return }
-                self.lock.withLock { self.printed += String(decoding: data, as: UTF8.self) }
-            }
-            try process.run()
+            process = try ChildProcess(
+                binary, ["serve", "--port", "0", "--db", database] + arguments, mergingOutput: true)
         }
 
-        var output: String { lock.withLock { printed } }
+        var output: String { process.output }
 
         /// Waits for the "Listening on" line; returns the base URL.
         func started(timeout: Duration = .seconds(120)) async throws -> String {
@@ -59,20 +48,17 @@ struct ServeTests {
         /// Sends SIGTERM and waits for the exit; returns the exit status.
         @discardableResult
         func stop() -> Int32 {
-            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-            process.waitUntilExit()
-            return process.terminationStatus
+            process.send(SIGTERM)
+            return process.wait()
         }
     }
 
     /// Runs a helper program with its output in the test log; returns its exit status.
     static func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        let run = try ChildProcess.run(path, arguments)
+        if !run.stdout.isEmpty { print(run.stdout, terminator: "") }
+        if !run.stderr.isEmpty { print(run.stderr, terminator: "") }
+        return run.status
     }
 
     /// A server on a new store, stopped and removed after `body`.
@@ -140,18 +126,14 @@ struct ServeTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             // curl, not this process's URLSession, times the requests: the test process's own threads are busy
             // with the other suites.
-            func curl(_ arguments: [String]) throws -> (Process, Pipe) {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}"] + arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                try process.run()
-                return (process, pipe)
+            func curl(_ arguments: [String]) throws -> ChildProcess {
+                try ChildProcess(
+                    "/usr/bin/env",
+                    ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}"] + arguments)
             }
-            func result(_ running: (Process, Pipe)) -> (status: Int, seconds: Double) {
-                let output = String(decoding: running.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                running.0.waitUntilExit()
+            func result(_ running: ChildProcess) -> (status: Int, seconds: Double) {
+                running.wait()
+                let output = running.output
                 let parts = output.split(separator: " ")
                 return (Int(parts.first ?? "") ?? 0, Double(parts.last ?? "") ?? 99)
             }

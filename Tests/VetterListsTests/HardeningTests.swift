@@ -111,11 +111,7 @@ struct HardeningTests {
         // 300 MB of zeros compress to about 300 KB: far past the ratio any list file has.
         let directory = try makeTemporaryDirectory()
         let path = directory.appendingPathComponent("bomb.csv.gz").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "head -c 300000000 /dev/zero | gzip -9 > '\(path)'"]
-        try process.run()
-        process.waitUntilExit()
+        _ = try ChildProcess.run("/bin/sh", ["-c", "head -c 300000000 /dev/zero | gzip -9 > '\(path)'"])
         let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(size < 2_000_000)
         #expect(Gzip.limit(compressedSize: size) == Gzip.floorLimit)

@@ -101,12 +101,8 @@ struct RecordTests {
 
     /// Runs sqlite3 on the database file, as someone with access to it would.
     func sqlite(_ path: String, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, sql]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
+        let status = try ChildProcess.run("/usr/bin/env", ["sqlite3", path, sql]).status
+        #expect(status == 0, "sqlite3 \(sql)")
     }
 
     /// A database with a chain of screenings and a decision, closed, for a tampering test to alter.
