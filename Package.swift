@@ -106,8 +106,8 @@ let package = Package(
         .testTarget(
             name: "VetterStoreTests",
             dependencies: [
-                "VetterCore", "VetterLists", "VetterMatch", "VetterStore", "VetterPostgres", "VetterService",
-                "VetterTesting",
+                "VetterCore", "VetterLists", "VetterMatch", "VetterOwnership", "VetterStore", "VetterPostgres",
+                "VetterService", "VetterTesting",
             ],
             swiftSettings: swiftSettings
         ),

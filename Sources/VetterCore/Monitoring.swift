@@ -48,6 +48,11 @@ public struct Alert: Hashable, Sendable, Codable {
         case hitRemoved = "hit_removed"
         /// An entry the party matches was amended (alias, address, licence policy …).
         case hitChanged = "hit_changed"
+        /// The ownership data and the lists now restrict the party through a listed owner (the alert's entry), or
+        /// raise Red Flag 29 for it, or its finding changed; `score` is the share listed owners hold, as a fraction.
+        case ownershipRestricted = "ownership_restricted"
+        /// The party is no longer restricted or flagged through that listed owner.
+        case ownershipLifted = "ownership_lifted"
     }
 
     /// Store-assigned, increasing.
@@ -109,5 +114,33 @@ public struct ListDiff: Sendable, Codable {
         self.added = added
         self.removed = removed
         self.changed = changed
+    }
+}
+
+/// What the ownership data makes of a watched party through one listed owner under one rule, as last evaluated:
+/// the state monitoring compares to raise ownership alerts.
+public struct OwnershipHit: Hashable, Sendable, Codable {
+    public var partyID: String
+    /// `ofac_50_percent` or `bis_affiliates`.
+    public var rule: String
+    public var source: ListSource
+    public var entryID: String
+    public var entryName: String
+    /// `restricted` or `red_flag_29`.
+    public var state: String
+    /// The share restricted owners hold, in percent.
+    public var share: Double
+
+    public init(
+        partyID: String, rule: String, source: ListSource, entryID: String, entryName: String, state: String,
+        share: Double
+    ) {
+        self.partyID = partyID
+        self.rule = rule
+        self.source = source
+        self.entryID = entryID
+        self.entryName = entryName
+        self.state = state
+        self.share = share
     }
 }

@@ -1,3 +1,4 @@
+public import Foundation
 public import VetterCore
 
 /// Whether BIS's Affiliates rule (the 50 percent rule of the EAR) applies on a day, with the Federal Register rule
@@ -69,5 +70,46 @@ public struct AffiliatesRule: Sendable {
             ? "Temporary General License (TGL 7) through 28 November 2025 may authorise some transactions (Country Groups A:5/A:6 affiliates, certain joint ventures)"
             : nil
         return Determination(state: row.state, citation: row.citation, note: tgl)
+    }
+}
+
+extension AffiliatesRule {
+    /// The variable naming a JSON file of rows to add to the published table.
+    public static let environmentVariable = "VETTER_AFFILIATES_RULE"
+
+    /// The table this process uses: the published rows, plus those of the JSON file `VETTER_AFFILIATES_RULE` names
+    /// (`[{"from": "2026-11-10", "state": "suspended", "citation": "91 FR …"}]`), so that a new Federal Register
+    /// rule — an extended suspension — takes effect without a new build. A bad file is an error naming the row and
+    /// field, never ignored.
+    public static func configured(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ListReadError) -> AffiliatesRule {
+        guard let path = environment[environmentVariable], !path.isEmpty else { return AffiliatesRule() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ListReadError(.unreadable, file: path, "the file \(environmentVariable) names cannot be read")
+        }
+        guard let rows = try? JSONSerialization.jsonObject(with: data) as? [Any] else {
+            throw ListReadError(.invalidValue, file: path, "not a JSON array of {from, state, citation} rows")
+        }
+        var extra: [Row] = []
+        for (index, item) in rows.enumerated() {
+            let at = "[\(index)]"
+            guard let row = item as? [String: Any] else {
+                throw ListReadError(.invalidValue, file: path, field: at, "a row is an object")
+            }
+            guard let text = row["from"] as? String, let from = LocalDate(strict: text) else {
+                throw ListReadError(.invalidValue, file: path, field: at + ".from", "a day (YYYY-MM-DD) is required")
+            }
+            guard let name = row["state"] as? String, let state = State(rawValue: name) else {
+                throw ListReadError(
+                    .invalidValue, file: path, field: at + ".state", "one of in_force, suspended, not_in_force")
+            }
+            guard let citation = (row["citation"] as? String)?.trimmed, !citation.isEmpty else {
+                throw ListReadError(
+                    .invalidValue, file: path, field: at + ".citation", "the Federal Register rule is required")
+            }
+            extra.append(Row(from: from, state: state, citation: citation))
+        }
+        return AffiliatesRule(extraRows: extra)
     }
 }

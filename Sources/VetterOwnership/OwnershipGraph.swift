@@ -58,6 +58,20 @@ public indirect enum Restriction: Sendable, Hashable {
         }
     }
 
+    /// The listed parties this restriction comes from: every contributor's, down every chain, not only the largest.
+    public var listedOwners: [String] {
+        guard case .owned(_, let by) = self else { return [] }
+        var owners = Set<String>()
+        for contribution in by {
+            if case .listed = contribution.ownerRestriction {
+                owners.insert(contribution.owner)
+            } else {
+                owners.formUnion(contribution.ownerRestriction.listedOwners)
+            }
+        }
+        return owners.sorted()
+    }
+
     static func format(_ percent: Double) -> String {
         percent == percent.rounded() ? String(Int(percent)) : String(percent)
     }

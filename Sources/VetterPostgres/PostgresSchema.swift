@@ -179,6 +179,35 @@ enum PostgresSchema {
             );
             """
         ),
+        (
+            3, "ownership versions",
+            """
+            CREATE TABLE ownership_version (
+                id BIGSERIAL PRIMARY KEY,
+                imported_at DOUBLE PRECISION NOT NULL,
+                file_name TEXT NOT NULL,
+                file_sha256 TEXT NOT NULL,
+                edge_count BIGINT NOT NULL,
+                party_count BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                content TEXT NOT NULL
+            );
+            CREATE TRIGGER ownership_version_immutable BEFORE UPDATE OR DELETE ON ownership_version
+                FOR EACH ROW EXECUTE FUNCTION vetter_refuse('ownership versions are immutable');
+            CREATE TRIGGER ownership_version_no_truncate BEFORE TRUNCATE ON ownership_version
+                FOR EACH STATEMENT EXECUTE FUNCTION vetter_refuse('ownership versions are immutable');
+            CREATE TABLE watch_ownership (
+                party_id TEXT NOT NULL REFERENCES watched_party (id) ON DELETE CASCADE,
+                rule TEXT NOT NULL,
+                source TEXT NOT NULL,
+                entry_id TEXT NOT NULL,
+                entry_name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                share DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (party_id, rule, source, entry_id)
+            );
+            """
+        ),
     ]
 
     /// The statements of a script, split at semicolons outside `$$` bodies and quotes: the extended protocol takes

@@ -26,6 +26,7 @@ extension PostgresStore {
         ("watched_party", "id"), ("watch_hit", "party_id, source, entry_id"), ("alert", "id"), ("webhook", "id"),
         ("outbox", "id"), ("api_key", "id"), ("rescreen_job", "id"), ("web_session", "id_sha256"),
         ("audit_record", "seq"), ("review_case", "id"), ("case_event", "id"),
+        ("ownership_version", "id"), ("watch_ownership", "party_id, rule, source, entry_id"),
     ]
 
     /// Copies a whole SQLite store into this empty database in one transaction, then checks the copy: the row

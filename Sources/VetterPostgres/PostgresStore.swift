@@ -496,6 +496,86 @@ public final class PostgresStore: Store {
 
     // MARK: API keys and sessions
 
+    public func importOwnership(_ version: OwnershipVersion, content: String) async throws -> OwnershipVersion? {
+        try await transaction { connection in
+            // The chain's lock also orders ownership imports: two servers importing at once cannot both see "changed".
+            var head = try await self.lockChain(connection)
+            let newest = try await self.rows(
+                "SELECT file_sha256 FROM ownership_version ORDER BY id DESC LIMIT 1", on: connection
+            ).first?.decode(String.self)
+            guard newest != version.fileSHA256 else { return nil }
+            var stored = version
+            stored.id = try await self.rows(
+                """
+                INSERT INTO ownership_version
+                    (imported_at, file_name, file_sha256, edge_count, party_count, actor, content)
+                VALUES (\(version.importedAt.timeIntervalSince1970), \(version.fileName), \(version.fileSHA256),
+                    \(Int64(version.edgeCount)), \(Int64(version.partyCount)), \(version.actor), \(content))
+                RETURNING id
+                """, on: connection
+            ).first!.decode(Int64.self)
+            var records = AuditRows()
+            _ = records.append(
+                &head, at: version.importedAt, kind: "ownership_imported", actor: version.actor,
+                subject: "ownership:\(stored.id)", body: Recording.ownershipAuditBody(stored))
+            try await records.insert(into: connection, store: self)
+            return stored
+        }
+    }
+
+    public func watchOwnership() async throws -> [OwnershipHit] {
+        try await rows(
+            """
+            SELECT party_id, rule, source, entry_id, entry_name, state, share FROM watch_ownership
+            ORDER BY party_id, rule, source, entry_id
+            """
+        ).compactMap { row in
+            let (party, rule, code, entry, name, state, share) = try row.decode(
+                (String, String, String, String, String, String, Double).self)
+            guard let source = ListSource(rawValue: code) else { return nil }
+            return OwnershipHit(
+                partyID: party, rule: rule, source: source, entryID: entry, entryName: name, state: state, share: share)
+        }
+    }
+
+    public func replaceWatchOwnership(_ hits: [OwnershipHit]) async throws {
+        try await transaction { connection in
+            // One evaluation at a time: a second server's waits, then replaces the whole set in its turn.
+            _ = try await self.rows("LOCK TABLE watch_ownership IN EXCLUSIVE MODE", on: connection)
+            _ = try await self.rows("DELETE FROM watch_ownership", on: connection)
+            let parties = Set(
+                try await self.rows("SELECT id FROM watched_party", on: connection).map { try $0.decode(String.self) })
+            for hit in hits where parties.contains(hit.partyID) {
+                _ = try await self.rows(
+                    """
+                    INSERT INTO watch_ownership (party_id, rule, source, entry_id, entry_name, state, share)
+                    VALUES (\(hit.partyID), \(hit.rule), \(hit.source.code), \(hit.entryID), \(hit.entryName),
+                        \(hit.state), \(hit.share))
+                    ON CONFLICT (party_id, rule, source, entry_id) DO NOTHING
+                    """, on: connection)
+            }
+        }
+    }
+
+    public func ownershipVersions() async throws -> [OwnershipVersion] {
+        try await rows(
+            """
+            SELECT id, imported_at, file_name, file_sha256, edge_count, party_count, actor
+            FROM ownership_version ORDER BY id DESC
+            """
+        ).map { row in
+            let (id, at, name, sha, edges, parties, actor) = try row.decode(
+                (Int64, Double, String, String, Int64, Int64, String).self)
+            return OwnershipVersion(
+                id: id, importedAt: Date(timeIntervalSince1970: at), fileName: name, fileSHA256: sha,
+                edgeCount: Int(edges), partyCount: Int(parties), actor: actor)
+        }
+    }
+
+    public func ownershipContent(versionID: Int64) async throws -> String? {
+        try await rows("SELECT content FROM ownership_version WHERE id = \(versionID)").first?.decode(String.self)
+    }
+
     public func addAPIKey(name: String, role: String, secretSHA256: String) async throws -> Int64 {
         try await rows(
             """

@@ -170,6 +170,8 @@ public struct PartyCheck: Sendable, Codable {
     public var entries: [EntryDetermination]
     /// A reviewer confirmed one of the matches as this party.
     public var blocked = false
+    /// What the ownership data makes of this party (absent when it says nothing of it).
+    public var ownedBy: [OwnershipGround] = []
 
     /// Marks each match with its case (by source and entry id), and the party blocked when one is confirmed.
     public mutating func attach(reviews: [(source: String, entryID: String, review: HitReview?)]) {

@@ -3,13 +3,15 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import VetterCore
+import VetterRules
 import VetterService
 
 /// The reviewers' work pages: the case queue, a case with its decision forms, history and export, and a party's
 /// record (its cases and every screening of it). Forms carry the session's token (``FormFields/token(for:)``).
 struct WebCasePages {
-    let vetter: Vetter
+    let screener: Screener
     let pages: Pages
+    var vetter: Vetter { screener.vetter }
 
     static let pageSize = 50
 
@@ -116,10 +118,14 @@ struct WebCasePages {
             let name =
                 screenings.first?.screening?.party.name ?? cases.first?.partyName
                 ?? String(key.split(separator: "|").first ?? "")
-            let page = PartyPage(
+            var page = PartyPage(
                 name: name, country: key.split(separator: "|", omittingEmptySubsequences: false).last.map(String.init),
                 blocked: cases.contains { $0.state == .confirmed }, cases: cases.map(CaseRow.init),
                 screenings: screenings.map(ScreeningRow.init))
+            page.ownership = try await screener.ownershipGrounds(for: name, on: LocalDate(Date())).map {
+                OwnershipRow($0, party: name)
+            }
+            page.hasOwnership = !page.ownership.isEmpty
             return pages.render(
                 "party", page, title: name, context: context,
                 status: cases.isEmpty && screenings.isEmpty ? .notFound : .ok)
@@ -297,6 +303,8 @@ struct PartyPage {
     var screenings: [ScreeningRow]
     var hasCases: Bool
     var hasScreenings: Bool
+    var ownership: [OwnershipRow] = []
+    var hasOwnership = false
 
     init(name: String, country: String?, blocked: Bool, cases: [CaseRow], screenings: [ScreeningRow]) {
         self.name = name
@@ -318,5 +326,34 @@ enum WebFormat {
     static func time(_ date: Date) -> String {
         ISO8601DateFormatter().string(from: date).replacingOccurrences(of: "T", with: " ")
             .replacingOccurrences(of: "Z", with: " UTC")
+    }
+}
+
+/// What the stored ownership data makes of a party under one rule, with its drawing.
+struct OwnershipRow {
+    var rule: String
+    var verdict: String
+    var restricted: Bool
+    var share: String
+    var chain: String?
+    var redFlag: String?
+    var citation: String
+    /// Server-made SVG (``OwnershipDrawing``), every text in it escaped.
+    var drawing: String
+
+    init(_ ground: OwnershipGround, party: String) {
+        rule = ground.rule == .ofac50Percent ? "OFAC's 50 percent rule" : "BIS Affiliates rule"
+        restricted = ground.restricted
+        verdict =
+            ground.restricted
+            ? (ground.rule == .ofac50Percent ? "blocked by ownership" : "restricted by ownership")
+            : ground.restrictedWhileSuspended ? "would be restricted, but the rule is suspended" : "not restricted"
+        share = String(format: "%g", ground.restrictedShare) + " %"
+        chain = ground.chain.isEmpty ? nil : ground.chain.joined(separator: " → ")
+        redFlag =
+            ground.redFlag29
+            ? "Red Flag 29: listed owners of unknown share (\(ground.unknownShareOwners.joined(separator: ", ")))" : nil
+        citation = ground.citation
+        drawing = OwnershipDrawing.svg(ground, party: party)
     }
 }

@@ -154,7 +154,7 @@ struct WebRoutes {
                 ListsPage(versions: versions.map(VersionView.init), total: versions.reduce(0) { $0 + $1.entryCount }),
                 title: "Lists loaded", context: context)
         }
-        WebCasePages(vetter: vetter, pages: pages).add(to: router)
+        WebCasePages(screener: screener, pages: pages).add(to: router)
         router.get("/ui/alerts") { _, context -> Response in
             try context.require(.reviewer)
             let alerts = try await vetter.alerts().sorted { $0.id > $1.id }

@@ -35,6 +35,11 @@ public final class Screener: Sendable {
     public let vetter: Vetter
     private let state: Mutex<State>
     private let refreshing = Mutex(false)
+    /// The stored ownership data of the last day asked, resolved against the lists (``storedOwnership(on:rule:)``).
+    let ownershipCache = Mutex<OwnershipContext?>(nil)
+
+    /// The key of the lists the index is built from.
+    var currentListsKey: String { state.withLock { $0.key } }
 
     /// Loads the index over the lists in force (from its cache when it is current).
     public init(vetter: Vetter) async throws {
@@ -182,6 +187,10 @@ public final class Screener: Sendable {
                 versions: versionsUsed, dated: date < today, actor: actor, channel: "check")[0]
             var checked = LicenceDecider.check(party: party, matches: matches, items: transaction.items, date: date)
             checked.attach(reviews: zip(matches, reviews).map { ($0.entry.source.code, $0.entry.id, $1) })
+            if let ownership = try await storedOwnership(on: date) {
+                let (grounds, owners) = ownership.grounds(for: party.name)
+                LicenceDecider.apply(grounds, owners: owners, to: &checked, items: transaction.items, date: date)
+            }
             parties.append(checked)
         }
         if transaction.parties.isEmpty { versionsUsed = state.withLock { $0.versions } }

@@ -38,6 +38,7 @@ extension Vetter {
         let hits = try await screen(parties, with: index)
         _ = try await recordMonitoring(parties, hits: hits, versions: versions, actor: actor)
         _ = try await store.recordScreening(parties: parties.map(\.id), hits: hits, alerts: [], completing: [])
+        _ = try await evaluateOwnership(raisingAlerts: false)
         return hits
     }
 
@@ -218,10 +219,13 @@ extension Vetter {
         ).filter { alert in
             reviews[alert.partyID + "|" + alert.source.code + "|" + alert.entryID]?.state != .cleared
         }
-        let stored =
+        var stored =
             try await store.recordScreening(
                 parties: selected.map(\.id), hits: hits, alerts: alerts, completing: jobs) ?? []
         mark("record")
+        // The lists decide which owners are listed: the ownership findings of every watched party are evaluated again.
+        stored += try await evaluateOwnership(now: now)
+        mark("ownership")
         return RescreenReport(
             mode: full ? "full" : "delta", watched: parties.count, screened: selected.count, alerts: stored,
             seconds: Date().timeIntervalSince(start))

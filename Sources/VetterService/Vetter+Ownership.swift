@@ -1,8 +1,10 @@
 public import Foundation
+import Synchronization
 public import VetterCore
 import VetterMatch
 public import VetterOwnership
-import VetterRules
+public import VetterRules
+import VetterStore
 
 /// What the ownership data says of every party it names, on a day: under OFAC's 50 percent rule (blocked persons:
 /// SDN entries) and BIS's Affiliates rule (Entity List, MEU List, and SDN entries whose programmes carry an EAR
@@ -47,6 +49,8 @@ public struct OwnershipReport: Sendable, Encodable {
     }
 
     public var date: LocalDate
+    /// The stored ownership version the report is of (none for a file given directly).
+    public var version: OwnershipVersion?
     public var affiliatesRule: AffiliatesRule.Determination
     public var resolutions: [Resolution]
     public var parties: [Party]
@@ -54,7 +58,152 @@ public struct OwnershipReport: Sendable, Encodable {
     public var cycles: [[String]]
 
     enum CodingKeys: String, CodingKey {
-        case date, affiliatesRule = "affiliates_rule", resolutions, parties, cycles
+        case date, version, affiliatesRule = "affiliates_rule", resolutions, parties, cycles
+    }
+}
+
+/// What `vetter ownership import` did: the version now in force, and whether the file changed it.
+public struct OwnershipImportOutcome: Sendable, Encodable {
+    public var version: OwnershipVersion
+    public var changed: Bool
+    /// Alerts raised for watched parties whose ownership findings changed.
+    public var alerts: [Alert] = []
+}
+
+/// The holdings one ownership version adds, drops or changes against another.
+public struct OwnershipDiff: Sendable, Encodable {
+    public struct Change: Sendable, Encodable {
+        public var before: OwnershipEdge
+        public var after: OwnershipEdge
+    }
+
+    public var from: OwnershipVersion
+    public var to: OwnershipVersion
+    public var added: [OwnershipEdge]
+    public var removed: [OwnershipEdge]
+    public var changed: [Change]
+}
+
+extension Vetter {
+    /// Reads the ownership file at `path` (all or nothing, errors by line and field) and stores it as a new
+    /// ownership version unless it is the same file as the newest; the import is in the audit chain.
+    public func importOwnership(
+        path: String, actor: String = Vetter.commandLineActor, now: Date = Date()
+    ) async throws -> OwnershipImportOutcome {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ListReadError(.unreadable, file: path, "the file cannot be read")
+        }
+        let edges = try OwnershipFile.read(bytes: [UInt8](data), file: path)
+        let parties = Set(edges.flatMap { [$0.owner, $0.owned] }).count
+        let version = OwnershipVersion(
+            id: 0, importedAt: now, fileName: (path as NSString).lastPathComponent, fileSHA256: SHA256.hex(data),
+            edgeCount: edges.count, partyCount: parties, actor: actor)
+        if let stored = try await store.importOwnership(version, content: String(decoding: data, as: UTF8.self)) {
+            let alerts = try await evaluateOwnership(now: max(now, Date()))
+            return OwnershipImportOutcome(version: stored, changed: true, alerts: alerts)
+        }
+        let newest = try await store.ownershipVersions().first ?? version
+        return OwnershipImportOutcome(version: newest, changed: false)
+    }
+
+    /// Evaluates every watched party against the stored ownership data in force today and the current lists, stores
+    /// the findings, and (unless told not to) raises an alert for each finding that appeared or changed
+    /// (`ownership_restricted`) or went (`ownership_lifted`), queued for the webhooks like any alert. Run after an
+    /// ownership import and after every re-screen; returns the alerts raised.
+    @discardableResult
+    public func evaluateOwnership(raisingAlerts: Bool = true, now: Date = Date()) async throws -> [Alert] {
+        let parties = try await store.watchedParties()
+        let previous = try await store.watchOwnership()
+        guard !parties.isEmpty, try await ownershipVersion(inForceOn: LocalDate(now)) != nil || !previous.isEmpty
+        else { return [] }
+        let screener = try await Screener(vetter: self)
+        var findings: [OwnershipHit] = []
+        if let context = try await screener.storedOwnership(on: LocalDate(now)) {
+            for party in parties {
+                for ground in context.grounds(for: party.name).grounds where ground.restricted || ground.redFlag29 {
+                    var seen = Set<String>()
+                    for owner in ground.listedOwners where seen.insert(owner.source + "|" + owner.entryID).inserted {
+                        guard let source = ListSource(rawValue: owner.source) else { continue }
+                        findings.append(
+                            OwnershipHit(
+                                partyID: party.id, rule: ground.rule.rawValue, source: source, entryID: owner.entryID,
+                                entryName: owner.name, state: ground.restricted ? "restricted" : "red_flag_29",
+                                share: ground.restrictedShare))
+                    }
+                }
+            }
+        }
+        func key(_ hit: OwnershipHit) -> String {
+            [hit.partyID, hit.rule, hit.source.code, hit.entryID].joined(separator: "\u{1F}")
+        }
+        let old = Dictionary(previous.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let new = Dictionary(findings.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(parties.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        func alert(_ kind: Alert.Kind, _ hit: OwnershipHit) -> Alert {
+            Alert(
+                kind: kind, partyID: hit.partyID, partyName: names[hit.partyID] ?? hit.partyID, source: hit.source,
+                entryID: hit.entryID, entryName: hit.entryName, score: min(1, hit.share / 100), createdAt: now)
+        }
+        var alerts: [Alert] = []
+        for (key, hit) in new.sorted(by: { $0.key < $1.key }) where old[key] != hit {
+            alerts.append(alert(.ownershipRestricted, hit))
+        }
+        for (key, hit) in old.sorted(by: { $0.key < $1.key }) where new[key] == nil {
+            alerts.append(alert(.ownershipLifted, hit))
+        }
+        // Alerts first: a crash between the two writes repeats an alert rather than losing one.
+        var stored: [Alert] = []
+        if raisingAlerts && !alerts.isEmpty {
+            stored = try await store.recordScreening(parties: [], hits: [], alerts: alerts, completing: []) ?? []
+        }
+        if old != new { try await store.replaceWatchOwnership(findings) }
+        return stored
+    }
+
+    /// Every ownership version, newest first.
+    public func ownershipVersions() async throws -> [OwnershipVersion] {
+        try await store.ownershipVersions()
+    }
+
+    /// The ownership version in force on `day`: the newest imported by the end of that day (UTC).
+    public func ownershipVersion(inForceOn day: LocalDate) async throws -> OwnershipVersion? {
+        let end = day.startUTC.addingTimeInterval(86_400)
+        return try await store.ownershipVersions().first { $0.importedAt < end }
+    }
+
+    /// The holdings of a stored version, read again from its file.
+    public func ownershipEdges(_ version: OwnershipVersion) async throws -> [OwnershipEdge] {
+        guard let content = try await store.ownershipContent(versionID: version.id) else {
+            throw StoreError(.notFound, "there is no ownership version \(version.id)")
+        }
+        return try OwnershipFile.read(bytes: Array(content.utf8), file: "ownership version \(version.id)")
+    }
+
+    /// What changed from ownership version `from` to `to` (by owner, owned and relationship).
+    public func ownershipDiff(from: Int64, to: Int64) async throws -> OwnershipDiff {
+        let versions = try await store.ownershipVersions()
+        guard let old = versions.first(where: { $0.id == from }) else {
+            throw StoreError(.notFound, "there is no ownership version \(from)")
+        }
+        guard let new = versions.first(where: { $0.id == to }) else {
+            throw StoreError(.notFound, "there is no ownership version \(to)")
+        }
+        func keyed(_ edges: [OwnershipEdge]) -> [String: OwnershipEdge] {
+            Dictionary(
+                edges.map { ("\($0.owner)\u{1F}\($0.owned)\u{1F}\($0.relationship.rawValue)", $0) },
+                uniquingKeysWith: { _, last in last })
+        }
+        let before = keyed(try await ownershipEdges(old))
+        let after = keyed(try await ownershipEdges(new))
+        let order: (OwnershipEdge, OwnershipEdge) -> Bool = { ($0.owned, $0.owner) < ($1.owned, $1.owner) }
+        return OwnershipDiff(
+            from: old, to: new,
+            added: after.filter { before[$0.key] == nil }.map(\.value).sorted(by: order),
+            removed: before.filter { after[$0.key] == nil }.map(\.value).sorted(by: order),
+            changed: after.compactMap { key, edge in
+                guard let previous = before[key], previous != edge else { return nil }
+                return OwnershipDiff.Change(before: previous, after: edge)
+            }.sorted { order($0.after, $1.after) })
     }
 }
 
@@ -69,52 +218,73 @@ extension Screener {
 
     /// The ownership report for `edges` on `day`, resolving each party against the lists in force that day.
     public func ownership(
-        _ edges: [OwnershipEdge], on day: LocalDate, rule: AffiliatesRule = AffiliatesRule()
+        _ edges: [OwnershipEdge], on day: LocalDate, rule: AffiliatesRule? = nil
     ) async throws -> OwnershipReport {
+        try await ownershipContext(edges, on: day, rule: rule ?? vetter.affiliatesRule).report(version: nil)
+    }
+
+    /// The ownership report from the stored ownership data in force on `day` (the newest version imported by the
+    /// end of that day); `nil` when none was imported by then.
+    public func ownership(on day: LocalDate, rule: AffiliatesRule? = nil) async throws -> OwnershipReport? {
+        guard let context = try await storedOwnership(on: day, rule: rule) else { return nil }
+        return context.report(version: context.version)
+    }
+
+    /// What the stored ownership data in force on `day` makes of the party named `name` (found by its name, case,
+    /// accents and punctuation aside): a ground per rule that bears on it; empty when the data does not name it,
+    /// names it as listed itself, or gives it no listed owner.
+    public func ownershipGrounds(for name: String, on day: LocalDate) async throws -> [OwnershipGround] {
+        guard let context = try await storedOwnership(on: day) else { return [] }
+        return context.grounds(for: name).grounds.filter(\.matters)
+    }
+
+    /// The stored ownership data in force on `day`, with every party resolved and both rules computed: built once
+    /// per ownership version, day and lists, then kept.
+    func storedOwnership(on day: LocalDate, rule: AffiliatesRule? = nil) async throws -> OwnershipContext? {
+        let rule = rule ?? vetter.affiliatesRule
+        guard let version = try await vetter.ownershipVersion(inForceOn: day) else { return nil }
+        let key = "\(version.id)|\(day)|\(currentListsKey)|\(rule.rows.hashValue)"
+        if let cached = ownershipCache.withLock({ $0 }), cached.key == key { return cached }
+        var context = try await ownershipContext(try await vetter.ownershipEdges(version), on: day, rule: rule)
+        context.version = version
+        context.key = key
+        let built = context
+        ownershipCache.withLock { $0 = built }
+        return built
+    }
+
+    func ownershipContext(
+        _ edges: [OwnershipEdge], on day: LocalDate, rule: AffiliatesRule
+    ) async throws -> OwnershipContext {
         let graph = OwnershipGraph(edges)
-        var resolutions: [OwnershipReport.Resolution] = []
+        var context = OwnershipContext(graph: graph, day: day, state: rule.state(on: day))
         var ofacListed: [String: String] = [:]
         var affiliatesListed: [String: String] = [:]
         for party in graph.parties.sorted() {
+            context.byName[OwnershipContext.nameKey(party), default: []].append(party)
             for (entry, score, matched) in try await resolve(party, on: day) {
-                resolutions.append(
+                context.resolutions.append(
                     .init(
                         party: party, source: entry.source.code, entryID: entry.id, listedName: entry.name,
                         score: score))
                 let label =
                     "\(entry.source.code) \(entry.id) \(entry.name)"
                     + (score < 1 ? " (matched \"\(matched)\", score \(score))" : "")
-                if entry.source == .sdn { ofacListed[party] = ofacListed[party] ?? label }
+                if entry.source == .sdn {
+                    ofacListed[party] = ofacListed[party] ?? label
+                    context.ofacEntries[party, default: []].append(entry)
+                }
                 if entry.source == .entityList || entry.source == .militaryEndUser
                     || ListEffect.carriesEARRequirement(entry)
                 {
                     affiliatesListed[party] = affiliatesListed[party] ?? label
+                    context.affiliatesEntries[party, default: []].append(entry)
                 }
             }
         }
-        let state = rule.state(on: day)
-        let ofac = graph.restricted(listed: ofacListed)
-        let affiliates = graph.restricted(listed: affiliatesListed)
-        func result(
-            _ party: String, _ which: OwnershipRule, _ restricted: [String: Restriction], applies: Bool
-        )
-            -> OwnershipReport.RuleResult
-        {
-            let finding = graph.finding(for: party, rule: which, restricted: restricted)
-            var listed = false
-            if case .listed = finding.restriction { listed = true }
-            return .init(
-                restricted: finding.isRestricted && (applies || listed), listed: listed,
-                restrictedShare: finding.restrictedShare, chain: finding.restriction?.chain ?? [],
-                redFlag29: finding.redFlag29 && applies, unknownShareOwners: finding.unknownShareOwners)
-        }
-        let parties = graph.parties.sorted().map { party in
-            OwnershipReport.Party(
-                party: party, ofac: result(party, .ofac, ofac, applies: true),
-                affiliates: result(party, .affiliates, affiliates, applies: state.state == .inForce))
-        }
-        return OwnershipReport(
-            date: day, affiliatesRule: state, resolutions: resolutions, parties: parties, cycles: graph.cycles())
+        context.ofac = graph.restricted(listed: ofacListed)
+        context.affiliates = graph.restricted(listed: affiliatesListed)
+        return context
     }
 
     /// The list entries a party of an ownership file stands for: `SOURCE:ID` names one; a name is screened.
@@ -180,5 +350,108 @@ extension Benchmark {
         print("findings   every party in \(found); \(flagged) with Red Flag 29")
         print("cycles     \(cycles.count) groups (largest \(cycles.map(\.count).max() ?? 0)) in \(cycled)")
         print("memory     peak resident \(peakResidentMiB()) MiB")
+    }
+}
+
+/// The ownership data of one day with its parties resolved to list entries and both rules computed.
+struct OwnershipContext: Sendable {
+    var graph: OwnershipGraph
+    var day: LocalDate
+    var state: AffiliatesRule.Determination
+    var version: OwnershipVersion?
+    var key = ""
+    var resolutions: [OwnershipReport.Resolution] = []
+    /// The SDN entries, and the Entity List, MEU and EAR-carrying SDN entries, of each listed party of the file.
+    var ofacEntries: [String: [ListEntry]] = [:]
+    var affiliatesEntries: [String: [ListEntry]] = [:]
+    var ofac: [String: Restriction] = [:]
+    var affiliates: [String: Restriction] = [:]
+    /// The file's parties by ``nameKey(_:)``.
+    var byName: [String: [String]] = [:]
+
+    init(graph: OwnershipGraph, day: LocalDate, state: AffiliatesRule.Determination) {
+        self.graph = graph
+        self.day = day
+        self.state = state
+    }
+
+    /// A name with case, accents, width and punctuation set aside ("S.A." is "sa"; "Co.,Ltd." is "co ltd"): how a
+    /// checked party is found in the file.
+    static func nameKey(_ name: String) -> String {
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        var key = ""
+        var space = false
+        for scalar in folded.unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) {
+                if space && !key.isEmpty { key.append(" ") }
+                key.unicodeScalars.append(scalar)
+                space = false
+            } else if CharacterSet.whitespaces.contains(scalar) || scalar == "," || scalar == "/" || scalar == "-" {
+                space = true
+            }
+        }
+        return key
+    }
+
+    func result(_ party: String, _ rule: OwnershipRule, applies: Bool) -> OwnershipReport.RuleResult {
+        let finding = graph.finding(for: party, rule: rule, restricted: rule == .ofac ? ofac : affiliates)
+        var listed = false
+        if case .listed = finding.restriction { listed = true }
+        return .init(
+            restricted: finding.isRestricted && (applies || listed), listed: listed,
+            restrictedShare: finding.restrictedShare, chain: finding.restriction?.chain ?? [],
+            redFlag29: finding.redFlag29 && applies, unknownShareOwners: finding.unknownShareOwners)
+    }
+
+    func report(version: OwnershipVersion?) -> OwnershipReport {
+        let parties = graph.parties.sorted().map { party in
+            OwnershipReport.Party(
+                party: party, ofac: result(party, .ofac, applies: true),
+                affiliates: result(party, .affiliates, applies: state.state == .inForce))
+        }
+        return OwnershipReport(
+            date: day, version: version, affiliatesRule: state, resolutions: resolutions, parties: parties,
+            cycles: graph.cycles())
+    }
+
+    /// What the file says of a checked party, found by its name: a ground per rule, and the listed owners' entries
+    /// (by `SOURCE|ID`). Nothing for a party the file does not name, or one that is listed itself (its own
+    /// listings decide).
+    func grounds(for name: String) -> (grounds: [OwnershipGround], owners: [String: ListEntry]) {
+        guard let party = byName[Self.nameKey(name)]?.first else { return ([], [:]) }
+        var grounds: [OwnershipGround] = []
+        var owners: [String: ListEntry] = [:]
+        for rule in OwnershipRule.allCases {
+            let applies = rule == .ofac || state.state == .inForce
+            let restricted = rule == .ofac ? ofac : affiliates
+            let entries = rule == .ofac ? ofacEntries : affiliatesEntries
+            let finding = graph.finding(for: party, rule: rule, restricted: restricted)
+            if case .listed = finding.restriction { continue }
+            let roots =
+                finding.restriction?.listedOwners
+                ?? []
+            let unknownRoots = finding.unknownShareOwners.flatMap { owner -> [String] in
+                if case .listed = restricted[owner] { return [owner] }
+                return restricted[owner]?.listedOwners ?? []
+            }
+            var listed: [OwnershipGround.Owner] = []
+            for root in Array(Set(roots + unknownRoots)).sorted() {
+                for entry in entries[root] ?? [] {
+                    owners[entry.source.code + "|" + entry.id] = entry
+                    listed.append(.init(source: entry.source.code, entryID: entry.id, name: entry.name, party: root))
+                }
+            }
+            grounds.append(
+                OwnershipGround(
+                    rule: rule == .ofac ? .ofac50Percent : .affiliates,
+                    restricted: finding.isRestricted && applies,
+                    restrictedWhileSuspended: finding.isRestricted && !applies,
+                    restrictedShare: finding.restrictedShare, chain: finding.restriction?.chain ?? [],
+                    listedOwners: listed, redFlag29: finding.redFlag29 && applies,
+                    unknownShareOwners: finding.unknownShareOwners,
+                    ruleState: rule == .ofac ? "in_force" : state.state.rawValue,
+                    citation: rule == .ofac ? "OFAC guidance of 13 August 2014" : state.citation))
+        }
+        return (grounds, owners)
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import VetterCore
 import VetterLists
 public import VetterMatch
+public import VetterOwnership
 import VetterPostgres
 package import VetterStore
 
@@ -20,15 +21,22 @@ public final class Vetter: Sendable {
     /// Where screenings wait to be recorded together (``RecordQueue``).
     let recordQueue: RecordQueue
 
-    package init(store: any Store, indexCachePath: String? = nil) {
+    /// The Affiliates rule's dated table: the published rows, plus any the configuration adds
+    /// (``AffiliatesRule/configured(environment:)``).
+    public let affiliatesRule: AffiliatesRule
+
+    package init(store: any Store, indexCachePath: String? = nil, affiliatesRule: AffiliatesRule = AffiliatesRule()) {
         self.store = store
         self.indexCachePath = indexCachePath
+        self.affiliatesRule = affiliatesRule
         recordQueue = RecordQueue(store: store)
     }
 
     /// Opens the SQLite store at `path` (see ``defaultDatabasePath(environment:)``), caching the index beside it.
     public convenience init(databasePath: String) throws {
-        self.init(store: try SQLiteStore(path: databasePath), indexCachePath: databasePath + ".index")
+        self.init(
+            store: try SQLiteStore(path: databasePath), indexCachePath: databasePath + ".index",
+            affiliatesRule: try AffiliatesRule.configured())
     }
 
     /// Opens the store `database` names: a PostgreSQL address (`postgres://user@host:port/db`, a pool of at most
@@ -36,8 +44,9 @@ public final class Vetter: Sendable {
     /// else a SQLite file.
     public static func open(database: String, poolSize: Int = 10) async throws -> Vetter {
         guard PostgresAddress.isAddress(database) else { return try Vetter(databasePath: database) }
+        let rule = try AffiliatesRule.configured()
         let store = try await PostgresStore(address: database, poolSize: poolSize)
-        return Vetter(store: store, indexCachePath: indexCachePath(for: store.address))
+        return Vetter(store: store, indexCachePath: indexCachePath(for: store.address), affiliatesRule: rule)
     }
 
     /// Where the index of a PostgreSQL database is cached: `$XDG_CACHE_HOME/vetter/` (else `~/.cache/vetter/`),

@@ -81,6 +81,14 @@ public enum Recording {
             + "]}"
     }
 
+    /// The body of an ownership import's audit record: the version, its file's hash and size.
+    package static func ownershipAuditBody(_ version: OwnershipVersion) -> String {
+        "{\"edge_count\":" + String(version.edgeCount) + ",\"file\":"
+            + CanonicalJSON.string((version.fileName as NSString).lastPathComponent) + ",\"file_sha256\":"
+            + CanonicalJSON.string(version.fileSHA256) + ",\"party_count\":" + String(version.partyCount)
+            + ",\"version_id\":" + String(version.id) + "}"
+    }
+
     // MARK: The chain
 
     /// The head of the audit chain inside a writing transaction: each record appended after it gets the next

@@ -168,7 +168,113 @@ public final class SQLiteStore: Store {
                         BEGIN SELECT RAISE(ABORT, 'stored entries are immutable'); END;
                     """)
         }
+        migrator.registerMigration("v11: ownership versions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ownership_version (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        imported_at REAL NOT NULL,
+                        file_name TEXT NOT NULL,
+                        file_sha256 TEXT NOT NULL,
+                        edge_count INTEGER NOT NULL,
+                        party_count INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        content TEXT NOT NULL
+                    );
+                    CREATE TRIGGER ownership_version_immutable BEFORE UPDATE ON ownership_version
+                        BEGIN SELECT RAISE(ABORT, 'ownership versions are immutable'); END;
+                    CREATE TRIGGER ownership_version_no_delete BEFORE DELETE ON ownership_version
+                        BEGIN SELECT RAISE(ABORT, 'ownership versions are immutable'); END;
+                    CREATE TABLE watch_ownership (
+                        party_id TEXT NOT NULL REFERENCES watched_party(id) ON DELETE CASCADE,
+                        rule TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        entry_id TEXT NOT NULL,
+                        entry_name TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        share REAL NOT NULL,
+                        PRIMARY KEY (party_id, rule, source, entry_id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
+    }
+
+    public func importOwnership(_ version: OwnershipVersion, content: String) async throws -> OwnershipVersion? {
+        try await pool.write { db in
+            let newest = try String.fetchOne(
+                db, sql: "SELECT file_sha256 FROM ownership_version ORDER BY id DESC LIMIT 1")
+            guard newest != version.fileSHA256 else { return nil }
+            try db.execute(
+                sql: """
+                    INSERT INTO ownership_version
+                        (imported_at, file_name, file_sha256, edge_count, party_count, actor, content)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    version.importedAt.timeIntervalSince1970, version.fileName, version.fileSHA256,
+                    version.edgeCount, version.partyCount, version.actor, content,
+                ])
+            var stored = version
+            stored.id = db.lastInsertedRowID
+            _ = try Self.append(
+                db, kind: "ownership_imported", actor: version.actor, subject: "ownership:\(stored.id)",
+                bodies: [Recording.ownershipAuditBody(stored)], at: version.importedAt)
+            return stored
+        }
+    }
+
+    public func watchOwnership() async throws -> [OwnershipHit] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM watch_ownership ORDER BY party_id, rule, source, entry_id")
+                .compactMap { row in
+                    guard let source = ListSource(rawValue: row["source"]) else { return nil }
+                    return OwnershipHit(
+                        partyID: row["party_id"], rule: row["rule"], source: source, entryID: row["entry_id"],
+                        entryName: row["entry_name"], state: row["state"], share: row["share"])
+                }
+        }
+    }
+
+    public func replaceWatchOwnership(_ hits: [OwnershipHit]) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM watch_ownership")
+            let parties = Set(try String.fetchAll(db, sql: "SELECT id FROM watched_party"))
+            for hit in hits where parties.contains(hit.partyID) {
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO watch_ownership
+                            (party_id, rule, source, entry_id, entry_name, state, share)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        hit.partyID, hit.rule, hit.source.code, hit.entryID, hit.entryName, hit.state, hit.share,
+                    ])
+            }
+        }
+    }
+
+    public func ownershipVersions() async throws -> [OwnershipVersion] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, imported_at, file_name, file_sha256, edge_count, party_count, actor
+                    FROM ownership_version ORDER BY id DESC
+                    """
+            ).map { row in
+                OwnershipVersion(
+                    id: row["id"], importedAt: Date(timeIntervalSince1970: row["imported_at"]),
+                    fileName: row["file_name"], fileSHA256: row["file_sha256"], edgeCount: row["edge_count"],
+                    partyCount: row["party_count"], actor: row["actor"])
+            }
+        }
+    }
+
+    public func ownershipContent(versionID: Int64) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT content FROM ownership_version WHERE id = ?", arguments: [versionID])
+        }
     }
 
     public func importLists(

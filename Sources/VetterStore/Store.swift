@@ -38,6 +38,25 @@ public protocol Store: Sendable {
     /// The entries of one version with these ids.
     func entries(versionID: Int64, ids: [String]) async throws -> [ListEntry]
 
+    // MARK: Ownership data
+
+    /// Stores `content` (an ownership file's bytes, as text) as a new ownership version, with an `ownership_imported`
+    /// event in the audit chain in the same transaction, unless the newest version has the same SHA-256; returns
+    /// the new version, or `nil` when nothing changed. `version.id` is assigned here.
+    func importOwnership(_ version: OwnershipVersion, content: String) async throws -> OwnershipVersion?
+
+    /// Every ownership version, newest first (without content).
+    func ownershipVersions() async throws -> [OwnershipVersion]
+
+    /// The file of one ownership version, as imported.
+    func ownershipContent(versionID: Int64) async throws -> String?
+
+    /// The ownership findings of watched parties as last evaluated.
+    func watchOwnership() async throws -> [OwnershipHit]
+
+    /// Replaces the ownership findings of every watched party.
+    func replaceWatchOwnership(_ hits: [OwnershipHit]) async throws
+
     // MARK: Watched parties and alerts
 
     /// Adds or replaces watched parties (by id).

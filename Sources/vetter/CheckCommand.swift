@@ -122,6 +122,20 @@ struct CheckCommand: AsyncParsableCommand {
                     "  matched \(match.source) \(match.entryID) \(match.name) (\"\(match.matchedName)\", score \(match.score))\(review)"
                 )
             }
+            if !party.ownedBy.isEmpty { print("  owned by listed parties:") }
+            for ground in party.ownedBy {
+                let rule = ground.rule == .ofac50Percent ? "OFAC's 50 percent rule" : "BIS Affiliates rule"
+                let state =
+                    ground.restricted
+                    ? "RESTRICTED"
+                    : ground.restrictedWhileSuspended ? "would be restricted (rule suspended)" : "not restricted"
+                let share = OwnershipCheck.percent(ground.restrictedShare)
+                print("    \(rule): \(state), \(share) held by restricted owners")
+                if !ground.chain.isEmpty { print("      chain: \(ground.chain.joined(separator: " → "))") }
+                if ground.redFlag29 {
+                    print("      Red Flag 29: unknown share of \(ground.unknownShareOwners.joined(separator: ", "))")
+                }
+            }
             for item in party.items {
                 print("  \(item.eccn): \(item.decision.rawValue)")
                 for reason in item.reasons where !reason.hasPrefix("No listed party") { print("    \(reason)") }

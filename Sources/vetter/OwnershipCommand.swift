@@ -8,13 +8,136 @@ struct OwnershipCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ownership",
         abstract: "Who is restricted through ownership: OFAC's 50 percent rule and BIS's Affiliates rule.",
-        subcommands: [OwnershipCheck.self, OwnershipBench.self])
+        subcommands: [
+            OwnershipImport.self, OwnershipCheck.self, OwnershipVersions.self, OwnershipDiffCommand.self,
+            OwnershipBench.self,
+        ])
+}
+
+struct OwnershipImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Store an ownership file as a new version: what check, screen and the server then use.",
+        discussion: """
+            The file is read whole first (a CSV with the header owner,owned,percent,relationship,source,as_of; an \
+            error names its line and field, and nothing is stored). A file identical to the newest version stores \
+            nothing. Versions are never changed or deleted: `vetter check --date` uses the version in force on \
+            that day, and `vetter ownership diff` shows what changed. The import is recorded in the audit chain.
+            """)
+
+    @Argument(help: "The ownership CSV.")
+    var file: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let outcome = try await reportingErrors {
+            try await storeOptions.open().importOwnership(path: file)
+        }
+        if json {
+            print(try Terminal.json(outcome))
+        } else if outcome.changed {
+            print(
+                "ownership version \(outcome.version.id): \(outcome.version.edgeCount) holdings among \(outcome.version.partyCount) parties, from \(outcome.version.fileName)"
+            )
+            for alert in outcome.alerts {
+                print(
+                    "alert \(alert.id): \(alert.kind.rawValue) — \(alert.partyName) (watched \(alert.partyID)) through \(alert.source.code) \(alert.entryID) \(alert.entryName)"
+                )
+            }
+        } else {
+            print("unchanged: the file is ownership version \(outcome.version.id)")
+        }
+    }
+}
+
+struct OwnershipVersions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "versions", abstract: "List every stored ownership version, newest first.")
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let versions = try await reportingErrors { try await storeOptions.open().ownershipVersions() }
+        if json {
+            print(try Terminal.json(versions))
+            return
+        }
+        let formatter = ISO8601DateFormatter()
+        print(
+            Terminal.table(
+                ["VERSION", "HOLDINGS", "PARTIES", "IMPORTED", "BY", "FILE", "SHA-256"],
+                versions.map {
+                    [
+                        String($0.id), String($0.edgeCount), String($0.partyCount),
+                        formatter.string(from: $0.importedAt), $0.actor, $0.fileName, String($0.fileSHA256.prefix(16)),
+                    ]
+                }))
+    }
+}
+
+struct OwnershipDiffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show the holdings one ownership version adds, drops and changes against another.",
+        discussion: "Without --from and --to, compares the two newest versions.")
+
+    @Option(help: "The older version.")
+    var from: Int64?
+
+    @Option(help: "The newer version.")
+    var to: Int64?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let diff = try await reportingErrors {
+            let vetter = try await storeOptions.open()
+            let versions = try await vetter.ownershipVersions()
+            guard let newer = to ?? versions.first?.id,
+                let older = from ?? versions.first(where: { $0.id < newer })?.id
+            else {
+                throw ValidationError("there are fewer than two ownership versions to compare")
+            }
+            return try await vetter.ownershipDiff(from: older, to: newer)
+        }
+        if json {
+            print(try Terminal.json(diff))
+            return
+        }
+        func share(_ edge: OwnershipEdge) -> String {
+            edge.percent.map { OwnershipCheck.percent($0) } ?? "unknown share"
+        }
+        print("ownership version \(diff.from.id) → \(diff.to.id)")
+        for edge in diff.added {
+            print("+ \(edge.owner) holds \(share(edge)) of \(edge.owned) (\(edge.relationship.rawValue))")
+        }
+        for edge in diff.removed {
+            print("- \(edge.owner) held \(share(edge)) of \(edge.owned) (\(edge.relationship.rawValue))")
+        }
+        for change in diff.changed {
+            print(
+                "~ \(change.after.owner) in \(change.after.owned): \(share(change.before)) → \(share(change.after))"
+                    + (change.before.source != change.after.source ? " (source: \(change.after.source))" : ""))
+        }
+        if diff.added.isEmpty && diff.removed.isEmpty && diff.changed.isEmpty { print("no holding changed") }
+    }
 }
 
 struct OwnershipCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Read an ownership file and say, for every party it names, whether ownership restricts it, and why.",
+        abstract:
+            "Say, for every party of the ownership data, whether ownership restricts it, and why: a file given, or the stored version in force on --date.",
         discussion: """
             The file is a CSV with the header owner,owned,percent,relationship,source,as_of: parties by name, or a \
             listed owner as SOURCE:ID (EL:f095626c…, SDN:306); percent 0 to 100, or empty / unknown; relationship \
@@ -28,8 +151,8 @@ struct OwnershipCheck: AsyncParsableCommand {
             not listed itself is restricted or flagged.
             """)
 
-    @Argument(help: "The ownership CSV.")
-    var file: String
+    @Argument(help: "An ownership CSV (default: the stored ownership data, see `vetter ownership import`).")
+    var file: String?
 
     @Option(help: "The day to answer for (YYYY-MM-DD; default today).")
     var date: String?
@@ -48,7 +171,14 @@ struct OwnershipCheck: AsyncParsableCommand {
     func run() async throws {
         let day = try parseDay(date, option: "--date") ?? LocalDate(Date())
         let report = try await reportingErrors {
-            try await Screener(vetter: try await storeOptions.open()).ownership(file: file, on: day)
+            let screener = try await Screener(vetter: try await storeOptions.open())
+            if let file { return try await screener.ownership(file: file, on: day) }
+            guard let stored = try await screener.ownership(on: day) else {
+                throw ValidationError(
+                    "no ownership data was imported by \(day): give a file, or import one with `vetter ownership import FILE`"
+                )
+            }
+            return stored
         }
         var parties = report.parties
         if let party { parties = parties.filter { $0.party == party } }
@@ -61,6 +191,11 @@ struct OwnershipCheck: AsyncParsableCommand {
                 "Affiliates rule on \(report.date): \(report.affiliatesRule.state.rawValue.replacingOccurrences(of: "_", with: " ")) — \(report.affiliatesRule.citation)"
             )
             if let note = report.affiliatesRule.note { print("  \(note)") }
+            if let version = report.version {
+                print(
+                    "Ownership version \(version.id) (\(version.fileName), imported \(ISO8601DateFormatter().string(from: version.importedAt)))"
+                )
+            }
             print("OFAC's 50 percent rule: always applies to SDN owners (OFAC guidance of 13 August 2014).")
             for resolution in report.resolutions {
                 print(

@@ -307,14 +307,28 @@ struct ServeTests {
         .enabled(if: toolsWanted)
     )
     func browser() async throws {
-        try await Self.withServer { server, base in
-            let status = try Self.runTool(
-                "/usr/bin/env",
-                [
-                    "python3", Self.repository.appendingPathComponent("Tests/browser/reviewer_page.py").path, base,
-                    try #require(server.firstKey), SharedData.root,
-                ])
-            #expect(status == 0, "reviewer_page.py failed: see its output above")
-        }
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("v.sqlite").path
+        // Ownership data for the party page's drawing: a company 75 % held by Hikvision's European subsidiary.
+        let ownership = directory.appendingPathComponent("ownership.csv").path
+        try """
+        owner,owned,percent,relationship,source,as_of
+        Hangzhou Hikvision Digital Technology Co. Ltd.,Hikvision Europe BV,100,direct,annual report,2025-04-01
+        Hikvision Europe BV,Kamera Handel GmbH,75,direct,register,2025-06-01
+
+        """.write(toFile: ownership, atomically: true, encoding: .utf8)
+        let imported = try CLITests.run(["--db", database, "ownership", "import", ownership])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let server = try Server(database: database)
+        defer { server.stop() }
+        let base = try await server.started()
+        let status = try Self.runTool(
+            "/usr/bin/env",
+            [
+                "python3", Self.repository.appendingPathComponent("Tests/browser/reviewer_page.py").path, base,
+                try #require(server.firstKey), SharedData.root,
+            ])
+        #expect(status == 0, "reviewer_page.py failed: see its output above")
     }
 }

@@ -112,6 +112,21 @@ struct WireContractTests {
         let caseID = try #require(((cases.first as? [[String: Any]])?.first?["id"] as? Int))
         record("case show", try cli(["case", "show", String(caseID), "--json"]))
         record("audit verify", try cli(["audit", "verify", "--json"]))
+        let ownership = directory.appendingPathComponent("ownership.csv").path
+        let holdings =
+            "owner,owned,percent,relationship,source,as_of\nSDN:306,Caribbean Trading SA,60,direct,register,2025-06-01\n"
+        try holdings.write(toFile: ownership, atomically: true, encoding: .utf8)
+        record("ownership import", try cli(["ownership", "import", ownership, "--json"]))
+        try (holdings + "SDN:306,Havana Leasing Ltd,,direct,,\n").write(
+            toFile: ownership, atomically: true, encoding: .utf8)
+        record("ownership import", try cli(["ownership", "import", ownership, "--json"]))
+        record("ownership versions", try cli(["ownership", "versions", "--json"]))
+        record("ownership diff", try cli(["ownership", "diff", "--json"]))
+        record("ownership check", try cli(["ownership", "check", "--json"]))
+        let owned = try cli(["check", "--party", "Caribbean Trading SA", "--eccn", "EAR99", "--json"])
+        #expect(
+            ((owned.first as? [String: Any])?["parties"] as? [[String: Any]])?.first?["owned_by"] as? [Any] != nil)
+        record("check (owned)", owned)
         #expect(
             try CLITests.run(["--db", database, "webhook", "deliver", "--wait", "20", "--backoff", "1"]).status == 0)
         let hooks = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")

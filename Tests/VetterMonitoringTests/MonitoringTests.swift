@@ -80,6 +80,49 @@ struct MonitoringTests {
     }
 
     @Test(
+        "watched parties are evaluated again on each ownership import and list change: restricted, lifted, Red Flag 29",
+        arguments: TestDatabase.all)
+    func ownershipAlerts(database: TestDatabase) async throws {
+        let (vetter, directory, _) = try await fresh(database)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2019-01")], format: nil)
+        _ = try await vetter.watch([
+            WatchedParty(id: "t", name: "Caribbean Trading S.A."),
+            WatchedParty(id: "u", name: "Nordwind Logistik GmbH"),
+        ])
+        let file = directory.appendingPathComponent("ownership.csv").path
+        func importing(_ rows: String) async throws -> [Alert] {
+            try ("owner,owned,percent,relationship,source,as_of\n" + rows).write(
+                toFile: file, atomically: true, encoding: .utf8)
+            let outcome = try await vetter.importOwnership(path: file)
+            #expect(outcome.changed)
+            return outcome.alerts
+        }
+        // 60 % held by a blocked bank: restricted under OFAC's rule, through SDN 306.
+        let first = try await importing("SDN:306,Caribbean Trading SA,60,direct,,\n")
+        #expect(first.map(\.kind) == [.ownershipRestricted])
+        #expect(first.first?.partyID == "t" && first.first?.entryID == "306" && first.first?.score == 0.6)
+        // 40 %: no longer.
+        let second = try await importing("SDN:306,Caribbean Trading SA,40,direct,,\n")
+        #expect(second.map(\.kind) == [.ownershipLifted])
+        // A share not known: Red Flag 29, a finding of its own.
+        let third = try await importing("SDN:306,Caribbean Trading SA,unknown,direct,,\n")
+        #expect(third.map(\.kind) == [.ownershipRestricted])
+        #expect(try await vetter.store.watchOwnership().map(\.state) == ["red_flag_29"])
+        // A list import re-evaluates them: the bank is still listed, so nothing new is raised.
+        let imported = try await vetter.ingest(paths: [SharedData.path("ofac/sdn-2021-07")], format: nil)
+        let report = try #require(imported.rescreen)
+        #expect(!report.alerts.contains { $0.kind == .ownershipRestricted || $0.kind == .ownershipLifted })
+        #expect(try await vetter.store.watchOwnership().count == 1)
+        // Every ownership alert is in the store and queued for delivery like any other.
+        let stored = try await vetter.alerts().filter { $0.kind == .ownershipRestricted || $0.kind == .ownershipLifted }
+        #expect(stored.count == 3)
+        // A party no longer watched loses its findings.
+        #expect(try await vetter.unwatch(id: "t"))
+        #expect(try await vetter.store.watchOwnership().isEmpty)
+    }
+
+    @Test(
         "a webhook receiver that fails twice and then succeeds receives each alert exactly once, signed",
         arguments: TestDatabase.all)
     func webhookExactlyOnce(database: TestDatabase) async throws {

@@ -134,6 +134,10 @@ struct RecordTests {
         let source = try await Vetter.open(database: path)
         _ = try await source.watch([WatchedParty(id: "w-1", name: "Hikvision", country: "CN")], actor: "tester")
         _ = try await source.addWebhook(url: "http://127.0.0.1:9/hook", secret: "s")
+        let ownership = directory.appendingPathComponent("ownership.csv").path
+        try "owner,owned,percent,relationship,source,as_of\nSDN:306,Caribbean Trading SA,60,direct,,\n".write(
+            toFile: ownership, atomically: true, encoding: .utf8)
+        _ = try await source.importOwnership(path: ownership, actor: "tester")
         let address = try TestDatabase.createDatabase()
         let report = try await source.migrate(to: address)
         #expect(report.copy.head == report.source.head)
@@ -146,6 +150,8 @@ struct RecordTests {
         #expect(try await copy.screeningLog(name: "umbrella trading").map(\.position) == [2])
         #expect(try await copy.watchHits() == source.watchHits())
         #expect(try await copy.currentLists().map(\.contentSHA256) == source.currentLists().map(\.contentSHA256))
+        #expect(try await copy.ownershipVersions() == source.ownershipVersions())
+        #expect(try await copy.ownershipVersions().count == 1)
         // The copy goes on where the source stopped: a new case gets the next id, the chain the next record.
         let screener = try await Screener(vetter: copy)
         _ = try await screener.report(ScreeningQuery(name: "Sugon"), actor: "tester", channel: "cli")

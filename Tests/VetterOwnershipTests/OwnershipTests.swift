@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VetterCore
 import VetterOwnership
@@ -137,5 +138,27 @@ struct OwnershipTests {
             .init(from: LocalDate(year: 2026, month: 11, day: 10), state: .suspended, citation: "a later rule")
         ])
         #expect(extended.state(on: LocalDate(year: 2026, month: 11, day: 15)).state == .suspended)
+    }
+
+    @Test("VETTER_AFFILIATES_RULE adds rows from a JSON file; a bad row is refused by index and field")
+    func configuredRule() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rule-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("rule.json").path
+        try #"[{"from": "2026-11-10", "state": "suspended", "citation": "91 FR 1234: suspension extended"}]"#.write(
+            toFile: good, atomically: true, encoding: .utf8)
+        let rule = try AffiliatesRule.configured(environment: [AffiliatesRule.environmentVariable: good])
+        let day = rule.state(on: LocalDate(year: 2026, month: 12, day: 1))
+        #expect(day.state == .suspended && day.citation == "91 FR 1234: suspension extended")
+        #expect(try AffiliatesRule.configured(environment: [:]).rows == AffiliatesRule.published)
+        let bad = directory.appendingPathComponent("bad.json").path
+        try #"[{"from": "2026-11-10", "state": "paused", "citation": "x"}]"#.write(
+            toFile: bad, atomically: true, encoding: .utf8)
+        #expect {
+            try AffiliatesRule.configured(environment: [AffiliatesRule.environmentVariable: bad])
+        } throws: { error in
+            "\(error)".contains("bad.json") && "\(error)".contains("[0].state")
+        }
     }
 }

@@ -3,6 +3,7 @@ import Testing
 import VetterCore
 import VetterLists
 import VetterMatch
+import VetterOwnership
 import VetterService
 import VetterStore
 import VetterTesting
@@ -98,6 +99,55 @@ struct StoreTests {
         await #expect(throws: (any Error).self) { try await store.execute("UPDATE audit_record SET actor = 'x'") }
         await #expect(throws: (any Error).self) { try await store.execute("DELETE FROM audit_record") }
         #expect(try await vetter.store.entries(versionIDs: vetter.store.currentVersions().map(\.id)).count == 663)
+    }
+
+    @Test(
+        "ownership versions: one per distinct file, newest first, read back as imported, immutable, in the audit chain",
+        arguments: TestDatabase.all)
+    func ownershipVersions(database: TestDatabase) async throws {
+        let (vetter, directory) = try await freshVetter(database)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("owners.csv").path
+        let second = directory.appendingPathComponent("owners-2.csv").path
+        let header = "owner,owned,percent,relationship,source,as_of\n"
+        try (header + "SDN:306,Caribbean Trading SA,60,direct,register,2025-01-02\n").write(
+            toFile: first, atomically: true, encoding: .utf8)
+        try
+            (header
+            + "SDN:306,Caribbean Trading SA,40,direct,register,2025-06-02\nSDN:306,Havana Leasing Ltd,,direct,,\n")
+            .write(toFile: second, atomically: true, encoding: .utf8)
+        let one = try await vetter.importOwnership(path: first, now: Date(timeIntervalSince1970: 1_760_000_000))
+        #expect(one.changed && one.version.edgeCount == 1 && one.version.partyCount == 2)
+        let again = try await vetter.importOwnership(path: first)
+        #expect(!again.changed && again.version.id == one.version.id)
+        let two = try await vetter.importOwnership(path: second)
+        #expect(two.changed && two.version.id > one.version.id)
+        #expect(try await vetter.ownershipVersions().map(\.id) == [two.version.id, one.version.id])
+        // As of a day: the newest version imported by its end.
+        #expect(
+            try await vetter.ownershipVersion(inForceOn: LocalDate(Date(timeIntervalSince1970: 1_760_000_000)))?.id
+                == one.version.id)
+        #expect(try await vetter.ownershipVersion(inForceOn: LocalDate(year: 2024, month: 1, day: 1)) == nil)
+        #expect(
+            try await vetter.store.ownershipContent(versionID: one.version.id)
+                == String(contentsOfFile: first, encoding: .utf8))
+        let diff = try await vetter.ownershipDiff(from: one.version.id, to: two.version.id)
+        #expect(diff.added.map(\.owned) == ["Havana Leasing Ltd"] && diff.removed.isEmpty)
+        #expect(diff.changed.map { [$0.before.percent, $0.after.percent] } == [[60, 40]])
+        let store = try #require(vetter.store as? any MaintainableStore)
+        await #expect(throws: (any Error).self) { try await store.execute("UPDATE ownership_version SET content = ''") }
+        await #expect(throws: (any Error).self) { try await store.execute("DELETE FROM ownership_version") }
+        let verification = try await vetter.verifyAudit()
+        #expect(verification.isIntact && verification.records >= 2)
+        // A malformed file is refused by line and field, and stores nothing.
+        let bad = directory.appendingPathComponent("bad.csv").path
+        try (header + "SDN:306,Somewhere Ltd,150,direct,,\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        await #expect {
+            try await vetter.importOwnership(path: bad)
+        } throws: { error in
+            "\(error)".contains("bad.csv:2") && "\(error)".contains("percent")
+        }
+        #expect(try await vetter.ownershipVersions().count == 2)
     }
 
     @Test("two stores writing one database at once leave it intact", arguments: TestDatabase.all)

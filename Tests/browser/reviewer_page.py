@@ -121,6 +121,7 @@ def main():
         rows = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "table.grid tbody tr")))
         if not any(row.text.startswith("EL") for row in rows):
             fail("the lists page does not show the Entity List's version")
+        ownership_page(driver, wait, args)
         case_lifecycle(driver, wait, args)
         print("browser test: sign-in, search, entry page, lists page and a case from hit to blocked checked in "
               + driver.capabilities.get("browserName", "chromium") + " "
@@ -170,6 +171,26 @@ def amended_entity_list(data_dir):
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     return gzip.compress(text.getvalue().encode("utf-8"))
+
+
+def ownership_page(driver, wait, args):
+    # The server's ownership data (imported before it started) makes a company held 75 % by Hikvision's subsidiary
+    # restricted under the Affiliates rule; its party page draws the chain.
+    driver.get(args.base + "/ui/party?key=Kamera%20Handel%20GmbH%7C")
+    section = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "section.ownership")))
+    grounds = section.find_elements(By.CSS_SELECTOR, "div.ownership-ground")
+    affiliates = [g for g in grounds if g.get_attribute("data-rule") == "BIS Affiliates rule"]
+    if not affiliates or affiliates[0].get_attribute("data-restricted") != "true":
+        fail("the party page does not show the Affiliates rule restricting the company: " + section.text)
+    drawing = affiliates[0].find_element(By.CSS_SELECTOR, "svg.ownership")
+    labels = [t.text for t in drawing.find_elements(By.TAG_NAME, "text")]
+    for expected in ("Hangzhou Hikvision Digital Technology Co. Ltd.", "Hikvision Europe BV", "Kamera Handel GmbH",
+                     "holds 75 %", "holds 100 %"):
+        if expected not in labels:
+            fail("the ownership drawing lacks " + repr(expected) + "; it reads " + repr(labels))
+    if drawing.size["height"] < 150 or drawing.size["width"] < 300:
+        fail("the ownership drawing is not drawn at its size: " + repr(drawing.size))
+    screenshot(driver, args.screenshots, "ownership")
 
 
 def case_lifecycle(driver, wait, args):
