@@ -18,9 +18,13 @@ public struct OwnershipReport: Sendable, Encodable {
         public var listedName: String
         /// 1 for a `SOURCE:ID` reference; the screening score otherwise (a reviewer should confirm it).
         public var score: Double
+        /// The case of the match, where a reviewer confirms it (or clears it, and the owner is then not listed).
+        public var caseID: Int64?
+        public var caseState: CaseState?
 
         enum CodingKeys: String, CodingKey {
-            case party, source, entryID = "entry_id", listedName = "listed_name", score
+            case party, source, entryID = "entry_id", listedName = "listed_name", score, caseID = "case_id"
+            case caseState = "case_state"
         }
     }
 
@@ -243,7 +247,9 @@ extension Screener {
     func storedOwnership(on day: LocalDate, rule: AffiliatesRule? = nil) async throws -> OwnershipContext? {
         let rule = rule ?? vetter.affiliatesRule
         guard let version = try await vetter.ownershipVersion(inForceOn: day) else { return nil }
-        let key = "\(version.id)|\(day)|\(currentListsKey)|\(rule.rows.hashValue)"
+        // A reviewer's decision on a case can confirm or clear an owner's resolution: decisions are part of the key.
+        let decided = try await vetter.store.caseCounts().filter { $0.key != .open }.values.reduce(0, +)
+        let key = "\(version.id)|\(day)|\(currentListsKey)|\(rule.rows.hashValue)|\(decided)"
         if let cached = ownershipCache.withLock({ $0 }), cached.key == key { return cached }
         var context = try await ownershipContext(try await vetter.ownershipEdges(version), on: day, rule: rule)
         context.version = version
@@ -262,11 +268,11 @@ extension Screener {
         var affiliatesListed: [String: String] = [:]
         for party in graph.parties.sorted() {
             context.byName[OwnershipContext.nameKey(party), default: []].append(party)
-            for (entry, score, matched) in try await resolve(party, on: day) {
+            for (entry, score, matched, review) in try await resolve(party, on: day) {
                 context.resolutions.append(
                     .init(
                         party: party, source: entry.source.code, entryID: entry.id, listedName: entry.name,
-                        score: score))
+                        score: score, caseID: review?.caseID, caseState: review?.state))
                 let label =
                     "\(entry.source.code) \(entry.id) \(entry.name)"
                     + (score < 1 ? " (matched \"\(matched)\", score \(score))" : "")
@@ -287,17 +293,22 @@ extension Screener {
         return context
     }
 
-    /// The list entries a party of an ownership file stands for: `SOURCE:ID` names one; a name is screened.
-    func resolve(_ party: String, on day: LocalDate) async throws -> [(ListEntry, Double, String)] {
+    /// The list entries a party of an ownership file stands for: `SOURCE:ID` names one; a name is screened, and
+    /// the screening recorded (channel `ownership`) so that each match is a case a reviewer can confirm or clear:
+    /// a match cleared as a different party no longer makes the owner listed.
+    func resolve(_ party: String, on day: LocalDate) async throws -> [(ListEntry, Double, String, HitReview?)] {
         let parts = party.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
         if parts.count == 2, let source = ListSource(lenient: parts[0]) {
             let entries = try await vetter.entries(id: parts[1]).filter { $0.source == source }
-            return entries.map { ($0, 1.0, party) }
+            return entries.map { ($0, 1.0, party, nil) }
         }
-        let (matches, _, _) = try await screen(ScreeningQuery(name: party, explain: false), asOf: day)
-        guard let best = matches.first?.score else { return [] }
+        let (matches, _, reviews) = try await screen(
+            ScreeningQuery(name: party, explain: false), asOf: day < LocalDate(Date()) ? day : nil,
+            actor: "ownership", channel: "ownership")
+        let standing = zip(matches, reviews).filter { $0.1?.state != .cleared }
+        guard let best = standing.first?.0.score else { return [] }
         // The best-scoring listings (a party on several lists scores the same on each).
-        return matches.filter { $0.score >= best - 0.000_1 }.map { ($0.entry, $0.score, $0.matchedName) }
+        return standing.filter { $0.0.score >= best - 0.000_1 }.map { ($0.0.entry, $0.0.score, $0.0.matchedName, $0.1) }
     }
 }
 

@@ -198,9 +198,11 @@ struct OwnershipCheck: AsyncParsableCommand {
             }
             print("OFAC's 50 percent rule: always applies to SDN owners (OFAC guidance of 13 August 2014).")
             for resolution in report.resolutions {
+                let review =
+                    resolution.caseID.map { " — case \($0), \(resolution.caseState?.rawValue ?? "open")" } ?? ""
                 print(
                     "  \(resolution.party) = \(resolution.source) \(resolution.entryID) \(resolution.listedName)"
-                        + (resolution.score < 1 ? " (screening score \(resolution.score): confirm)" : ""))
+                        + (resolution.score < 1 ? " (screening score \(resolution.score): confirm)" : "") + review)
             }
             print()
             func describe(_ result: OwnershipReport.RuleResult) -> String {

@@ -170,4 +170,33 @@ struct OwnershipReportTests {
         let hikvision = try await Self.check("Hangzhou Hikvision Digital Technology Co. Ltd.", on: Self.inForce)
         #expect(hikvision.ownedBy.isEmpty && !hikvision.matches.isEmpty)
     }
+
+    @Test("an owner found by screening is a case: cleared as a different party, it no longer restricts what it owns")
+    func reviewableResolution() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vetter = try Vetter(databasePath: directory.appendingPathComponent("v.sqlite").path)
+        _ = try await vetter.seedIfEmpty()
+        let file = directory.appendingPathComponent("ownership.csv").path
+        try "owner,owned,percent,relationship,source,as_of\nBanco Nacional de Cuba,Caribbean Trading SA,60,direct,,\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try await vetter.importOwnership(path: file)
+        // One screener throughout, as a server keeps one: it must not answer from what it computed before.
+        let screener = try await Screener(vetter: vetter)
+        let transaction = Transaction(
+            parties: [TransactionParty(name: "Caribbean Trading SA")], items: [TransactionItem(eccn: try ECCN("EAR99"))]
+        )
+        #expect(try await screener.check(transaction, actor: "tester").decision == .prohibited)
+        let report = try #require(try await screener.ownership(on: LocalDate(Date())))
+        let resolution = try #require(report.resolutions.first { $0.party == "Banco Nacional de Cuba" })
+        #expect(resolution.source == "SDN" && resolution.entryID == "306")
+        let caseID = try #require(resolution.caseID)
+        #expect(resolution.caseState == .open)
+        #expect(try report.parties.first { $0.party == "Caribbean Trading SA" }?.ofac.restricted == true)
+        _ = try await vetter.clearCase(id: caseID, reason: .otherEvidence, note: "another bank", actor: "reviewer")
+        let after = try #require(try await screener.ownership(on: LocalDate(Date())))
+        #expect(!after.resolutions.contains { $0.party == "Banco Nacional de Cuba" && $0.entryID == "306" })
+        #expect(try after.parties.first { $0.party == "Caribbean Trading SA" }?.ofac.restricted == false)
+        #expect(try await screener.check(transaction, actor: "tester").decision == .noLicenseRequired)
+    }
 }
