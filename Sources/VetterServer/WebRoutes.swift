@@ -21,7 +21,7 @@ struct WebRoutes {
 
     static let templates = [
         "layout-top", "layout-bottom", "login", "search", "entry", "lists", "alerts", "cases", "case", "party",
-        "screenings",
+        "screenings", "ownership",
     ]
 
     func add(to router: Router<VetterRequestContext>) throws {
@@ -130,6 +130,10 @@ struct WebRoutes {
                         page.partyPath = WebCasePages.partyPath(
                             PartyRecord(name: query.name, country: query.country, type: query.type).key)
                     }
+                    page.ownership = try await screener.ownershipGrounds(
+                        for: query.name, on: day ?? LocalDate(Date())
+                    ).map { OwnershipRow($0, party: query.name) }
+                    page.hasOwnership = !page.ownership.isEmpty
                 }
             }
             return pages.render("search", page, title: name.isEmpty ? "Screen a party" : name, context: context)
@@ -235,6 +239,8 @@ struct SearchPage {
     var blocked = false
     /// The party's record (its cases and screenings), for a reviewer.
     var partyPath: String?
+    var ownership: [OwnershipRow] = []
+    var hasOwnership = false
 }
 
 /// "14,159 entries on 13 lists; newest data 2022-05-02."

@@ -120,8 +120,10 @@ public final class Screener: Sendable {
         _ query: ScreeningQuery, asOf day: LocalDate? = nil, actor: String, channel: String
     ) async throws -> ScreeningReport {
         let (matches, evidence, reviews) = try await screen(query, asOf: day, actor: actor, channel: channel)
-        return ScreeningReport(
+        var report = ScreeningReport(
             query: query, matches: matches, explain: query.explain, asOf: day, evidence: evidence, reviews: reviews)
+        report.ownedBy = try await ownershipGrounds(for: query.name, on: day ?? LocalDate(Date()))
+        return report
     }
 
     /// Records screenings of the index's versions (or a past day's) and returns each match's review, in order.

@@ -1,6 +1,7 @@
 public import Foundation
 public import VetterCore
 public import VetterMatch
+public import VetterRules
 
 /// The answer to one screen, shared by `vetter screen --json`, the HTTP API and the reviewers' page; encoded by
 /// ``Wire``.
@@ -69,6 +70,9 @@ public struct ScreeningReport: Encodable, Sendable {
     public var dataAgeDays: Int?
     /// A reviewer confirmed one of the matches as this party: it is blocked.
     public var blocked: Bool
+    /// What the stored ownership data makes of the party (``Screener/ownershipGrounds(for:on:)``): owned by listed
+    /// parties, under which rule, through which chain. Empty when the data does not name it.
+    public var ownedBy: [OwnershipGround] = []
 
     public init(
         query: ScreeningQuery, matches: [ScreeningMatch], explain: Bool, asOf: LocalDate? = nil, evidence: Evidence,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VetterCore
 import VetterMatch
+import VetterRules
 import VetterService
 
 /// Options shared by `screen` and `batch`: how strictly to match.
@@ -108,19 +109,40 @@ struct ScreenCommand: AsyncParsableCommand {
             type: type,
             sources: try matching.sources(), filterByCountry: filterCountry, threshold: matching.threshold,
             limit: matching.limit)
-        let (matches, evidence, reviews) = try await reportingErrors {
-            try await Screener(vetter: try await storeOptions.open()).screen(
+        let (matches, evidence, reviews, ownedBy) = try await reportingErrors {
+            let screener = try await Screener(vetter: try await storeOptions.open())
+            let (matches, evidence, reviews) = try await screener.screen(
                 query, asOf: day, actor: Vetter.commandLineActor, channel: "cli")
+            return (
+                matches, evidence, reviews,
+                try await screener.ownershipGrounds(for: query.name, on: day ?? LocalDate(Date()))
+            )
         }
         if json {
-            print(
-                try Terminal.json(
-                    ScreeningReport(
-                        query: query, matches: matches, explain: explain, asOf: day, evidence: evidence,
-                        reviews: reviews)))
+            var report = ScreeningReport(
+                query: query, matches: matches, explain: explain, asOf: day, evidence: evidence, reviews: reviews)
+            report.ownedBy = ownedBy
+            print(try Terminal.json(report))
         } else {
             print(evidence.summary)
             printTable(matches, reviews: reviews)
+            if !ownedBy.isEmpty { print("\nOwned by listed parties (vetter ownership import):") }
+            for ground in ownedBy {
+                let rule = ground.rule == .ofac50Percent ? "OFAC's 50 percent rule" : "BIS Affiliates rule"
+                let verdict =
+                    ground.restricted
+                    ? "RESTRICTED"
+                    : ground.restrictedWhileSuspended
+                        ? "would be restricted (rule \(ground.ruleState))"
+                        : ground.redFlag29 ? "RED FLAG 29" : "not restricted"
+                print(
+                    "  \(rule): \(verdict), \(OwnershipCheck.percent(ground.restrictedShare)) held by restricted owners"
+                )
+                if !ground.chain.isEmpty { print("    \(ground.chain.joined(separator: " → "))") }
+                if ground.redFlag29 {
+                    print("    owners of unknown share: \(ground.unknownShareOwners.joined(separator: ", "))")
+                }
+            }
         }
         Terminal.warnIfStale(evidence)
         if failOnMatch && !matches.isEmpty { throw ExitCode(3) }

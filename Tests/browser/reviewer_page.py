@@ -191,6 +191,12 @@ def ownership_page(driver, wait, args):
     if drawing.size["height"] < 150 or drawing.size["width"] < 300:
         fail("the ownership drawing is not drawn at its size: " + repr(drawing.size))
     screenshot(driver, args.screenshots, "ownership")
+    # The screening page says the same of the name screened, though no list names the company.
+    driver.get(args.base + "/ui/search?q=Kamera+Handel+GmbH")
+    wait.until(ec.presence_of_element_located((By.ID, "summary")))
+    sections = driver.find_elements(By.CSS_SELECTOR, "section.ownership svg.ownership")
+    if not sections:
+        fail("the search for Kamera Handel GmbH does not show whom it is owned by")
 
 
 def case_lifecycle(driver, wait, args):
