@@ -202,7 +202,7 @@ public final class Screener: Sendable {
     }
 
     /// Matches of `index` with their full entries: a summary index's are read from the store once, then kept.
-    private func completed(_ input: [ScreeningMatch], from index: ScreeningIndex) async throws -> [ScreeningMatch] {
+    func completed(_ input: [ScreeningMatch], from index: ScreeningIndex) async throws -> [ScreeningMatch] {
         guard index.isSummary, !input.isEmpty else { return input }
         var matches = input
         var missing: [Int] = []

@@ -266,9 +266,11 @@ extension Screener {
         var context = OwnershipContext(graph: graph, day: day, state: rule.state(on: day))
         var ofacListed: [String: String] = [:]
         var affiliatesListed: [String: String] = [:]
-        for party in graph.parties.sorted() {
+        let parties = graph.parties.sorted()
+        let resolved = try await resolveAll(parties, on: day)
+        for party in parties {
             context.byName[OwnershipContext.nameKey(party), default: []].append(party)
-            for (entry, score, matched, review) in try await resolve(party, on: day) {
+            for (entry, score, matched, review) in resolved[party] ?? [] {
                 context.resolutions.append(
                     .init(
                         party: party, source: entry.source.code, entryID: entry.id, listedName: entry.name,
@@ -293,13 +295,54 @@ extension Screener {
         return context
     }
 
+    /// ``resolve(_:on:)`` for every party of a file: today's names screened on all cores and recorded in pieces of
+    /// 5,000 (a past day's one by one, on that day's lists).
+    func resolveAll(
+        _ parties: [String], on day: LocalDate
+    ) async throws -> [String: [(ListEntry, Double, String, HitReview?)]] {
+        var result: [String: [(ListEntry, Double, String, HitReview?)]] = [:]
+        var names: [String] = []
+        for party in parties {
+            if Self.reference(party) != nil || day < LocalDate(Date()) {
+                result[party] = try await resolve(party, on: day)
+            } else {
+                names.append(party)
+            }
+        }
+        guard !names.isEmpty else { return result }
+        let batch = batch(workers: max(1, ProcessInfo.processInfo.activeProcessorCount), actor: "ownership")
+        let queries = names.map { ScreeningQuery(name: $0, explain: false) }
+        let found = await Compute.run { batch.screen(queries) }
+        for start in stride(from: 0, to: names.count, by: 5_000) {
+            let range = start..<min(names.count, start + 5_000)
+            let reviews = try await record(
+                range.map { (PartyRecord(name: names[$0]), ScreeningIndex.defaultThreshold, found[$0]) },
+                versions: batch.versions, dated: false, actor: "ownership", channel: "ownership")
+            for (offset, position) in range.enumerated() {
+                let standing = zip(found[position], reviews[offset]).filter { $0.1?.state != .cleared }
+                guard let best = standing.first?.0.score else { continue }
+                // The best-scoring listings (a party on several lists scores the same on each).
+                let top = standing.filter { $0.0.score >= best - 0.000_1 }
+                let complete = try await completed(top.map(\.0), from: batch.index)
+                result[names[position]] = zip(complete, top).map { ($0.entry, $0.score, $0.matchedName, $1.1) }
+            }
+        }
+        return result
+    }
+
+    /// `SOURCE:ID`: a listed entry named by its list and id.
+    static func reference(_ party: String) -> (ListSource, String)? {
+        let parts = party.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let source = ListSource(lenient: parts[0]) else { return nil }
+        return (source, parts[1])
+    }
+
     /// The list entries a party of an ownership file stands for: `SOURCE:ID` names one; a name is screened, and
     /// the screening recorded (channel `ownership`) so that each match is a case a reviewer can confirm or clear:
     /// a match cleared as a different party no longer makes the owner listed.
     func resolve(_ party: String, on day: LocalDate) async throws -> [(ListEntry, Double, String, HitReview?)] {
-        let parts = party.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-        if parts.count == 2, let source = ListSource(lenient: parts[0]) {
-            let entries = try await vetter.entries(id: parts[1]).filter { $0.source == source }
+        if let (source, id) = Self.reference(party) {
+            let entries = try await vetter.entries(id: id).filter { $0.source == source }
             return entries.map { ($0, 1.0, party, nil) }
         }
         let (matches, _, reviews) = try await screen(
