@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VetterCore
 
 /// Screening: the per-thread session, the names worth scoring (candidate collection, rarest query words
@@ -55,6 +56,31 @@ extension ScreeningIndex {
             }
         }
         return result.sorted()
+    }
+
+    /// Screens `queries` on one thread per session, each with its own. Each thread takes the next 32 queries as it
+    /// finishes its last ones: a thread slowed by other work (another process, the recording of a previous batch)
+    /// does not hold the others back, as fixed shares would.
+    public func screen(_ queries: [ScreeningQuery], sessions: [Session]) -> [[ScreeningMatch]] {
+        var results = [[ScreeningMatch]](repeating: [], count: queries.count)
+        guard !queries.isEmpty, !sessions.isEmpty else { return results }
+        let next = Atomic<Int>(0)
+        let step = 32
+        // Each session is used by its own thread only.
+        nonisolated(unsafe) let sessions = sessions
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: sessions.count) { worker in
+                while true {
+                    let start = next.add(step, ordering: .relaxed).oldValue
+                    guard start < queries.count else { return }
+                    for position in start..<min(queries.count, start + step) {
+                        out[position] = screen(queries[position], session: sessions[worker])
+                    }
+                }
+            }
+        }
+        return results
     }
 
     /// Screens one party.

@@ -269,25 +269,7 @@ public final class BatchScreening: @unchecked Sendable {
     /// The matches of each query, in order. Entries are summaries when the index is (ids, names, sources and
     /// scores are all a batch line needs).
     public func screen(_ queries: [ScreeningQuery]) -> [[ScreeningMatch]] {
-        var results = [[ScreeningMatch]](repeating: [], count: queries.count)
-        guard !queries.isEmpty else { return results }
-        // Each worker takes the next 32 queries as it finishes its last ones: a thread slowed by other work (the
-        // recording of the previous chunk, another process) does not hold the others back, as fixed halves would.
-        let next = Atomic<Int>(0)
-        let step = 32
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: sessions.count) { worker in
-                while true {
-                    let start = next.add(step, ordering: .relaxed).oldValue
-                    guard start < queries.count else { return }
-                    for position in start..<min(queries.count, start + step) {
-                        out[position] = index.screen(queries[position], session: sessions[worker])
-                    }
-                }
-            }
-        }
-        return results
+        index.screen(queries, sessions: sessions)
     }
 
     /// Records screened rows in the log (channel `batch`), with their cases.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VetterCore
+import VetterMatch
 import VetterService
 
 struct BenchCommand: AsyncParsableCommand {
@@ -43,7 +44,28 @@ struct BenchCommand: AsyncParsableCommand {
     )
     var log = 0
 
+    @Option(
+        help: ArgumentHelp(
+            "Instead: score the name-pair benchmarks in this folder (precision, recall, F1 per set, alert rate on the negatives).",
+            valueName: "folder"))
+    var pairs: String?
+
+    @Option(help: "The threshold for --pairs (default: the screening default).")
+    var threshold: Double?
+
+    @Flag(help: "With --pairs, print the figures as JSON.")
+    var json = false
+
     func run() async throws {
+        if let pairs {
+            let results = try await reportingErrors {
+                try PairBenchmark.run(directory: pairs, threshold: threshold ?? ScreeningIndex.defaultThreshold) {
+                    if !json { Swift.print($0) }
+                }
+            }
+            if json { Swift.print(try Terminal.json(results)) }
+            return
+        }
         try await reportingErrors {
             try await Benchmark(
                 queries: queries, scale: scale, latencySamples: latencySamples, seed: seed, slowest: slowest,
