@@ -271,11 +271,9 @@ struct ClusterTests {
         let whole = ContinuousClock.now - started
         timed.stop()
         #expect(status == 201)
-        var outcomes: [Int] = []
-        for fraction in [0.1, 0.4, 0.7, 0.9, 1.5] {
-            let delay = Int(
-                Double(whole.components.seconds * 1000 + whole.components.attoseconds / 1_000_000_000_000_000)
-                    * fraction)
+        /// Kills a new node at the moment `when` says, during an import through it; checks the database; returns how
+        /// many Entity List versions it holds (1: the old lists only, 2: the import's too).
+        func killed(_ label: String, when: (String, Task<Int?, Never>) async throws -> Void) async throws -> Int {
             let database = try TestDatabase.createDatabase()
             let node = try Server(database: database)
             let base = try await node.started()
@@ -283,10 +281,15 @@ struct ClusterTests {
             let upload = Task {
                 (try? await Self.call(base, "POST", "/v1/imports?filename=amended.csv", key: key, body: amended))?.0
             }
-            try await Task.sleep(for: .milliseconds(delay))
+            try await when(database, upload)
             kill(node.process.processIdentifier, SIGKILL)
             node.process.wait()
             _ = await upload.value
+            // Whatever is held open against the database (below) lets go once the node is gone.
+            _ = try? TestDatabase.psql(
+                database,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
             // Every version in the database holds exactly the entries it says it has.
             let check = try CLITests.run(["lists", "--json", "--db", database])
             #expect(check.status == 0, "\(check.stderr)")
@@ -304,12 +307,59 @@ struct ClusterTests {
                 GROUP BY v.id, v.entry_count HAVING COUNT(e.entry_id) <> v.entry_count
                 """)
             #expect(mismatched.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(mismatched)")
-            outcomes.append(el.count)
-            print("killed \(delay) ms into an import that takes \(whole): \(el.count) Entity List version(s)")
+            print("killed \(label) an import that takes \(whole): \(el.count) Entity List version(s)")
+            return el.count
         }
-        // The import never half-happened, and the kills landed both before and after its commit.
-        #expect(outcomes.contains(1))
-        #expect(outcomes.contains(2))
+        // Kills spread over the import as it ran here: each leaves the old version or the new one.
+        for fraction in [0.1, 0.4, 0.7, 0.9] {
+            let delay = Int(
+                Double(whole.components.seconds * 1000 + whole.components.attoseconds / 1_000_000_000_000_000)
+                    * fraction)
+            _ = try await killed("\(delay) ms into") { _, _ in try await Task.sleep(for: .milliseconds(delay)) }
+        }
+        // Killed inside its write transaction, whatever the machine's speed: another session holds a lock that lets
+        // the node read but not write list_version, the import waits on it with its transaction open, and the node
+        // dies there. Nothing of it may remain.
+        let holders = Locked<ChildProcess?>(nil)
+        let inside = try await killed("inside the write transaction of") { database, _ in
+            let holder = try ChildProcess(
+                "/usr/bin/env",
+                [
+                    "psql", "-X", "-q", database, "-c",
+                    "BEGIN; LOCK TABLE list_version IN SHARE MODE; SELECT pg_sleep(120); COMMIT;",
+                ])
+            holders.set(holder)
+            let deadline = ContinuousClock.now + .seconds(120)
+            var waiting = false
+            while !waiting && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                let count = try TestDatabase.psql(
+                    database,
+                    """
+                    SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+                    AND wait_event_type = 'Lock' AND xact_start IS NOT NULL
+                    """
+                ).trimmingCharacters(in: .whitespacesAndNewlines)
+                waiting = (Int(count) ?? 0) > 0
+            }
+            #expect(waiting, "the import never waited on the lock")
+        }
+        holders.get()?.send(SIGKILL)
+        #expect(inside == 1)
+        // Killed after the node answered 201: the import is there, whole.
+        let after = try await killed("after the answer to") { _, upload in
+            #expect(await upload.value == 201)
+        }
+        #expect(after == 2)
+    }
+
+    /// A value shared with a closure that runs elsewhere.
+    final class Locked<Value: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Value
+        init(_ value: Value) { self.value = value }
+        func get() -> Value { lock.withLock { value } }
+        func set(_ new: Value) { lock.withLock { value = new } }
     }
 
     @Test(
