@@ -37,6 +37,7 @@ public final class Screener: Sendable {
     private let refreshing = Mutex(false)
     /// The stored ownership data of the last day asked, resolved against the lists (``storedOwnership(on:rule:)``).
     let ownershipCache = Mutex<OwnershipContext?>(nil)
+    let ownershipProbeCache = Mutex<OwnershipProbe?>(nil)
 
     /// The key of the lists the index is built from.
     var currentListsKey: String { state.withLock { $0.key } }

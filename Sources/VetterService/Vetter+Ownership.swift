@@ -103,6 +103,7 @@ extension Vetter {
             id: 0, importedAt: now, fileName: (path as NSString).lastPathComponent, fileSHA256: SHA256.hex(data),
             edgeCount: edges.count, partyCount: parties, actor: actor)
         if let stored = try await store.importOwnership(version, content: String(decoding: data, as: UTF8.self)) {
+            ownershipChanges.add(1, ordering: .relaxed)
             let alerts = try await evaluateOwnership(now: max(now, Date()))
             return OwnershipImportOutcome(version: stored, changed: true, alerts: alerts)
         }
@@ -171,8 +172,13 @@ extension Vetter {
 
     /// The ownership version in force on `day`: the newest imported by the end of that day (UTC).
     public func ownershipVersion(inForceOn day: LocalDate) async throws -> OwnershipVersion? {
+        Self.inForce(try await store.ownershipVersions(), on: day)
+    }
+
+    /// Of `versions` (newest first), the one in force on `day`: the newest imported by the end of that day (UTC).
+    static func inForce(_ versions: [OwnershipVersion], on day: LocalDate) -> OwnershipVersion? {
         let end = day.startUTC.addingTimeInterval(86_400)
-        return try await store.ownershipVersions().first { $0.importedAt < end }
+        return versions.first { $0.importedAt < end }
     }
 
     /// The holdings of a stored version, read again from its file.
@@ -246,10 +252,10 @@ extension Screener {
     /// per ownership version, day and lists, then kept.
     func storedOwnership(on day: LocalDate, rule: AffiliatesRule? = nil) async throws -> OwnershipContext? {
         let rule = rule ?? vetter.affiliatesRule
-        guard let version = try await vetter.ownershipVersion(inForceOn: day) else { return nil }
+        let probe = try await ownershipProbe()
+        guard let version = Vetter.inForce(probe.versions, on: day) else { return nil }
         // A reviewer's decision on a case can confirm or clear an owner's resolution: decisions are part of the key.
-        let decided = try await vetter.store.caseCounts().filter { $0.key != .open }.values.reduce(0, +)
-        let key = "\(version.id)|\(day)|\(currentListsKey)|\(rule.rows.hashValue)|\(decided)"
+        let key = "\(version.id)|\(day)|\(currentListsKey)|\(rule.rows.hashValue)|\(probe.decided)"
         if let cached = ownershipCache.withLock({ $0 }), cached.key == key { return cached }
         var context = try await ownershipContext(try await vetter.ownershipEdges(version), on: day, rule: rule)
         context.version = version
@@ -257,6 +263,24 @@ extension Screener {
         let built = context
         ownershipCache.withLock { $0 = built }
         return built
+    }
+
+    /// The stored ownership versions and the number of decided cases, read at most every 2 seconds (every screen
+    /// asks), and at once after an ownership import or a case decision through this process; another process's
+    /// show within those 2 seconds.
+    func ownershipProbe() async throws -> OwnershipProbe {
+        let generation = vetter.ownershipChanges.load(ordering: .relaxed)
+        if let probe = ownershipProbeCache.withLock({ $0 }), probe.generation == generation,
+            ContinuousClock.now - probe.at < .seconds(2)
+        {
+            return probe
+        }
+        let versions = try await vetter.store.ownershipVersions()
+        let decided =
+            versions.isEmpty ? 0 : try await vetter.store.caseCounts().filter { $0.key != .open }.values.reduce(0, +)
+        let probe = OwnershipProbe(at: .now, generation: generation, versions: versions, decided: decided)
+        ownershipProbeCache.withLock { $0 = probe }
+        return probe
     }
 
     func ownershipContext(
@@ -405,6 +429,14 @@ extension Benchmark {
         print("cycles     \(cycles.count) groups (largest \(cycles.map(\.count).max() ?? 0)) in \(cycled)")
         print("memory     peak resident \(peakResidentMiB()) MiB")
     }
+}
+
+/// What the store holds of ownership, as a screener last read it.
+struct OwnershipProbe: Sendable {
+    var at: ContinuousClock.Instant
+    var generation: Int
+    var versions: [OwnershipVersion]
+    var decided: Int
 }
 
 /// The ownership data of one day with its parties resolved to list entries and both rules computed.

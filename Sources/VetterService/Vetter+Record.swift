@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 public import VetterCore
 import VetterStore
 
@@ -111,12 +112,14 @@ extension Vetter {
     /// Clears a case as a false positive: the pair is accepted until the entry or the party changes.
     public func clearCase(id: Int64, reason: ClearReason, note: String?, actor: String) async throws -> CaseDetail {
         _ = try await store.decideCase(id: id, action: .cleared, reason: reason, note: note, actor: actor, at: Date())
+        ownershipChanges.add(1, ordering: .relaxed)
         return try await caseDetail(id: id)!
     }
 
     /// Confirms a case as a true match: the party is blocked on every later screen and check.
     public func confirmCase(id: Int64, note: String?, actor: String) async throws -> CaseDetail {
         _ = try await store.decideCase(id: id, action: .confirmed, reason: nil, note: note, actor: actor, at: Date())
+        ownershipChanges.add(1, ordering: .relaxed)
         return try await caseDetail(id: id)!
     }
 

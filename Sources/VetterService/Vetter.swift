@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 public import VetterCore
 import VetterLists
 public import VetterMatch
@@ -24,6 +25,10 @@ public final class Vetter: Sendable {
     /// The Affiliates rule's dated table: the published rows, plus any the configuration adds
     /// (``AffiliatesRule/configured(environment:)``).
     public let affiliatesRule: AffiliatesRule
+
+    /// Counts the ownership imports and case decisions made through this process: a screener's short-lived view of
+    /// the stored ownership data is renewed at once after one (``Screener/storedOwnership(on:rule:)``).
+    let ownershipChanges = Atomic<Int>(0)
 
     package init(store: any Store, indexCachePath: String? = nil, affiliatesRule: AffiliatesRule = AffiliatesRule()) {
         self.store = store
