@@ -71,7 +71,7 @@ extension ScreeningIndex {
                     if (queryLength == 1 || listedLength == 1) && queryLength + listedLength > 2
                         && queryFirst == tokenFirstBytes[Int(id)]
                     {
-                        similarity = 0.6
+                        similarity = queryLength == 1 ? Similarity.initial : Similarity.listedInitial
                         how = .initial
                     }
                 }
@@ -125,8 +125,9 @@ extension ScreeningIndex {
                 }
             }
         }
-        // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent").
-        if unalignedQuery > 0 || unalignedListed > 0 {
+        // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent"), when it beats the
+        // word-by-word alignment.
+        if unalignedQuery > 0 || unalignedListed > 0 || (0..<n).contains(where: { queryMatched[$0] < 1 }) {
             var queryLetters = 0, listedLetters = 0
             for q in 0..<n where tables.kind[q] == .word { queryLetters += tables.length[q] }
             for l in 0..<m where name.kinds[l] == .word { listedLetters += Int(tokenLengths[Int(name.tokens[l])]) }
@@ -254,10 +255,7 @@ extension ScreeningIndex {
     }
 
     func compoundSimilarity(_ a: [UInt8], _ b: [UInt8]) -> Double {
-        if a == b { return 1 }
-        let allowed = min(1, Similarity.allowedEdits(min(a.count, b.count), max(a.count, b.count)))
-        guard allowed > 0 else { return 0 }
-        return Similarity.distance(a, b, limit: allowed) <= allowed ? 0.9 : 0
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in Similarity.compound(a, b) } }
     }
 
     func isConflict(_ a: PartyType, _ b: PartyType) -> Bool {

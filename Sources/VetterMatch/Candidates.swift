@@ -32,9 +32,20 @@ extension ScreeningIndex {
         return (key.text, key.similarIDs.isEmpty ? 0 : key.weight / total)
     }
 
-    /// Whether a word of this index is `word` or a near spelling of it (typing errors, transliteration).
+    /// Whether a word of this index is `word` or a near spelling of it (typing errors, transliteration), or a
+    /// name of this index can stand for it otherwise: by a one-letter word with its first letter (or any word
+    /// with its letter, when it is one), or by two adjacent words that it writes as one.
     public func containsSimilarWord(_ word: String) -> Bool {
-        !prepare(Token(word)).similarIDs.isEmpty
+        let prepared = prepare(Token(word))
+        // A one-letter word can stand for any word with its letter.
+        return !prepared.similarIDs.isEmpty || !prepared.compoundNames.isEmpty || prepared.length <= 1
+            || !initialPostings[Int(prepared.first)].isEmpty
+    }
+
+    /// Whether a name of this index can align with `name` by joining or splitting words (two of its words as
+    /// one listed word, or its letters split another way), which no single word of `name` shows.
+    public func alignsJoined(_ name: String) -> Bool {
+        !joinedCandidates(prepare(NameNormalizer.normalize(name), session: nil)).isEmpty
     }
 
     /// Indices of the entries with a name that shares a word, or a near spelling of one, with `name`: the
@@ -171,54 +182,157 @@ extension ScreeningIndex {
 
     /// Names that could score at least `minimum`: rarest query words first, stopping when the words left could
     /// not lift a name that has none of the words taken so far.
+    ///
+    /// Sound: no name the scorer would put at `minimum` or above is left out, so a screen's answer never depends
+    /// on its threshold except by being cut. A name's score is at most A·H/T², where T is the query's total
+    /// weight, A the weight of the query words it aligns and H their weight times their similarity (the name
+    /// score is alignedShare² × quality × a factor ≤ 1, and every adjustment but the country bonus, which
+    /// `minimum` already allows for, is a factor ≤ 1). A query word aligns with a listed name in one of five
+    /// ways, each accounted for here:
+    ///
+    /// - a similar word: the postings of the word's similar words, taken rarest first;
+    /// - a one-letter listed word standing for a taken word (similarity 0.45): the names with that initial,
+    ///   gathered for the heaviest taken words until the rest could not matter;
+    /// - a query initial standing for a listed word: its weight is never counted as taken;
+    /// - a query word written as two listed words, two query words written as one, or the whole name's letters
+    ///   split another way: within one edit, found through ``OneEditKeys`` whatever was taken, always scored.
     func collectCandidates(_ words: [QueryWord], minimum: Double) -> [Int32] {
         let total = words.reduce(0) { $0 + $1.weight }
         guard total > 0, words.count < 256 else { return [] }
+        let limit = minimum * total * total
         var order = words.indices.filter { !words[$0].similarIDs.isEmpty }.sorted {
             words[$0].weight > words[$1].weight
         }
-        var remaining = total
-        // (name << 8 | query word): which query words each candidate name shares.
-        var pairs: [UInt64] = []
-        // Two query words written as one listed word ("Hik Vision" / "Hikvision").
-        for index in words.indices.dropLast() where words[index].kind == .word {
-            if let id = vocabulary[words[index].text + words[index + 1].text] {
-                for name in postings[Int(id)] {
-                    pairs.append(UInt64(name) << 8 | UInt64(index))
-                    pairs.append(UInt64(name) << 8 | UInt64(index + 1))
-                }
-            }
+        // Weight of the query words not taken (always including initials), and of taken words that a listed
+        // initial could still stand for.
+        var remaining = total, initialOnly = 0.0
+        var withoutInitials: [Int] = []
+        func reach(_ aligned: Double, _ hit: Double) -> Double {
+            (aligned + remaining + initialOnly) * (hit + remaining + Similarity.listedInitial * initialOnly)
         }
-        while !order.isEmpty {
-            let ceiling = remaining / total
-            if ceiling * ceiling < minimum { break }
+        // (name << 9 | by initial only << 8 | query word): which query words each candidate name shares, and how.
+        var pairs: [UInt64] = []
+        var gathered = 0
+        func scanCost(_ index: Int) -> Int { words[index].similarIDs.reduce(0) { $0 + postings[Int($1)].count } }
+        while true {
+            // Names that share no taken word must stay out of reach; names with a one-letter word too.
+            let mustScan = !order.isEmpty && remaining * remaining >= limit
+            guard mustScan || reach(0, 0) >= limit else { break }
+            if !mustScan, gathered < withoutInitials.count,
+                order.isEmpty
+                    || initialPostings[Int(words[withoutInitials[gathered]].first)].count <= scanCost(order[0])
+            {
+                // Gathering the names with this taken word's initial is cheaper than taking another word.
+                let index = withoutInitials[gathered]
+                for name in initialPostings[Int(words[index].first)] {
+                    pairs.append(UInt64(name) << 9 | 1 << 8 | UInt64(index))
+                }
+                initialOnly -= words[index].weight
+                gathered += 1
+                continue
+            }
+            guard !order.isEmpty else { break }
             let index = order.removeFirst()
             for id in words[index].similarIDs {
-                for name in postings[Int(id)] { pairs.append(UInt64(name) << 8 | UInt64(index)) }
+                for name in postings[Int(id)] { pairs.append(UInt64(name) << 9 | UInt64(index)) }
             }
-            remaining -= words[index].weight
+            let word = words[index]
+            // A query initial can stand for any listed word with its first letter: its weight stays in play.
+            guard !(word.kind == .word && word.length == 1) else { continue }
+            remaining -= word.weight
+            if word.kind == .word && !initialPostings[Int(word.first)].isEmpty {
+                initialOnly += word.weight
+                withoutInitials.append(index)
+            }
         }
+        let ungathered = withoutInitials.dropFirst(gathered)
         pairs.sort()
-        // Count filter: a name can align at most the query words it shares plus those not taken; when every
-        // query word is a known word, a name whose share cannot reach the threshold is not scored.
-        let filter = words.allSatisfy { !$0.similarIDs.isEmpty }
+        // Count filter: a name can align at most the query words it shares plus those still in play.
         var unique: [Int32] = []
+        var counted = [Int](repeating: -1, count: words.count)
         var position = 0
         while position < pairs.count {
-            let name = pairs[position] >> 8
-            var shared = 0.0
-            var previousWord = -1
-            while position < pairs.count && pairs[position] >> 8 == name {
+            let name = pairs[position] >> 9
+            var aligned = 0.0, hit = 0.0
+            // Shared words come before initial-only ones: a word counted once, at its best.
+            while position < pairs.count && pairs[position] >> 9 == name {
                 let word = Int(pairs[position] & 0xFF)
-                if word != previousWord {
-                    shared += words[word].weight
-                    previousWord = word
+                if counted[word] != Int(name) {
+                    counted[word] = Int(name)
+                    aligned += words[word].weight
+                    hit += words[word].weight * (pairs[position] & 0x100 == 0 ? 1 : Similarity.listedInitial)
                 }
                 position += 1
             }
-            let bound = (shared + remaining) / total
-            if !filter || bound * bound >= minimum { unique.append(Int32(name)) }
+            // Taken words a one-letter word of this name could still stand for.
+            var initials = 0.0
+            let mask = initialMasks[Int(name)]
+            if mask != 0 {
+                for word in ungathered
+                where counted[word] != Int(name) && mask & Self.initialBit(words[word].first) != 0 {
+                    initials += words[word].weight
+                }
+            }
+            let reachable =
+                (aligned + remaining + initials) * (hit + remaining + Similarity.listedInitial * initials)
+            if reachable >= limit { unique.append(Int32(name)) }
         }
-        return unique
+        var joined = joinedCandidates(words)
+        guard !joined.isEmpty else { return unique }
+        joined += unique
+        joined.sort()
+        var previous: Int32 = -1
+        return joined.filter { name in
+            defer { previous = name }
+            return name != previous
+        }
+    }
+
+    /// The names the scorer's compound and whole-name alignments can reach (see ``scoreName``), whichever words
+    /// were taken: a query word within one edit of two adjacent listed words joined (looked up with the word,
+    /// ``compoundNames(_:)``), two adjacent query words within one edit of a listed word, and the query's letters
+    /// within one edit of a name's.
+    func joinedCandidates(_ words: [QueryWord]) -> [Int32] {
+        var result: [Int32] = []
+        for word in words { result += word.compoundNames }
+        for index in words.indices.dropLast() {
+            let bytes = words[index].bytes + words[index + 1].bytes
+            guard bytes.count >= 3 else { continue }
+            bytes.withUnsafeBufferPointer { query in
+                wordKeys.forEach(near: bytes) { id in
+                    guard tokenLetters.length(Int(id)) >= 4, abs(tokenLetters.length(Int(id)) - query.count) <= 1,
+                        tokenLetters.withString(Int(id), { Similarity.compound(query, $0) }) > 0
+                    else { return }
+                    result.append(contentsOf: postings[Int(id)])
+                }
+            }
+        }
+        var letters: [UInt8] = []
+        for word in words where word.kind == .word { letters += word.bytes }
+        if letters.count >= 4 {
+            letters.withUnsafeBufferPointer { query in
+                wholeKeys.forEach(near: letters) { name in
+                    guard abs(wholeLetters.length(Int(name)) - query.count) <= 1,
+                        wholeLetters.withString(Int(name), { Similarity.compound(query, $0) }) > 0
+                    else { return }
+                    result.append(name)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The names with two adjacent words whose letters joined are within one edit of `bytes`.
+    func compoundNames(_ bytes: [UInt8]) -> [Int32] {
+        var result: [Int32] = []
+        bytes.withUnsafeBufferPointer { query in
+            pairKeys.forEach(near: bytes) { pair in
+                guard abs(pairLetters.length(Int(pair)) - query.count) <= 1,
+                    pairLetters.withString(Int(pair), { Similarity.compound(query, $0) }) > 0
+                else { return }
+                result.append(contentsOf: pairPostings[Int(pair)])
+            }
+        }
+        return result
     }
 }

@@ -17,6 +17,8 @@ extension ScreeningIndex {
         var similarKinds: [WordMatch]
         /// Bit `id % 64` set for every similar id: rejects most non-matches without a scan.
         var mask: UInt64
+        /// The names with two adjacent words that this word, within one edit, writes as one (``joinedCandidates``).
+        var compoundNames: [Int32] = []
         var length: Int { bytes.count }
         var first: UInt8 { bytes.first ?? 0 }
 
@@ -158,9 +160,11 @@ extension ScreeningIndex {
                 case .word: known.map { weights[Int($0)] } ?? misspeltWeight(ids, values)
                 case .place: parameters.placeWeight
                 }
-            return QueryWord(
+            var word = QueryWord(
                 text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,
                 similarValues: values, similarKinds: kinds)
+            if token.kind == .word && bytes.count >= 4 { word.compoundNames = compoundNames(bytes) }
+            return word
         }
     }
 

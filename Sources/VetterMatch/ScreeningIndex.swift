@@ -24,7 +24,8 @@ public import VetterCore
 /// typing errors through a deletion neighbourhood (every word with one or two letters deleted, so that the
 /// first letter may be wrong too), transliteration variants through their skeleton. Query words are taken
 /// rarest first, and candidate collection stops as soon as the words not yet taken could not lift any other
-/// name over the threshold.
+/// name over the threshold; initials and words joined or split differently have look-ups of their own, so that
+/// stopping never loses a name the scorer would keep (``collectCandidates(_:minimum:)``).
 public final class ScreeningIndex: Sendable {
     /// The threshold chosen on the development set (see the README for its figures).
     public static let defaultThreshold = 0.75
@@ -68,6 +69,21 @@ public final class ScreeningIndex: Sendable {
     let deletionCounts: [Int32]
     let deletionTokens: [Int32]
     let skeletons: [UInt64: [Int32]]
+    /// What the scorer's alignments beyond word for word can reach, so that candidate collection reaches it too
+    /// (see ``collectCandidates(_:minimum:)``): the distinct adjacent word pairs of the names (`pairFirst`,
+    /// `pairSecond`, the names holding each in `pairPostings`) filed by their joined letters; the words by their
+    /// letters; each name by its words' letters joined; and, per first byte, the names with a one-letter word.
+    let pairKeys: OneEditKeys
+    let pairLetters: FlatStrings
+    let pairPostings: [[Int32]]
+    let wordKeys: OneEditKeys
+    /// The words' letters in one buffer, for the look-ups above (no array retained per word).
+    let tokenLetters: FlatStrings
+    let wholeKeys: OneEditKeys
+    let wholeLetters: FlatStrings
+    let initialPostings: [[Int32]]
+    /// Per name, a bit (``initialBit(_:)``) for each first byte of its one-letter words.
+    let initialMasks: [UInt64]
     let entrySources: [ListSource]
     let entryTypes: [PartyType]
     let entryCountries: [[String]]
@@ -145,6 +161,50 @@ public final class ScreeningIndex: Sendable {
             }
         }
         self.postings = postings
+        var pairIDs: [UInt64: Int32] = [:]
+        var pairLetters = FlatStrings(), pairPostings: [[Int32]] = []
+        var initialPostings = [[Int32]](repeating: [], count: 256)
+        var initialMasks = [UInt64](repeating: 0, count: core.names.count)
+        var wholeLetters = FlatStrings()
+        for (index, record) in core.names.enumerated() {
+            let range = Int(record.start)..<Int(record.start + record.count)
+            var whole: [UInt8] = []
+            for position in range {
+                let id = Int(core.nameTokens[position])
+                if core.nameKinds[position] == .word {
+                    whole += tokenBytes[id]
+                    if tokenBytes[id].count == 1, initialPostings[Int(tokenBytes[id][0])].last != Int32(index) {
+                        initialPostings[Int(tokenBytes[id][0])].append(Int32(index))
+                    }
+                    if tokenBytes[id].count == 1 { initialMasks[index] |= Self.initialBit(tokenBytes[id][0]) }
+                }
+                guard position + 1 < range.upperBound else { continue }
+                let next = Int(core.nameTokens[position + 1])
+                let key = UInt64(id) << 32 | UInt64(next)
+                let pair: Int
+                if let known = pairIDs[key] {
+                    pair = Int(known)
+                } else {
+                    pair = pairPostings.count
+                    pairIDs[key] = Int32(pair)
+                    pairLetters.append(tokenBytes[id] + tokenBytes[next])
+                    pairPostings.append([])
+                }
+                if pairPostings[pair].last != Int32(index) { pairPostings[pair].append(Int32(index)) }
+            }
+            wholeLetters.append(whole)
+        }
+        self.pairLetters = pairLetters
+        self.pairPostings = pairPostings
+        self.pairKeys = OneEditKeys(pairLetters.indices.lazy.map { (pairLetters[$0], Int32($0)) })
+        var tokenLetters = FlatStrings()
+        for bytes in tokenBytes { tokenLetters.append(bytes) }
+        self.tokenLetters = tokenLetters
+        self.wordKeys = OneEditKeys(tokenBytes.indices.lazy.map { (tokenBytes[$0], Int32($0)) })
+        self.wholeLetters = wholeLetters
+        self.wholeKeys = OneEditKeys(wholeLetters.indices.lazy.map { (wholeLetters[$0], Int32($0)) })
+        self.initialPostings = initialPostings
+        self.initialMasks = initialMasks
         var entryCountries: [[String]] = []
         entryCountries.reserveCapacity(core.entries.count)
         for entry in core.entries {
@@ -246,6 +306,15 @@ public final class ScreeningIndex: Sendable {
             entries: entries, names: names, nameTokens: nameTokens, nameKinds: nameKinds, tokenTexts: tokenTexts,
             weights: weights, deletionSlots: slots, deletionStarts: starts, deletionCounts: counts,
             deletionTokens: deletionTokens, unknownWordWeight: pow(log(1 + total / 0.5), parameters.idfExponent))
+    }
+
+    /// The bit of ``initialMasks`` for a first byte: one per letter and digit, one for the rest.
+    static func initialBit(_ byte: UInt8) -> UInt64 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): 1 << UInt64(byte - UInt8(ascii: "a"))
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): 1 << UInt64(26 + byte - UInt8(ascii: "0"))
+        default: 1 << 63
+        }
     }
 
     static func pack(_ country: String) -> UInt16 {

@@ -35,6 +35,40 @@ enum Similarity {
         }
     }
 
+    /// Whether two strings are at most one edit apart (optimal string alignment: a substitution, an insertion,
+    /// a deletion or two adjacent letters swapped), in one pass: past the common prefix and suffix, at most one
+    /// letter may remain on each side, or two swapped.
+    static func withinOneEdit(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count, m = b.count
+        guard abs(n - m) <= 1 else { return false }
+        let shorter = min(n, m)
+        var prefix = 0
+        while prefix < shorter && a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < shorter - prefix && a[n - 1 - suffix] == b[m - 1 - suffix] { suffix += 1 }
+        let restA = n - prefix - suffix, restB = m - prefix - suffix
+        if restA <= 1 && restB <= 1 { return true }
+        return restA == 2 && restB == 2 && a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix]
+    }
+
+    /// The similarity of words written differently split ("Hik Vision" / "Hikvision"): 1 when the letters are
+    /// the same; within one edit, when the shorter has three letters or more and the longer four, what one typing
+    /// error leaves of a word that long (``typoSimilarity(edits:length:)``: 0.75 for four letters … 0.9 from six);
+    /// else 0.
+    static func compound(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        if a.count == b.count && a.elementsEqual(b) { return 1 }
+        guard min(a.count, b.count) >= 3, max(a.count, b.count) >= 4 else { return 0 }
+        return withinOneEdit(a, b) ? typoSimilarity(edits: 1, length: max(a.count, b.count)) : 0
+    }
+
+    /// The similarity the scorer gives a query's one-letter word standing for a listed whole word ("J" /
+    /// "Jorge"): the query says little, and weighs little.
+    static let initial = 0.6
+
+    /// The similarity the scorer gives a query's whole word for a listed one-letter word ("Jorge" / "J"): the
+    /// query's word weighs fully while the list confirms only its first letter, weak evidence.
+    static let listedInitial = 0.45
+
     /// How many edits two words of these lengths may differ by and still be the same word: none when either
     /// has fewer than three letters, one up to six letters, two from seven.
     static func allowedEdits(_ shorter: Int, _ longer: Int) -> Int {

@@ -201,7 +201,9 @@ extension Vetter {
                         continue
                     }
                     if verdict[key.word] == nil { verdict[key.word] = changedIndex.containsSimilarWord(key.word) }
-                    if verdict[key.word] == true { ids.insert(parties[position].id) }
+                    if verdict[key.word] == true || changedIndex.alignsJoined(parties[position].name) {
+                        ids.insert(parties[position].id)
+                    }
                 }
             }
             selected = parties.filter { ids.contains($0.id) }

@@ -196,6 +196,75 @@ struct MatchingPropertyTests {
         #expect(misses.isEmpty, "\(misses.prefix(10))")
     }
 
+    /// A listed name changed the ways customers' records change names: letters swapped, dropped, replaced, words
+    /// joined or split, dropped, reduced to an initial or reordered.
+    static func perturb(_ name: String, using generator: inout SeededRandom) -> String {
+        var words = name.split(separator: " ").map(String.init)
+        guard !words.isEmpty else { return name }
+        for _ in 0..<Int.random(in: 1...2, using: &generator) {
+            let w = Int.random(in: 0..<words.count, using: &generator)
+            var letters = Array(words[w])
+            switch Int.random(in: 0..<8, using: &generator) {
+            case 0 where letters.count > 2:
+                let i = Int.random(in: 0..<(letters.count - 1), using: &generator)
+                letters.swapAt(i, i + 1)
+            case 1 where letters.count > 1: letters.remove(at: Int.random(in: 0..<letters.count, using: &generator))
+            case 2 where !letters.isEmpty: letters[Int.random(in: 0..<letters.count, using: &generator)] = "k"
+            case 3 where w + 1 < words.count:
+                words[w] += words.remove(at: w + 1)
+                continue
+            case 4 where letters.count > 3:
+                letters.insert(" ", at: Int.random(in: 1..<(letters.count - 1), using: &generator))
+            case 5 where words.count > 1:
+                words.remove(at: w)
+                continue
+            case 6 where !letters.isEmpty: letters = [letters[0]]
+            case 7 where words.count > 1:
+                words.swapAt(w, (w + 1) % words.count)
+                continue
+            default: break
+            }
+            words[w] = String(letters)
+        }
+        return words.joined(separator: " ")
+    }
+
+    @Test(
+        "a screen at threshold t answers exactly what a screen at a lower threshold answers at t or above",
+        arguments: [0.75, 0.85, 0.6])
+    func thresholdOnlyCuts(threshold: Double) throws {
+        var generator = SeededRandom(seed: UInt64(threshold * 1000))
+        let entries = try SharedData.fullCSL().entries
+        // Scores are rounded to three places: a match within rounding of the threshold is left out of the comparison.
+        let margin = 0.0015
+        var queries = ["KIM SKO CHOL", "KIMSOK CHOL", "Vladimir Vladimirovich Putin", "XC-ilent", "Hik Vision Digital"]
+        for _ in 0..<400 {
+            let entry = entries[Int.random(in: 0..<entries.count, using: &generator)]
+            let names = entry.allNames
+            queries.append(
+                Self.perturb(names[Int.random(in: 0..<names.count, using: &generator)].name, using: &generator))
+        }
+        var compared = 0
+        for (position, name) in queries.enumerated() {
+            let country = position % 3 == 0 ? "CN" : nil
+            let lower = threshold - Double.random(in: 0.05...0.5, using: &generator)
+            let high = Fixtures.index.screen(
+                ScreeningQuery(name: name, country: country, threshold: threshold, limit: 10_000))
+            let low = Fixtures.index.screen(
+                ScreeningQuery(name: name, country: country, threshold: lower, limit: 10_000))
+            func key(_ match: ScreeningMatch) -> String { "\(match.entry.source.rawValue)/\(match.entry.id)" }
+            let expected = Dictionary(
+                low.filter { $0.score >= threshold + margin }.map { (key($0), $0.score) }, uniquingKeysWith: max)
+            let answered = Dictionary(
+                high.filter { $0.score >= threshold + margin }.map { (key($0), $0.score) }, uniquingKeysWith: max)
+            #expect(answered == expected, "'\(name)' at \(threshold) against \(lower)")
+            #expect(high.allSatisfy { $0.score >= threshold - margin }, "'\(name)' answered below \(threshold)")
+            compared += expected.count
+        }
+        // The comparison is not empty: the perturbed names still find listed parties above the threshold.
+        #expect(compared > 100)
+    }
+
     @Test("scores stay within 0…1 and results are sorted, for random and perturbed queries")
     func scoreRange() throws {
         var generator = SeededRandom(seed: 11)

@@ -166,6 +166,33 @@ struct SimilarityTests {
             let expected = reference(a, b)
             #expect(Similarity.distance(a, b, limit: 20) == expected)
             #expect(Similarity.distance(a, b, limit: 2) == min(expected, 3))
+            let oneEdit = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { Similarity.withinOneEdit(a, $0) }
+            }
+            #expect(oneEdit == (expected <= 1), "\(a) \(b)")
         }
+    }
+
+    @Test("the one-edit key table finds every filed string within one edit of a looked-up one")
+    func oneEditKeysFindEverything() {
+        var generator = SeededRandom(seed: 3)
+        // A small alphabet, so that many strings are one edit apart.
+        func word() -> [UInt8] {
+            (0..<Int.random(in: 0...12, using: &generator)).map { _ in UInt8.random(in: 97...99, using: &generator) }
+        }
+        let filed = (0..<3_000).map { _ in word() }
+        let table = OneEditKeys(filed.enumerated().map { ($0.element, Int32($0.offset)) })
+        var near = 0
+        for _ in 0..<500 {
+            let query = word()
+            var found = Set<Int32>()
+            table.forEach(near: query) { found.insert($0) }
+            for (index, string) in filed.enumerated() where string.count >= OneEditKeys.minimumLength {
+                if Similarity.distance(query, string, limit: 1) <= 1 {
+                    near += 1
+                    #expect(found.contains(Int32(index)), "\(query) misses \(string)")
+                }
+            }
+        }
+        #expect(near > 1_000)
     }
 }
