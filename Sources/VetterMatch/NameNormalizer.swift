@@ -7,7 +7,8 @@ import Synchronization
 /// romanised to pinyin otherwise; Cyrillic romanised by the BGN/PCGN system, as US lists spell Russian names;
 /// any other script to Latin; diacritics removed; lowercase; apostrophes and the "?" that lists leave for lost
 /// characters in possessives dropped inside words; everything else not a letter or digit splits words; legal-form
-/// phrases folded to one canonical token (``LegalForms``). Normalising a normalised name changes nothing.
+/// phrases folded to one canonical token (``LegalForms``); outside a person's name, business abbreviations
+/// written out (``Abbreviations``). Normalising a normalised name changes nothing.
 public enum NameNormalizer {
     /// - Parameter isPerson: the name is a person's: a Chinese name is then read as a one-syllable surname and
     ///   a given name ("李成" → "li cheng").
@@ -35,6 +36,7 @@ public enum NameNormalizer {
         }
         let words = correctLegalWords(joinLetterRuns(split(text), notes: &notes), notes: &notes).map(stem)
         var tokens = foldLegalForms(words, notes: &notes)
+        if !isPerson { expandAbbreviations(&tokens, notes: &notes) }
         if isHan {
             for index in tokens.indices {
                 tokens[index].alternatives = alternatives[tokens[index].text] ?? []
@@ -42,6 +44,17 @@ public enum NameNormalizer {
             }
         }
         return NormalizedName(tokens: tokens, notes: notes, isChinesePersonName: isHan && isPerson)
+    }
+
+    /// "Tech" → "technology", "Intl" → "international" (``Abbreviations``), keeping the abbreviation and the other
+    /// readings as the token's alternatives.
+    static func expandAbbreviations(_ tokens: inout [Token], notes: inout [String]) {
+        for index in tokens.indices where tokens[index].kind == .word {
+            guard let readings = Abbreviations.table[tokens[index].text] else { continue }
+            notes.append("'\(tokens[index].text)' read as '\(readings[0])'")
+            tokens[index].alternatives = [tokens[index].text] + readings.dropFirst()
+            tokens[index].text = readings[0]
+        }
     }
 
     /// Folds English plurals and a few word forms that lists and users write either way: "Technologies" /

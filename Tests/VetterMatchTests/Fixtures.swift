@@ -17,14 +17,15 @@ enum Fixtures {
     }
 
     static func matches(
-        _ name: String, country: String? = nil, type: PartyType? = nil, threshold: Double? = nil
+        _ name: String, country: String? = nil, type: PartyType? = nil, threshold: Double? = nil,
+        explain: Bool = true
     )
         -> [ScreeningMatch]
     {
         index.screen(
             ScreeningQuery(
                 name: name, country: country, type: type,
-                threshold: threshold ?? ScreeningIndex.defaultThreshold, limit: 50))
+                threshold: threshold ?? ScreeningIndex.defaultThreshold, limit: 50, explain: explain))
     }
 
     static func score(_ name: String, _ entryID: String, country: String? = nil, type: PartyType? = nil) -> Double {

@@ -1,0 +1,50 @@
+/// Business abbreviations customers type in company names, and the words the lists write out: "Hikvision Tech",
+/// "Megvii Tech Ltd", "China Natl Elec Import & Export". Folded to the full word (as ``NameNormalizer/stem(_:)``
+/// leaves it) in names that are not a person's, list and query alike; the abbreviation stays the token's
+/// alternative, so that a person's name with such a word ("Dev", "Eng") still matches as written.
+/// Legal forms ("Corp", "Co", "Ltd") are ``LegalForms``'s; several readings of one abbreviation are listed first
+/// to last, the first being the folded form.
+enum Abbreviations {
+    static let table: [String: [String]] = [
+        "acad": ["academy"],
+        "assn": ["association"],
+        "assoc": ["association"],
+        "bros": ["brother"],
+        "chem": ["chemical"],
+        "dept": ["department"],
+        "dev": ["development"],
+        "devt": ["development"],
+        "elec": ["electronic", "electric", "electrical"],
+        "elect": ["electronic", "electric", "electrical"],
+        "eng": ["engineering"],
+        "engg": ["engineering"],
+        "engr": ["engineering"],
+        "equip": ["equipment"],
+        "govt": ["government"],
+        "grp": ["group"],
+        "hldg": ["holding"],
+        "hldgs": ["holding"],
+        "ind": ["industry", "industrial"],
+        "inds": ["industry"],
+        "indus": ["industry", "industrial"],
+        "inst": ["institute"],
+        "intl": ["international"],
+        "intnl": ["international"],
+        "mach": ["machinery"],
+        "mfg": ["manufacturing"],
+        "mfr": ["manufacturing"],
+        "mgmt": ["management"],
+        "natl": ["national"],
+        "pharm": ["pharmaceutical"],
+        "pharma": ["pharmaceutical"],
+        "sci": ["science", "scientific"],
+        "svc": ["service"],
+        "svcs": ["service"],
+        "sys": ["system"],
+        "tech": ["technology"],
+        "techn": ["technology"],
+        "technol": ["technology"],
+        "telecom": ["telecommunication"],
+        "univ": ["university"],
+    ]
+}

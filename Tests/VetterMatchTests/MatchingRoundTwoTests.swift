@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import VetterCore
+import VetterTesting
+
+@testable import VetterMatch
+
+/// The second round of matching rules, each on real names of the May 2022 CSL.
+@Suite("Matching rules: abbreviations, short names, variants, noise")
+struct MatchingRoundTwoTests {
+    @Test(
+        "business abbreviations fold to the words the lists write out",
+        arguments: [
+            ("Hikvision Tech", Fixtures.hikvision),
+            ("Megvii Tech Ltd", "cd95318af12232a80126adbcd645526b755fc58a"),
+            ("Dahua Tech", "f85aef98e839dc15d4956f5a6da09d01489ecde5"),
+        ])
+    func abbreviations(name: String, entryID: String) {
+        let matches = Fixtures.matches(name)
+        let found = matches.first { $0.entry.id == entryID }
+        // Found, and nothing but the same company (its entries on other lists too) ranked above it.
+        let company = name.split(separator: " ")[0].lowercased()
+        #expect(found != nil, "\(matches.map { ($0.matchedName, $0.score) })")
+        #expect(
+            matches.prefix { $0.score >= found?.score ?? 1 }.allSatisfy {
+                $0.matchedName.lowercased().contains(company)
+            },
+            "\(matches.map { ($0.matchedName, $0.score) })")
+        #expect(found?.explanation.normalization.contains("'tech' read as 'technology'") == true)
+    }
+
+    @Test("an abbreviation stays itself in a person's name, and matches as written in a name of unknown type")
+    func abbreviationInPersonNames() {
+        #expect(NameNormalizer.normalize("Dev Kumar", isPerson: true).text == "dev kumar")
+        let company = NameNormalizer.normalize("Dev Kumar")
+        #expect(company.text == "development kumar")
+        #expect(company.tokens[0].alternatives == ["dev"])
+    }
+}
