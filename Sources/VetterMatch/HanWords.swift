@@ -35,15 +35,18 @@ enum HanWords {
         "大学": "university", "学院": "institute", "研究所": "research institute", "研究院": "research institute",
         "研究中心": "research center", "中心": "center", "实验室": "laboratory", "科学院": "academy of sciences",
         "工程物理研究院": "academy of engineering physics", "公安局": "public security bureau",
-        "公安厅": "public security department", "公安": "public security", "警察": "police", "监狱": "prison",
+        "厅": "department|bureau", "公安": "public security", "警察": "police", "监狱": "prison",
         "人民政府": "people's government", "政府": "government", "局": "bureau", "分局": "branch bureau",
         "部": "ministry", "委员会": "commission", "军区": "military region", "部队": "unit", "兵团": "corps",
         "生产建设兵团": "production and construction corps", "学校": "school", "医院": "hospital",
         // Places whose English name is not their pinyin, and common geographic words
         "中国": "china", "香港": "hong kong", "澳门": "macau", "西藏": "tibet", "内蒙古": "inner mongolia",
-        "陕西": "shaanxi", "哈尔滨": "harbin", "西安": "xian", "省": "province", "市": "city", "县": "county",
+        "陕西": "shaanxi", "哈尔滨": "harbin", "西安": "xian", "厦门": "xiamen", "省": "province", "市": "city", "县": "county",
         "区": "district", "自治区": "autonomous region", "维吾尔": "uighur|uyghur|uygur",
     ]
+
+    /// Administrative suffixes of place names (city, province, county), left out inside a name.
+    static let administrative: Set<String> = ["市", "省", "县"]
 
     // A value "a|b" gives the usual translation first and others the matcher also accepts.
 

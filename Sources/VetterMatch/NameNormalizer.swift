@@ -3,8 +3,8 @@ import Synchronization
 
 /// Turns a name in any script into comparable tokens.
 ///
-/// Steps, in order: Unicode NFKC; Chinese characters translated where they are generic words (``HanWords``) and
-/// romanised to pinyin otherwise; Cyrillic romanised by the BGN/PCGN system, as US lists spell Russian names;
+/// Steps, in order: Unicode NFKC; Chinese characters translated where they are generic words (``HanWords``) or
+/// the cited names of listed organisations (``HanNames``) and romanised to pinyin otherwise; Cyrillic romanised by the BGN/PCGN system, as US lists spell Russian names;
 /// any other script to Latin; diacritics removed; lowercase; apostrophes and the "?" that lists leave for lost
 /// characters in possessives dropped inside words; everything else not a letter or digit splits words; legal-form
 /// phrases folded to one canonical token (``LegalForms``); outside a person's name, business abbreviations
@@ -223,6 +223,17 @@ public enum NameNormalizer {
         return false
     }
 
+    /// Whether a word of two characters or more of ``HanWords`` or ``HanNames`` starts at `index`.
+    static func startsKnownWord(_ characters: [Character], at index: Int) -> Bool {
+        let longest = max(HanWords.longest, HanNames.longest)
+        guard index + 1 < characters.count else { return false }
+        for length in stride(from: min(longest, characters.count - index), through: 2, by: -1) {
+            let word = String(characters[index..<index + length])
+            if HanNames.table[word] != nil || HanWords.table[word] != nil { return true }
+        }
+        return false
+    }
+
     private static let pinyinCache = Mutex<[Character: String]>([:])
 
     /// The pinyin of one character, without tones (ICU's Han-Latin/Names, cached: the transform is slow).
@@ -273,21 +284,37 @@ public enum NameNormalizer {
                 continue
             }
             var found = false
-            for length in stride(from: min(HanWords.longest, characters.count - index), through: 1, by: -1) {
+            let longest = max(HanWords.longest, HanNames.longest)
+            for length in stride(from: min(longest, characters.count - index), through: 1, by: -1) {
                 let word = String(characters[index..<index + length])
+                if let name = HanNames.table[word] {
+                    flushRun()
+                    output += " \(name) "
+                    index += length
+                    found = true
+                    break
+                }
                 if let rendering = HanWords.table[word] {
                     let choices = rendering.components(separatedBy: "|")
                     let english = choices[0]
-                    if choices.count > 1, !english.contains(" ") { alternatives[english] = Array(choices.dropFirst()) }
-                    // Single-character words only when they end a name ("…局", "…厂"): inside a name the
-                    // character is usually part of another word.
+                    // Alternatives are compared with the listed words as normalised: stemmed ("aeronautics").
+                    if choices.count > 1, !english.contains(" ") {
+                        alternatives[stem(english)] = choices.dropFirst().map(stem)
+                    }
+                    // Single-character words only when they end a name ("…局", "…厂") or a known word follows
+                    // ("厦门市美亚柏科"): inside a name the character is usually part of another word.
                     if length == 1 && index + 1 < characters.count
                         && characters[index + 1].unicodeScalars.allSatisfy(HanWords.isHan)
+                        && !startsKnownWord(characters, at: index + 1)
                     {
                         continue
                     }
                     flushRun()
-                    output += " \(english) "
+                    // An administrative suffix inside a name ("厦门市美亚柏科": Xiamen City Meiya Pico) is left out,
+                    // as English renderings leave it out ("Xiamen Meiya Pico").
+                    if !(length == 1 && index + 1 < characters.count && HanWords.administrative.contains(word)) {
+                        output += " \(english) "
+                    }
                     index += length
                     found = true
                     break

@@ -36,4 +36,27 @@ struct MatchingRoundTwoTests {
         #expect(company.text == "development kumar")
         #expect(company.tokens[0].alternatives == ["dev"])
     }
+
+    @Test(
+        "organisations of the October 2019 rule are found by their Chinese names, short and legal",
+        arguments: [
+            ("海康威视", "hikvision"), ("杭州海康威视数字技术股份有限公司", "hikvision"), ("美亚柏科", "meiya pico"),
+            ("厦门市美亚柏科信息股份有限公司", "meiya pico"), ("旷视", "megvii"), ("旷视科技", "megvii"),
+            ("科大讯飞", "iflytek"), ("科大讯飞股份有限公司", "iflytek"), ("商汤科技", "sensetime"),
+            ("依图科技", "yitu"), ("新疆维吾尔自治区公安厅", "xinjiang uighur autonomous region"),
+        ])
+    func chineseNames(name: String, listed: String) {
+        let matches = Fixtures.matches(name)
+        #expect(
+            matches.first.map { NameNormalizer.normalize($0.entry.name).text.contains(listed) } == true,
+            "\(matches.map { ($0.entry.name, $0.score) })")
+    }
+
+    @Test("every Chinese name of a listed organisation says where it comes from")
+    func chineseNamesAreCited() {
+        for row in HanNames.rows {
+            #expect(
+                row.source.count > 20 && row.source.unicodeScalars.contains(where: HanWords.isHan), "\(row.characters)")
+        }
+    }
 }
