@@ -90,5 +90,10 @@ enum LegalForms {
         "the", "of", "and", "for", "in", "on", "at", "to", "by", "a", "an",
         "de", "del", "la", "las", "los", "el", "y", "e", "da", "do", "dos", "das", "di", "du", "des", "le", "les",
         "et", "und", "der", "die", "das", "fur", "von", "imeni", "im",
+        // Honorifics, which customers' records carry and the lists do not ("Mr.", "Dr.", "Mme").
+        "mr", "mrs", "ms", "miss", "mme", "mlle", "dr", "prof", "sir", "madam", "herr", "frau", "sr", "sra", "srta",
+        "messrs",
+        // A branch of a listed company is the company ("… Bank - Malindi Branch").
+        "branch",
     ]
 }

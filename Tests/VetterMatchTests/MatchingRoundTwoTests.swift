@@ -59,4 +59,13 @@ struct MatchingRoundTwoTests {
                 row.source.count > 20 && row.source.unicodeScalars.contains(where: HanWords.isHan), "\(row.characters)")
         }
     }
+
+    @Test("honorifics weigh as little as stop words: \"Mr.\" or \"Dr.\" in a record does not hide the listed person")
+    func honorifics() {
+        let plain = Fixtures.score("Kim Sok Chol", "17622")
+        #expect(plain > 0.95)
+        #expect(Fixtures.score("Mr. Kim Sok Chol", "17622") > 0.98 * plain)
+        #expect(Fixtures.score("Dr. Abdul Qadeer Khan", "11357") > 0.95)
+        #expect(NameNormalizer.normalize("Mme Dr. Prof. X").tokens.prefix(3).allSatisfy { $0.kind == .stopWord })
+    }
 }
