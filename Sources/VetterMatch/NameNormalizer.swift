@@ -8,7 +8,7 @@ import Synchronization
 /// any other script to Latin; diacritics removed; lowercase; apostrophes and the "?" that lists leave for lost
 /// characters in possessives dropped inside words; everything else not a letter or digit splits words; legal-form
 /// phrases folded to one canonical token (``LegalForms``); outside a person's name, business abbreviations
-/// written out (``Abbreviations``). Normalising a normalised name changes nothing.
+/// written out (``Abbreviations``); a name's other spellings (``NameVariants``) as alternatives. Normalising a normalised name changes nothing.
 public enum NameNormalizer {
     /// - Parameter isPerson: the name is a person's: a Chinese name is then read as a one-syllable surname and
     ///   a given name ("李成" → "li cheng").
@@ -37,6 +37,7 @@ public enum NameNormalizer {
         let words = correctLegalWords(joinLetterRuns(split(text), notes: &notes), notes: &notes).map(stem)
         var tokens = foldLegalForms(words, notes: &notes)
         if !isPerson { expandAbbreviations(&tokens, notes: &notes) }
+        addVariants(&tokens)
         if isHan {
             for index in tokens.indices {
                 tokens[index].alternatives = alternatives[tokens[index].text] ?? []
@@ -54,6 +55,16 @@ public enum NameNormalizer {
             notes.append("'\(tokens[index].text)' read as '\(readings[0])'")
             tokens[index].alternatives = [tokens[index].text] + readings.dropFirst()
             tokens[index].text = readings[0]
+        }
+    }
+
+    /// "Osama" may be written "Usama", "ibn" "bin" (``NameVariants``): the other spellings of the word's class
+    /// become its alternatives. The word itself stays as written, so that a listed name keeps its own spelling
+    /// and a typing error in it is still found.
+    static func addVariants(_ tokens: inout [Token]) {
+        for index in tokens.indices where tokens[index].kind == .word {
+            guard let variants = NameVariants.classes[tokens[index].text] else { continue }
+            tokens[index].alternatives += variants.filter { $0 != tokens[index].text }
         }
     }
 

@@ -99,6 +99,36 @@ extension ScreeningIndex {
     }
 
     func prepare(_ normalized: NormalizedName, session: Session?) -> [QueryWord] {
+        var words: [QueryWord] = []
+        for word in prepareEach(normalized, session: session) {
+            if let split = splitJoined(word) { words += split } else { words.append(word) }
+        }
+        return words
+    }
+
+    /// A query word that the lists do not know, nor any near spelling of, written as two words they know
+    /// ("VladimirPutin", "Hikvisiondigital"): the two words, the split chosen where the rarer part weighs most.
+    func splitJoined(_ word: QueryWord) -> [QueryWord]? {
+        guard word.kind == .word, word.similarIDs.isEmpty, word.length >= 7, word.compoundNames.isEmpty else {
+            return nil
+        }
+        var best: (at: Int, weight: Double)?
+        for at in 3...(word.length - 3) {
+            guard let first = vocabulary[String(decoding: word.bytes[..<at], as: UTF8.self)],
+                let second = vocabulary[String(decoding: word.bytes[at...], as: UTF8.self)]
+            else { continue }
+            let weight = min(weights[Int(first)], weights[Int(second)])
+            if weight > best?.weight ?? -1 { best = (at, weight) }
+        }
+        guard let best else { return nil }
+        // The parts are taken as written: a split word is already a guess, a typing error in a part would be a
+        // second one.
+        return [word.bytes[..<best.at], word.bytes[best.at...]].map {
+            prepare(Token(String(decoding: $0, as: UTF8.self), isExact: true))
+        }
+    }
+
+    func prepareEach(_ normalized: NormalizedName, session: Session?) -> [QueryWord] {
         normalized.tokens.map { token in
             let key = token.isExact || !token.alternatives.isEmpty ? nil : token.text
             if let key, let cached = session?.words[key], cached.kind == token.kind { return cached }

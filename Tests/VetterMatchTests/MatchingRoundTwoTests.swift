@@ -68,4 +68,27 @@ struct MatchingRoundTwoTests {
         #expect(Fixtures.score("Dr. Abdul Qadeer Khan", "11357") > 0.95)
         #expect(NameNormalizer.normalize("Mme Dr. Prof. X").tokens.prefix(3).allSatisfy { $0.kind == .stopWord })
     }
+
+    @Test(
+        "a name's other spellings match as written (Osama / Usama, ibn / bin, Oleksandr / Olexander)",
+        arguments: [("Osama bin Laden", "6365"), ("Usama ibn Ladin", "6365"), ("Oleksandr Yanukovych", "16721")])
+    func variants(name: String, entryID: String) {
+        #expect(Fixtures.score(name, entryID) > 0.9)
+    }
+
+    @Test("a listed spelling is indexed as written, so that a typing error in it is still found")
+    func variantsKeepListedSpelling() {
+        let token = NameNormalizer.normalize("Osama").tokens[0]
+        #expect(token.text == "osama" && token.alternatives.contains("usama"))
+        #expect(Fixtures.score("Usama bin Ladn", "6365") > 0.85)
+    }
+
+    @Test("words written together are split where both parts are listed words, in either order")
+    func joinedWords() {
+        #expect(Fixtures.score("VladimirPutin", "35096") > 0.95)
+        #expect(Fixtures.score("PutinVladimir", "35096") > 0.95)
+        // A part is taken as written: no typing error on top of the split.
+        let words = Fixtures.index.prepare(NameNormalizer.normalize("VladimirPutin"), session: nil)
+        #expect(words.map(\.text) == ["vladimir", "putin"])
+    }
 }
