@@ -20,7 +20,7 @@ public enum NameCleaner {
 
     static let successorClause = try! NSRegularExpression(
         pattern:
-            #"[;,]?\s*(and|including)\s+(any|all)\s+(of\s+its\s+)?successors?(,\s*|\s+or\s+|\s+and\s+)?(sub-units?,?\s*)?(or\s+|and\s+)?(subsidiar(y|ies))?(\s+thereof)?\.?"#,
+            #"[;,]?\s*(and|including)\s+(any|all)\s+(of\s+its\s+)?successors?(,\s*|\s+or\s+|\s+and\s+)?(sub-?units?,?\s*)?(or\s+|and\s+)?(subsidiar(y|ies))?(\s+thereof)?\.?"#,
         options: [.caseInsensitive]
     )
     static let akaMarker = try! NSRegularExpression(
@@ -71,8 +71,9 @@ public enum NameCleaner {
             coversSuccessors: covers)
     }
 
-    /// Splits an alias cell: `; `-separated, with ", and " joining the last two names of BIS cells and "–"
-    /// bullets in Federal Register style lists.
+    /// Splits an alias cell: `; `-separated, with ", and " joining the last two names of BIS cells, "–" bullets in
+    /// Federal Register style lists, and an alias's own aliases ("Yichang Testing Technology Research Institute
+    /// a.k.a. Yichang Institute of Testing Technology" is two names).
     public static func splitAliasList(_ text: String) -> [String] {
         var out: [String] = []
         for part in text.components(separatedBy: ";") {
@@ -80,7 +81,15 @@ public enum NameCleaner {
             if piece.lowercased().hasPrefix("and ") { piece = String(piece.dropFirst(4)) }
             for sub in piece.components(separatedBy: ", and ") {
                 let cleaned = trimPunctuation(sub.trimmingCharacters(in: CharacterSet(charactersIn: "-–— ")))
-                if !cleaned.isEmpty { out.append(cleaned) }
+                guard !cleaned.isEmpty else { continue }
+                guard cleaned.lowercased().contains("k.a") else {
+                    out.append(cleaned)
+                    continue
+                }
+                let inner = clean(cleaned)
+                for name in [inner.name] + inner.aliases.map(\.name) where !name.isEmpty && !out.contains(name) {
+                    out.append(name)
+                }
             }
         }
         return out

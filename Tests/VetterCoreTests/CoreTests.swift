@@ -112,6 +112,26 @@ struct NameCleanerTests {
             NameCleaner.clean("Hangzhou Hikvision Digital Technology Co., Ltd.").name
                 == "Hangzhou Hikvision Digital Technology Co., Ltd.")
     }
+
+    @Test("an alias's own a.k.a. and the successor clause written 'subunit' (real Entity List and ISN cells)")
+    func aliasesOfAliases() {
+        #expect(
+            NameCleaner.splitAliasList(
+                "China Shipbuilding Industry Group Co., Ltd. (CSIC) 710th Research Institute; and Yichang Testing "
+                    + "Technology Research Institute a.k.a. Yichang Institute of Testing Technology")
+                == [
+                    "China Shipbuilding Industry Group Co., Ltd. (CSIC) 710th Research Institute",
+                    "Yichang Testing Technology Research Institute", "Yichang Institute of Testing Technology",
+                ])
+        #expect(
+            NameCleaner.splitAliasList(
+                "Thermal Processing Technology Research Institute, a.k.a., Hot Working Technology Research Institute.")
+                == ["Thermal Processing Technology Research Institute", "Hot Working Technology Research Institute."])
+        let ningbo = NameCleaner.clean(
+            "Ningbo Vet Energy Technology Co., Ltd. and any successor, subunit, or subsidiary thereof")
+        #expect(ningbo.name == "Ningbo Vet Energy Technology Co., Ltd.")
+        #expect(ningbo.coversSuccessors)
+    }
 }
 
 @Suite("Sources, types, countries, trimming")

@@ -60,7 +60,7 @@ struct NormalizationTests {
             ("Hikvision Co., Ltd.", "hikvision ltd"),
             ("Hikvision Company Limited", "hikvision ltd"),
             ("Hikvision Ltd", "hikvision ltd"),
-            ("海康威视有限公司", "haikang weishi ltd"),
+            ("华为有限公司", "huawei ltd"),
             ("Argut Obshchestvo s Ogranichennoy Otvetstvennostyu", "argut llc"),
             ("OOO Argut", "llc argut"),
             ("Open Joint Stock Company Izhmash", "jsc izhmash"),
