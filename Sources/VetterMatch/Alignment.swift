@@ -88,7 +88,13 @@ extension ScreeningIndex {
         var unalignedQuery = n, unalignedListed = m
         for pair in pairs where queryMatched[Int(pair.q)] < 0 && listedMatched[Int(pair.l)] < 0 {
             queryMatched[Int(pair.q)] = pair.similarity
-            listedMatched[Int(pair.l)] = pair.similarity
+            // In an organisation's name a query's initial confirms one letter of the listed word, not the word:
+            // the listed side is credited what an initial weighs ("H.D. Technologies" covers little of "Huawei
+            // Technologies Dusseldorf"). Initials for given names are how people's names are written.
+            listedMatched[Int(pair.l)] =
+                pair.how == .initial && tables.length[Int(pair.q)] == 1 && entryTypes[Int(name.entry)] != .individual
+                ? pair.similarity * min(1, parameters.initialWeight / max(listedWeight(name, Int(pair.l)), 1e-9))
+                : pair.similarity
             unalignedQuery -= 1
             unalignedListed -= 1
             if explaining { aligned.append(([Int(pair.q)], [Int(pair.l)], pair.similarity, pair.how)) }
@@ -165,6 +171,22 @@ extension ScreeningIndex {
         let nameScore = alignedShare * alignedShare * quality * (floor + (1 - floor) * listedCoverage)
         var score = nameScore
         var adjustments: [String] = []
+        // One word is all the query has, and it matched inexactly: a short word is one or two letters away from
+        // many listed words ("Kodak" / "Kadek", "Midea" / "Midsea"), so its likeness is weaker evidence.
+        var distinctive = -1
+        for q in 0..<n where tables.kind[q] == .word {
+            distinctive = distinctive == -1 ? q : -2
+        }
+        if distinctive >= 0, queryMatched[distinctive] > 0, queryMatched[distinctive] < 1 {
+            let factor = Self.singleWordFactor(length: tables.length[distinctive])
+            if factor < 1 {
+                score *= factor
+                if explaining {
+                    adjustments.append(
+                        "one word of \(tables.length[distinctive]) letters, matched inexactly × \(factor)")
+                }
+            }
+        }
         // The listed name's most distinctive word left out while only lesser words matched: generic words
         // ("Digital Technology Co., Ltd.") must not carry a match to a company on their own. People are exempt:
         // a middle name left out is the most ordinary of variants.
@@ -252,6 +274,16 @@ extension ScreeningIndex {
             explanation.pointee.adjustments = adjustments
         }
         return score
+    }
+
+    /// The factor for a query whose one word matched inexactly: 0.85 up to five letters, 0.9 for six or seven,
+    /// none from eight.
+    static func singleWordFactor(length: Int) -> Double {
+        switch length {
+        case ...5: 0.85
+        case 6...7: 0.9
+        default: 1
+        }
     }
 
     func compoundSimilarity(_ a: [UInt8], _ b: [UInt8]) -> Double {

@@ -91,4 +91,29 @@ struct MatchingRoundTwoTests {
         let words = Fixtures.index.prepare(NameNormalizer.normalize("VladimirPutin"), session: nil)
         #expect(words.map(\.text) == ["vladimir", "putin"])
     }
+
+    @Test(
+        "a one-word company name one or two letters from a listed word raises no alert",
+        arguments: ["Kodak", "Mango", "Midea", "Bosch", "Alibaba", "Zara"])
+    func shortRealNames(name: String) {
+        #expect(Fixtures.matches(name).isEmpty, "\(Fixtures.matches(name).map { ($0.matchedName, $0.score) })")
+    }
+
+    @Test("a long distinctive word with a typing error is still found, and a short one is marked as weak evidence")
+    func singleWordEvidence() {
+        #expect(Fixtures.score("Hikvisoin", Fixtures.hikvision) > 0.85)
+        #expect(Fixtures.ids("Sensetim").contains("caeb24bb901171744f7b376b17c4ad98a782c827"))
+        let kodak = Fixtures.matches("Kodak", threshold: 0.3).first { $0.entry.id == "4702" }
+        #expect(kodak?.explanation.adjustments.contains("one word of 5 letters, matched inexactly × 0.85") == true)
+    }
+
+    @Test("initials confirm a letter, not a word: \"H.D. Technologies GmbH\" is not Huawei Technologies Dusseldorf")
+    func initials() {
+        #expect(
+            !Fixtures.ids("H.D. Technologies GmbH").contains { id in
+                Fixtures.index.entries.contains { $0.id == id && $0.name.contains("Huawei") }
+            })
+        // An initial for a given name still finds the person.
+        #expect(Fixtures.score("A. Q. Khan", "11357") > 0.75)
+    }
 }
