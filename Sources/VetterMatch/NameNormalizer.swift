@@ -18,6 +18,15 @@ public enum NameNormalizer {
         let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
         var alternatives: [String: [String]] = [:]
         var isHan = false
+        let isConsonantal = !isASCII && text.unicodeScalars.contains(where: isAbjad)
+        if isConsonantal {
+            // The Hebrew legal form בע״מ (Ltd), its gershayim written either way.
+            for form in ["בע״מ", "בע\"מ", "בע''מ"] where text.contains(form) {
+                text = text.replacingOccurrences(of: form, with: " Ltd ")
+            }
+            // Arabic tāʾ marbūṭa ends a word with a vowel ("Usama", "Fatima"), not the "t" ICU writes.
+            text = text.replacingOccurrences(of: "\u{0629}", with: "\u{0647}")
+        }
         if !isASCII {
             if text.unicodeScalars.contains(where: HanWords.isHan) {
                 isHan = true
@@ -28,7 +37,11 @@ public enum NameNormalizer {
                 text = text.applyingTransform(StringTransform("Russian-Latin/BGN"), reverse: false) ?? text
                 notes.append("Cyrillic romanised (BGN/PCGN)")
             }
-            let latin = text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+            var latin = text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+            // ʿayn and hamza romanised as modifier letters are apostrophes: inside a word, not between two.
+            for mark in ["\u{02BF}", "\u{02BE}", "\u{02BC}"] where latin.contains(mark) {
+                latin = latin.replacingOccurrences(of: mark, with: "'")
+            }
             if latin != text && !notes.contains(where: { $0.hasPrefix("Cyrillic") || $0.hasPrefix("Chinese") }) {
                 notes.append("converted to Latin letters without diacritics")
             }
@@ -38,6 +51,9 @@ public enum NameNormalizer {
         var tokens = foldLegalForms(words, notes: &notes)
         if !isPerson { expandAbbreviations(&tokens, notes: &notes) }
         addVariants(&tokens)
+        if isConsonantal {
+            for index in tokens.indices where tokens[index].kind == .word { tokens[index].isConsonantal = true }
+        }
         if isHan {
             for index in tokens.indices {
                 tokens[index].alternatives = alternatives[tokens[index].text] ?? []
@@ -65,6 +81,17 @@ public enum NameNormalizer {
         for index in tokens.indices where tokens[index].kind == .word {
             guard let variants = NameVariants.classes[tokens[index].text] else { continue }
             tokens[index].alternatives += variants.filter { $0 != tokens[index].text }
+        }
+    }
+
+    /// Hebrew, Arabic (with Persian and Urdu letters and presentation forms) and Syriac: scripts that leave most
+    /// vowels unwritten.
+    static func isAbjad(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0590...0x05FF, 0x0600...0x06FF, 0x0700...0x074F, 0x0750...0x077F, 0x08A0...0x08FF, 0xFB1D...0xFDFF,
+            0xFE70...0xFEFF:
+            true
+        default: false
         }
     }
 

@@ -167,14 +167,21 @@ extension ScreeningIndex {
                 if bytes.count >= 4 && skeleton.count >= 3, let more = skeletons[Self.hash(skeleton[...])] {
                     candidates.append(contentsOf: more)
                 }
+                // Written without vowels on one side: the same consonants.
+                let consonants = Similarity.consonants(skeleton)
+                if consonants.count >= 2 {
+                    let table = token.isConsonantal ? consonantSkeletons : vowellessSkeletons
+                    if let more = table[Self.hash(consonants)] { candidates.append(contentsOf: more) }
+                }
                 candidates.sort()
                 var previous: Int32 = -1
                 for id in candidates where id != previous {
                     previous = id
                     if ids.contains(id) { continue }
+                    let listed = tokenBytes[Int(id)]
                     let (similarity, kind) = Similarity.words(
-                        bytes, tokenBytes[Int(id)], skeletonA: skeleton,
-                        skeletonB: tokenSkeletons[Int(id)])
+                        bytes, listed, skeletonA: skeleton, skeletonB: tokenSkeletons[Int(id)],
+                        consonantal: token.isConsonantal || (listed.count >= 3 && !Similarity.hasVowel(listed)))
                     if similarity > 0 {
                         ids.append(id)
                         values.append(similarity)

@@ -69,6 +69,11 @@ public final class ScreeningIndex: Sendable {
     let deletionCounts: [Int32]
     let deletionTokens: [Int32]
     let skeletons: [UInt64: [Int32]]
+    /// Words by their consonants alone (``Similarity/consonants(_:)``, two or more): every word of three letters or
+    /// more, for a query romanised from Hebrew or Arabic; and the listed words written without vowels, for a query
+    /// in Latin letters.
+    let consonantSkeletons: [UInt64: [Int32]]
+    let vowellessSkeletons: [UInt64: [Int32]]
     /// What the scorer's alignments beyond word for word can reach, so that candidate collection reaches it too
     /// (see ``collectCandidates(_:minimum:)``): the distinct adjacent word pairs of the names (`pairFirst`,
     /// `pairSecond`, the names holding each in `pairPostings`) filed by their joined letters; the words by their
@@ -153,6 +158,16 @@ public final class ScreeningIndex: Sendable {
         }
         self.tokenSkeletons = tokenSkeletons
         self.skeletons = skeletons
+        var consonantSkeletons: [UInt64: [Int32]] = [:], vowellessSkeletons: [UInt64: [Int32]] = [:]
+        for (id, bytes) in tokenBytes.enumerated() where bytes.count >= 3 {
+            let consonants = Similarity.consonants(tokenSkeletons[id])
+            guard consonants.count >= 2 else { continue }
+            let key = Self.hash(consonants)
+            consonantSkeletons[key, default: []].append(Int32(id))
+            if !Similarity.hasVowel(bytes) { vowellessSkeletons[key, default: []].append(Int32(id)) }
+        }
+        self.consonantSkeletons = consonantSkeletons
+        self.vowellessSkeletons = vowellessSkeletons
         var postings = [[Int32]](repeating: [], count: tokenBytes.count)
         for (index, record) in core.names.enumerated() {
             for position in Int(record.start)..<Int(record.start + record.count) {

@@ -143,8 +143,10 @@ enum Similarity {
     /// Similarity of two words in [0, 1], and how they matched; 0 means "not the same word". A typing error
     /// counts for more in a short word (``typoSimilarity(edits:length:)``); a transliteration variant (same
     /// skeleton, same first letter, close spelling) gives 0.85 — and is called one only when that beats the typo.
+    /// - Parameter consonantal: one of the words was written without its vowels (romanised Hebrew or Arabic, or
+    ///   a listed word so written): the same consonants make it a transliteration (0.85; 0.75 for two consonants).
     static func words(
-        _ a: [UInt8], _ b: [UInt8], skeletonA: [UInt8], skeletonB: [UInt8]
+        _ a: [UInt8], _ b: [UInt8], skeletonA: [UInt8], skeletonB: [UInt8], consonantal: Bool = false
     ) -> (similarity: Double, kind: WordMatch) {
         if a == b { return (1, .exact) }
         let shorter = min(a.count, b.count), longer = max(a.count, b.count)
@@ -160,6 +162,24 @@ enum Similarity {
         {
             best = (0.85, .transliteration)
         }
+        // Vowels left out make the word shorter, by a few letters, not by half ("Swisscom" is not the acronym SGM).
+        if consonantal, best.similarity < 0.85, min(a.count, b.count) >= 3, abs(a.count - b.count) <= 3 {
+            let consonantsA = consonants(skeletonA)
+            if consonantsA.count >= 2, consonantsA == consonants(skeletonB) {
+                best = (consonantsA.count >= 3 ? 0.85 : 0.75, .transliteration)
+            }
+        }
         return best
+    }
+
+    /// A skeleton without the mark of a leading vowel: what a script that does not write vowels keeps of a word
+    /// ("Umizug" and ומיזוג, romanised "wmyzwg", both `msk`).
+    static func consonants(_ skeleton: [UInt8]) -> ArraySlice<UInt8> {
+        skeleton.first == UInt8(ascii: "a") ? skeleton.dropFirst() : skeleton[...]
+    }
+
+    /// Whether a lowercase word has a vowel letter (a, e, i, o, u).
+    static func hasVowel(_ word: [UInt8]) -> Bool {
+        word.contains { $0 == 97 || $0 == 101 || $0 == 105 || $0 == 111 || $0 == 117 }
     }
 }

@@ -20,12 +20,20 @@ public struct Token: Hashable, Sendable, Codable {
     /// Produced by romanising Chinese characters: a machine transliteration has no typing errors, so the word
     /// is compared exactly (its alternatives aside).
     public var isExact: Bool
+    /// Romanised from a script that writes consonants and leaves most vowels out (Hebrew, Arabic, Persian,
+    /// Syriac): "zpryrym" for צפרירים, "Zafririm". Such a word is compared by its consonants
+    /// (``Similarity/skeleton(_:)``), not letter by letter.
+    public var isConsonantal: Bool
 
-    public init(_ text: String, kind: Kind = .word, alternatives: [String] = [], isExact: Bool = false) {
+    public init(
+        _ text: String, kind: Kind = .word, alternatives: [String] = [], isExact: Bool = false,
+        isConsonantal: Bool = false
+    ) {
         self.text = text
         self.kind = kind
         self.alternatives = alternatives
         self.isExact = isExact
+        self.isConsonantal = isConsonantal
     }
 }
 

@@ -116,4 +116,27 @@ struct MatchingRoundTwoTests {
         // An initial for a given name still finds the person.
         #expect(Fixtures.score("A. Q. Khan", "11357") > 0.75)
     }
+
+    @Test(
+        "names in Arabic, Persian and Hebrew letters find the listed Latin spelling by their consonants",
+        arguments: [("أسامة بن لادن", "6365"), ("ملی ساختمان", "30413"), ("בנק מלת", "25019")])
+    func abjadScripts(name: String, entryID: String) {
+        #expect(Fixtures.ids(name).contains(entryID), "\(Fixtures.matches(name).map { ($0.matchedName, $0.score) })")
+    }
+
+    @Test("a listed name in Hebrew letters is found by its Latin spelling, and the other way round")
+    func hebrewListedName() {
+        let index = ScreeningIndex(entries: [
+            ListEntry(id: "he", source: .sdn, name: "צפרירים קירור ומיזוג בע״מ"),
+            ListEntry(id: "la", source: .sdn, name: "Zafririm Kirur Umizug Ltd"),
+        ])
+        #expect(index.screen(ScreeningQuery(name: "Zafririm Kirur Umizug Ltd")).map(\.entry.id).contains("he"))
+        #expect(index.screen(ScreeningQuery(name: "צפרירים קירור ומיזוג בע״מ")).map(\.entry.id).contains("la"))
+        #expect(NameNormalizer.normalize("צפרירים בע״מ").tokens.last?.kind == .legalForm)
+    }
+
+    @Test("a word written without vowels is not an acronym's match: Swisscom is not SGM")
+    func acronymsAreNotConsonants() {
+        #expect(Fixtures.matches("Swisscom").isEmpty)
+    }
 }
