@@ -102,7 +102,10 @@ extension ScreeningIndex {
         // Compounds among what is left: two adjacent words on one side written as one on the other.
         if unalignedQuery > 0 && unalignedListed > 0 {
             for q in 0..<n where queryMatched[q] < 0 && tables.kind[q] == .word && tables.length[q] >= 4 {
-                for l in 0..<max(0, m - 1) where listedMatched[l] < 0 && listedMatched[l + 1] < 0 {
+                for l in 0..<max(0, m - 1)
+                where listedMatched[l] < 0 && listedMatched[l + 1] < 0 && Self.joins(name.kinds[l])
+                    && Self.joins(name.kinds[l + 1])
+                {
                     let lengths = Int(tokenLengths[Int(name.tokens[l])] + tokenLengths[Int(name.tokens[l + 1])])
                     guard abs(lengths - tables.length[q]) <= 1 else { continue }
                     let first = tokenBytes[Int(name.tokens[l])], second = tokenBytes[Int(name.tokens[l + 1])]
@@ -172,12 +175,15 @@ extension ScreeningIndex {
         var score = nameScore
         var adjustments: [String] = []
         // One word is all the query has, and it matched inexactly: a short word is one or two letters away from
-        // many listed words ("Kodak" / "Kadek", "Midea" / "Midsea"), so its likeness is weaker evidence.
+        // many listed words ("Kodak" / "Kadek", "Midea" / "Midsea"), so its likeness is weaker evidence — unless
+        // it is the listed word cut short.
         var distinctive = -1
         for q in 0..<n where tables.kind[q] == .word {
             distinctive = distinctive == -1 ? q : -2
         }
-        if distinctive >= 0, queryMatched[distinctive] > 0, queryMatched[distinctive] < 1 {
+        if distinctive >= 0, queryMatched[distinctive] > 0, queryMatched[distinctive] < 1,
+            !isTruncation(words[distinctive].bytes, of: name, matched: listedMatched)
+        {
             let factor = Self.singleWordFactor(length: tables.length[distinctive])
             if factor < 1 {
                 score *= factor
@@ -275,6 +281,22 @@ extension ScreeningIndex {
         }
         return score
     }
+
+    /// Whether `query`, five letters or more, is the start of an aligned listed word: cut short, as fixed-width
+    /// fields cut names ("Megvi" for "Megvii"), rather than another word.
+    func isTruncation(_ query: [UInt8], of name: Name, matched: UnsafeMutableBufferPointer<Double>) -> Bool {
+        guard query.count >= 5 else { return false }
+        for l in 0..<name.tokens.count where matched[l] >= 0 {
+            let listed = tokenBytes[Int(name.tokens[l])]
+            if listed.count > query.count && listed.starts(with: query) { return true }
+        }
+        return false
+    }
+
+    /// Whether a listed word of this kind can be half of a word the query writes as one ("Hang Zhou" /
+    /// "Hangzhou"): words and places, not legal forms or stop words.
+    @inline(__always)
+    static func joins(_ kind: Token.Kind) -> Bool { kind == .word || kind == .place }
 
     /// The factor for a query whose one word matched inexactly: 0.85 up to five letters, 0.9 for six or seven,
     /// none from eight.

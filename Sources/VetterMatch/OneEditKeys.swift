@@ -11,8 +11,7 @@
 /// Flat and sorted (12 bytes an item, binary search): the scorer's compound and whole-name alignments make the
 /// screening index hold one of these for its adjacent word pairs, its words and its whole names.
 struct OneEditKeys: Sendable {
-    private let keys: [UInt64]
-    private let items: [Int32]
+    private let table: FlatMultimap
 
     /// Strings shorter than three bytes are not filed: one edit is never allowed on them.
     static let minimumLength = 3
@@ -24,12 +23,10 @@ struct OneEditKeys: Sendable {
             pairs.append((first, item))
             if last != first { pairs.append((last, item)) }
         }
-        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.item < $1.item }
-        keys = pairs.map(\.key)
-        items = pairs.map(\.item)
+        table = FlatMultimap(pairs)
     }
 
-    var count: Int { items.count }
+    var count: Int { table.count }
 
     /// The two keys of `bytes` as a string of `length` would have them (its own length, or one more or less).
     static func keys(_ bytes: [UInt8], length: Int) -> (UInt64, UInt64) {
@@ -47,12 +44,28 @@ struct OneEditKeys: Sendable {
         for length in max(Self.minimumLength, bytes.count - 1)...(bytes.count + 1) {
             guard bytes.count >= max(1, (length - 1) / 2) else { continue }
             let (first, last) = Self.keys(bytes, length: length)
-            visit(first, body)
-            if last != first { visit(last, body) }
+            table.forEach(first, body)
+            if last != first { table.forEach(last, body) }
         }
     }
+}
 
-    private func visit(_ key: UInt64, _ body: (Int32) -> Void) {
+/// Items filed under 64-bit keys, several per key, in two flat sorted arrays (12 bytes an item, no array per key):
+/// what a dictionary of arrays holds in a fraction of the memory, looked up by binary search.
+struct FlatMultimap: Sendable {
+    private let keys: [UInt64]
+    private let items: [Int32]
+
+    init(_ pairs: [(key: UInt64, item: Int32)]) {
+        let sorted = pairs.sorted { $0.key != $1.key ? $0.key < $1.key : $0.item < $1.item }
+        keys = sorted.map(\.key)
+        items = sorted.map(\.item)
+    }
+
+    var count: Int { items.count }
+
+    /// Calls `body` with every item filed under `key`, in increasing order.
+    func forEach(_ key: UInt64, _ body: (Int32) -> Void) {
         var low = 0, high = keys.count
         while low < high {
             let middle = (low + high) / 2
@@ -63,6 +76,19 @@ struct OneEditKeys: Sendable {
             low += 1
         }
     }
+}
+
+/// Runs of `Int32` in one buffer: run `i` is `values[starts[i]..<starts[i + 1]]`.
+struct FlatRuns: Sendable {
+    private(set) var values: [Int32] = []
+    private(set) var starts: [Int32] = [0]
+
+    mutating func append(_ run: [Int32]) {
+        values += run
+        starts.append(Int32(values.count))
+    }
+
+    subscript(index: Int) -> ArraySlice<Int32> { values[Int(starts[index])..<Int(starts[index + 1])] }
 }
 
 /// Many short byte strings in one buffer (no array per string): string `i` is `bytes[starts[i]..<starts[i + 1]]`.

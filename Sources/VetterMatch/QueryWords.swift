@@ -130,10 +130,15 @@ extension ScreeningIndex {
 
     func prepareEach(_ normalized: NormalizedName, session: Session?) -> [QueryWord] {
         normalized.tokens.map { token in
-            let key = token.isExact || !token.alternatives.isEmpty ? nil : token.text
-            if let key, let cached = session?.words[key], cached.kind == token.kind { return cached }
+            // Everything of the token that the look-up depends on (its text, kind, flags and alternatives).
+            var key = token.text
+            if token.isExact || token.isConsonantal || !token.alternatives.isEmpty {
+                key += "\u{0}\(token.isExact ? 1 : 0)\(token.isConsonantal ? 1 : 0)"
+                for alternative in token.alternatives { key += "\u{0}" + alternative }
+            }
+            if let cached = session?.words[key], cached.kind == token.kind { return cached }
             let word = prepare(token)
-            if let key, let session {
+            if let session {
                 if session.words.count >= Session.capacity { session.words.removeAll(keepingCapacity: true) }
                 session.words[key] = word
             }
@@ -171,7 +176,7 @@ extension ScreeningIndex {
                 let consonants = Similarity.consonants(skeleton)
                 if consonants.count >= 2 {
                     let table = token.isConsonantal ? consonantSkeletons : vowellessSkeletons
-                    if let more = table[Self.hash(consonants)] { candidates.append(contentsOf: more) }
+                    table.forEach(Self.hash(consonants)) { candidates.append($0) }
                 }
                 candidates.sort()
                 var previous: Int32 = -1

@@ -72,15 +72,15 @@ public final class ScreeningIndex: Sendable {
     /// Words by their consonants alone (``Similarity/consonants(_:)``, two or more): every word of three letters or
     /// more, for a query romanised from Hebrew or Arabic; and the listed words written without vowels, for a query
     /// in Latin letters.
-    let consonantSkeletons: [UInt64: [Int32]]
-    let vowellessSkeletons: [UInt64: [Int32]]
+    let consonantSkeletons: FlatMultimap
+    let vowellessSkeletons: FlatMultimap
     /// What the scorer's alignments beyond word for word can reach, so that candidate collection reaches it too
     /// (see ``collectCandidates(_:minimum:)``): the distinct adjacent word pairs of the names (`pairFirst`,
     /// `pairSecond`, the names holding each in `pairPostings`) filed by their joined letters; the words by their
     /// letters; each name by its words' letters joined; and, per first byte, the names with a one-letter word.
     let pairKeys: OneEditKeys
     let pairLetters: FlatStrings
-    let pairPostings: [[Int32]]
+    let pairPostings: FlatRuns
     let wordKeys: OneEditKeys
     /// The words' letters in one buffer, for the look-ups above (no array retained per word).
     let tokenLetters: FlatStrings
@@ -158,16 +158,16 @@ public final class ScreeningIndex: Sendable {
         }
         self.tokenSkeletons = tokenSkeletons
         self.skeletons = skeletons
-        var consonantSkeletons: [UInt64: [Int32]] = [:], vowellessSkeletons: [UInt64: [Int32]] = [:]
+        var consonantSkeletons: [(key: UInt64, item: Int32)] = [], vowellessSkeletons: [(key: UInt64, item: Int32)] = []
         for (id, bytes) in tokenBytes.enumerated() where bytes.count >= 3 {
             let consonants = Similarity.consonants(tokenSkeletons[id])
             guard consonants.count >= 2 else { continue }
             let key = Self.hash(consonants)
-            consonantSkeletons[key, default: []].append(Int32(id))
-            if !Similarity.hasVowel(bytes) { vowellessSkeletons[key, default: []].append(Int32(id)) }
+            consonantSkeletons.append((key, Int32(id)))
+            if !Similarity.hasVowel(bytes) { vowellessSkeletons.append((key, Int32(id))) }
         }
-        self.consonantSkeletons = consonantSkeletons
-        self.vowellessSkeletons = vowellessSkeletons
+        self.consonantSkeletons = FlatMultimap(consonantSkeletons)
+        self.vowellessSkeletons = FlatMultimap(vowellessSkeletons)
         var postings = [[Int32]](repeating: [], count: tokenBytes.count)
         for (index, record) in core.names.enumerated() {
             for position in Int(record.start)..<Int(record.start + record.count) {
@@ -193,7 +193,9 @@ public final class ScreeningIndex: Sendable {
                     }
                     if tokenBytes[id].count == 1 { initialMasks[index] |= Self.initialBit(tokenBytes[id][0]) }
                 }
-                guard position + 1 < range.upperBound else { continue }
+                guard position + 1 < range.upperBound, Self.joins(core.nameKinds[position]),
+                    Self.joins(core.nameKinds[position + 1])
+                else { continue }
                 let next = Int(core.nameTokens[position + 1])
                 let key = UInt64(id) << 32 | UInt64(next)
                 let pair: Int
@@ -210,7 +212,9 @@ public final class ScreeningIndex: Sendable {
             wholeLetters.append(whole)
         }
         self.pairLetters = pairLetters
-        self.pairPostings = pairPostings
+        var flatPairPostings = FlatRuns()
+        for names in pairPostings { flatPairPostings.append(names) }
+        self.pairPostings = flatPairPostings
         self.pairKeys = OneEditKeys(pairLetters.indices.lazy.map { (pairLetters[$0], Int32($0)) })
         var tokenLetters = FlatStrings()
         for bytes in tokenBytes { tokenLetters.append(bytes) }
