@@ -109,7 +109,7 @@ extension ScreeningIndex {
                     let lengths = Int(tokenLengths[Int(name.tokens[l])] + tokenLengths[Int(name.tokens[l + 1])])
                     guard abs(lengths - tables.length[q]) <= 1 else { continue }
                     let first = tokenBytes[Int(name.tokens[l])], second = tokenBytes[Int(name.tokens[l + 1])]
-                    let similarity = compoundSimilarity(words[q].bytes, first + second)
+                    let similarity = compoundSimilarity(words[q].bytes, first + second, exact: words[q].isExact)
                     if similarity > 0 {
                         queryMatched[q] = similarity; listedMatched[l] = similarity; listedMatched[l + 1] = similarity
                         unalignedQuery -= 1; unalignedListed -= 2
@@ -124,7 +124,8 @@ extension ScreeningIndex {
                 for q in 0..<max(0, n - 1) where queryMatched[q] < 0 && queryMatched[q + 1] < 0 {
                     guard abs(tables.length[q] + tables.length[q + 1] - listedLength) <= 1 else { continue }
                     let listed = tokenBytes[Int(name.tokens[l])]
-                    let similarity = compoundSimilarity(words[q].bytes + words[q + 1].bytes, listed)
+                    let similarity = compoundSimilarity(
+                        words[q].bytes + words[q + 1].bytes, listed, exact: words[q].isExact || words[q + 1].isExact)
                     if similarity > 0 {
                         queryMatched[q] = similarity; queryMatched[q + 1] = similarity; listedMatched[l] = similarity
                         unalignedQuery -= 2; unalignedListed -= 1
@@ -143,7 +144,8 @@ extension ScreeningIndex {
             if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
                 let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
                 let similarity = compoundSimilarity(
-                    qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] })
+                    qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] },
+                    exact: qs.contains { words[$0].isExact })
                 if similarity > 0, qs.contains(where: { queryMatched[$0] < similarity }) {
                     if explaining { aligned.removeAll { item in item.q.contains { qs.contains($0) } } }
                     for q in qs { queryMatched[q] = similarity }
@@ -308,8 +310,11 @@ extension ScreeningIndex {
         }
     }
 
-    func compoundSimilarity(_ a: [UInt8], _ b: [UInt8]) -> Double {
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in Similarity.compound(a, b) } }
+    /// - Parameter exact: a query word taking part was romanised by machine (Chinese): its letters are what
+    ///   they are, and only the same letters count ("ting li" is not "Tangli").
+    func compoundSimilarity(_ a: [UInt8], _ b: [UInt8], exact: Bool = false) -> Double {
+        if exact { return a == b ? 1 : 0 }
+        return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in Similarity.compound(a, b) } }
     }
 
     func isConflict(_ a: PartyType, _ b: PartyType) -> Bool {

@@ -19,6 +19,8 @@ extension ScreeningIndex {
         var mask: UInt64
         /// The names with two adjacent words that this word, within one edit, writes as one (``joinedCandidates``).
         var compoundNames: [Int32] = []
+        /// Romanised by machine (``Token/isExact``): compared as written, in compounds too.
+        var isExact = false
         var length: Int { bytes.count }
         var first: UInt8 { bytes.first ?? 0 }
 
@@ -206,6 +208,7 @@ extension ScreeningIndex {
                 text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,
                 similarValues: values, similarKinds: kinds)
             if token.kind == .word && bytes.count >= 4 { word.compoundNames = compoundNames(bytes) }
+            word.isExact = token.isExact
             return word
         }
     }

@@ -139,4 +139,12 @@ struct MatchingRoundTwoTests {
     func acronymsAreNotConsonants() {
         #expect(Fixtures.matches("Swisscom").isEmpty)
     }
+
+    @Test(
+        "a Chinese name's pinyin is compared as written when joined: 婷 李 is not Tangli, 佳 周 not Jinzhou",
+        arguments: ["婷 李", "佳 周", "俊 陈", "欢 李"])
+    func pinyinCompoundsAreExact(name: String) {
+        #expect(Fixtures.matches(name).allSatisfy { $0.explanation.alignments.allSatisfy { $0.how != .compound } })
+        #expect(Fixtures.matches(name).allSatisfy { !$0.matchedName.lowercased().contains("tech") })
+    }
 }
