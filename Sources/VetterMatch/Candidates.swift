@@ -184,7 +184,10 @@ extension ScreeningIndex {
     /// not lift a name that has none of the words taken so far.
     ///
     /// Sound: no name the scorer would put at `minimum` or above is left out, so a screen's answer never depends
-    /// on its threshold except by being cut. A name's score is at most A·H/T², where T is the query's total
+    /// on its threshold except by being cut. (One reach is not enumerated: a name aligned only through initials —
+    /// a query initial for a listed word, a listed initial for a query word the lists do not know — which scores
+    /// at most about 0.6; below that a screen may miss such a name, at every threshold alike.) A name's score is
+    /// at most A·H/T², where T is the query's total
     /// weight, A the weight of the query words it aligns and H their weight times their similarity (the name
     /// score is alignedShare² × quality × a factor ≤ 1, and every adjustment but the country bonus, which
     /// `minimum` already allows for, is a factor ≤ 1). A query word aligns with a listed name in one of five
