@@ -37,7 +37,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "VetterCore", swiftSettings: swiftSettings),
         .target(name: "VetterLists", dependencies: ["VetterCore", "CZlib"], swiftSettings: swiftSettings),
-        .target(name: "VetterMatch", dependencies: ["VetterCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "VetterMatch", dependencies: ["VetterCore"], resources: [.copy("Resources/cedict-names.tsv")],
+            swiftSettings: swiftSettings),
         .target(name: "VetterRules", dependencies: ["VetterCore", "VetterMatch"], swiftSettings: swiftSettings),
         // Ownership chains: OFAC's 50 percent rule and BIS's Affiliates rule over the user's ownership data.
         .target(name: "VetterOwnership", dependencies: ["VetterCore", "VetterLists"], swiftSettings: swiftSettings),

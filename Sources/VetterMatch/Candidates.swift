@@ -23,12 +23,16 @@ extension ScreeningIndex {
     /// A key word this index does not know, nor any near spelling of, can still align through the compound
     /// and whole-name rules ("Al Afy" / "Alfay"): it is reported with a share of 0, so that the caller treats
     /// the name as one any change can affect.
+    ///
+    /// A name with a translated reading (``HanDictionary``) is screened under two sets of words: it is reported
+    /// with a share of 0 too.
     public func keyWord(of name: String, session: Session? = nil) -> (word: String, share: Double)? {
         let words = prepare(NameNormalizer.normalize(name), session: session)
         let total = words.reduce(0) { $0 + $1.weight }
         guard total > 0, let key = words.filter({ $0.kind == .word }).max(by: { $0.weight < $1.weight }) else {
             return nil
         }
+        if Self.hasTranslatedReading(name, type: nil) { return (key.text, 0) }
         return (key.text, key.similarIDs.isEmpty ? 0 : key.weight / total)
     }
 
@@ -98,26 +102,53 @@ extension ScreeningIndex {
     ///
     /// A name that carries its own aliases ("X (a.k.a. Y)") is screened under each, keeping the best score.
     /// - Parameter session: a per-thread ``Session`` to reuse word look-ups across the queries of a batch.
+    ///
+    /// A name in Chinese characters that holds a proper name of ``HanDictionary`` is screened twice, with that
+    /// name translated and as pinyin, keeping the best score: a company may be listed by either.
     public func screen(_ query: ScreeningQuery, session: Session? = nil) -> [ScreeningMatch] {
         let lowered = query.name.lowercased()
-        guard lowered.contains("a.k.a") || lowered.contains("f.k.a") else { return screenOne(query, session: session) }
-        let cleaned = NameCleaner.clean(query.name)
+        let names: [String]
+        if lowered.contains("a.k.a") || lowered.contains("f.k.a") {
+            let cleaned = NameCleaner.clean(query.name)
+            names = [cleaned.name] + cleaned.aliases.map(\.name)
+        } else {
+            names = [query.name]
+        }
+        var readings: [(name: String, translateNames: Bool)] = []
+        for name in names {
+            readings.append((name, false))
+            if Self.hasTranslatedReading(name, type: query.type) { readings.append((name, true)) }
+        }
+        guard readings.count > 1 else { return screenOne(query, session: session, translateNames: false) }
         var best: [Int: ScreeningMatch] = [:]
-        for name in [cleaned.name] + cleaned.aliases.map(\.name) {
+        for reading in readings {
             var part = query
-            part.name = name
-            for match in screenOne(part, session: session) {
+            part.name = reading.name
+            for match in screenOne(part, session: session, translateNames: reading.translateNames) {
                 let key = match.entry.id.hashValue ^ match.entry.source.hashValue
                 if match.score > (best[key]?.score ?? -1) { best[key] = match }
             }
         }
-        return Array(best.values.sorted { $0.score > $1.score }.prefix(query.limit))
+        return Array(
+            best.values.sorted {
+                $0.score != $1.score
+                    ? $0.score > $1.score : ($0.entry.source, $0.entry.id) < ($1.entry.source, $1.entry.id)
+            }
+            .prefix(query.limit))
     }
 
-    func screenOne(_ query: ScreeningQuery, session: Session?) -> [ScreeningMatch] {
+    /// Whether `name` reads differently with the proper names of ``HanDictionary`` translated: it holds one, and
+    /// it is not a person's (a person's name in characters is a surname and a given name, never translated).
+    static func hasTranslatedReading(_ name: String, type: PartyType?) -> Bool {
+        type != .individual && !name.utf8.allSatisfy { $0 < 0x80 }
+            && name.unicodeScalars.contains(where: HanWords.isHan)
+            && HanDictionary.occurs(in: name)
+    }
+
+    func screenOne(_ query: ScreeningQuery, session: Session?, translateNames: Bool) -> [ScreeningMatch] {
         nameTokens.withUnsafeBufferPointer { tokens in
             nameKinds.withUnsafeBufferPointer { kinds in
-                screenOne(query, session: session, tokens: tokens, kinds: kinds)
+                screenOne(query, session: session, translateNames: translateNames, tokens: tokens, kinds: kinds)
             }
         }
     }
@@ -131,10 +162,11 @@ extension ScreeningIndex {
     }
 
     func screenOne(
-        _ query: ScreeningQuery, session: Session?, tokens: UnsafeBufferPointer<Int32>,
+        _ query: ScreeningQuery, session: Session?, translateNames: Bool, tokens: UnsafeBufferPointer<Int32>,
         kinds: UnsafeBufferPointer<Token.Kind>
     ) -> [ScreeningMatch] {
-        let normalized = NameNormalizer.normalize(query.name, isPerson: query.type == .individual)
+        let normalized = NameNormalizer.normalize(
+            query.name, isPerson: query.type == .individual, translateNames: translateNames)
         let words = prepare(normalized, session: session)
         guard !words.isEmpty else { return [] }
         // No name can score more than alignedShare² plus the country bonus: collection may stop below that.

@@ -12,7 +12,13 @@ import Synchronization
 public enum NameNormalizer {
     /// - Parameter isPerson: the name is a person's: a Chinese name is then read as a one-syllable surname and
     ///   a given name ("李成" → "li cheng").
-    public static func normalize(_ input: String, isPerson: Bool = false) -> NormalizedName {
+    /// - Parameter translateNames: Chinese proper names of ``HanDictionary`` are translated ("北京理工大学" →
+    ///   "Beijing Institute of Technology") rather than romanised.
+    public static func normalize(
+        _ input: String, isPerson: Bool = false, translateNames: Bool = false
+    )
+        -> NormalizedName
+    {
         var notes: [String] = []
         var text = input.precomposedStringWithCompatibilityMapping
         let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
@@ -30,8 +36,12 @@ public enum NameNormalizer {
         if !isASCII {
             if text.unicodeScalars.contains(where: HanWords.isHan) {
                 isHan = true
-                text = romanizeHan(text, isPerson: isPerson, alternatives: &alternatives)
-                notes.append("Chinese characters translated and romanised to pinyin")
+                text = romanizeHan(
+                    text, isPerson: isPerson, translateNames: translateNames, alternatives: &alternatives)
+                notes.append(
+                    translateNames
+                        ? "Chinese characters translated (proper names by CC-CEDICT) and romanised to pinyin"
+                        : "Chinese characters translated and romanised to pinyin")
             }
             if text.unicodeScalars.contains(where: { (0x0400...0x04FF).contains($0.value) }) {
                 text = text.applyingTransform(StringTransform("Russian-Latin/BGN"), reverse: false) ?? text
@@ -288,7 +298,9 @@ public enum NameNormalizer {
     /// Translates the generic words of a Chinese name and romanises the rest. Runs of romanised characters are
     /// written as words of two syllables ("依图" → "yitu"), the usual length of a Chinese word; a run of three
     /// stays whole.
-    static func romanizeHan(_ text: String, isPerson: Bool = false, alternatives: inout [String: [String]]) -> String {
+    static func romanizeHan(
+        _ text: String, isPerson: Bool = false, translateNames: Bool = false, alternatives: inout [String: [String]]
+    ) -> String {
         let characters = Array(text)
         var output = ""
         var run: [Character] = []
@@ -322,10 +334,10 @@ public enum NameNormalizer {
                 continue
             }
             var found = false
-            let longest = max(HanWords.longest, HanNames.longest)
+            let longest = max(HanWords.longest, HanNames.longest, translateNames ? HanDictionary.longest : 0)
             for length in stride(from: min(longest, characters.count - index), through: 1, by: -1) {
                 let word = String(characters[index..<index + length])
-                if let name = HanNames.table[word] {
+                if let name = HanNames.table[word] ?? (translateNames ? HanDictionary.names[word] : nil) {
                     flushRun()
                     output += " \(name) "
                     index += length

@@ -52,6 +52,40 @@ struct MatchingRoundTwoTests {
             "\(matches.map { ($0.entry.name, $0.score) })")
     }
 
+    @Test(
+        "Chinese proper names that English translates are read by CC-CEDICT: universities and institutes",
+        arguments: [
+            ("北京理工大学", "Beijing Institute of Technology"), ("哈尔滨工业大学", "Harbin Institute of Technology"),
+            ("西北工业大学", "Northwestern Polytechnical University"),
+        ])
+    func dictionaryNames(name: String, listed: String) {
+        let best = Fixtures.matches(name).first
+        #expect(best?.entry.name == listed && best?.entry.source == .entityList, "\(String(describing: best))")
+        #expect(best?.explanation.normalization.contains { $0.contains("CC-CEDICT") } == true)
+    }
+
+    @Test("a Chinese name is also screened as pinyin, and a person's name is never translated")
+    func dictionaryReadings() {
+        // The plain reading romanises the proper name; the translated one writes its English name.
+        let plain = NameNormalizer.normalize("北京理工大学").text
+        let translated = NameNormalizer.normalize("北京理工大学", translateNames: true).text
+        #expect(plain.hasPrefix("beijing ligong"), "\(plain)")
+        #expect(translated == NameNormalizer.normalize("Beijing Institute of Technology").text, "\(translated)")
+        #expect(ScreeningIndex.hasTranslatedReading("北京理工大学", type: nil))
+        // 陈木胜 is in the dictionary as the director Benny Chan; as a person's name it is a surname and a given name.
+        #expect(HanDictionary.names["陈木胜"] == "Benny Chan")
+        #expect(!ScreeningIndex.hasTranslatedReading("陈木胜", type: .individual))
+        #expect(!ScreeningIndex.hasTranslatedReading("Beijing", type: nil))
+        #expect(!ScreeningIndex.hasTranslatedReading("李成", type: nil))
+    }
+
+    @Test("the CC-CEDICT table names its source, date and licence")
+    func dictionaryAttribution() {
+        let header = HanDictionary.header.joined(separator: "\n")
+        #expect(header.contains("CC-CEDICT") && header.contains("CC BY-SA 4.0") && header.contains("2023-11-07"))
+        #expect(HanDictionary.names.count > 4000)
+    }
+
     @Test("every Chinese name of a listed organisation says where it comes from")
     func chineseNamesAreCited() {
         for row in HanNames.rows {
