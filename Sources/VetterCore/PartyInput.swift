@@ -62,6 +62,56 @@ public enum PartyInput {
         return code
     }
 
+    /// A date of birth, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a day of the calendar), `nil` when none is given.
+    /// Written exactly so: no spaces around it (a file's cells are trimmed before).
+    public static func dateOfBirth(_ text: String?) throws(PartyInputError) -> String? {
+        guard let trimmed = text else { return nil }
+        let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        let widths = [4, 2, 2]
+        let shaped =
+            (1...3).contains(parts.count)
+            && parts.enumerated().allSatisfy { $1.count == widths[$0] && $1.allSatisfy { $0.isASCII && $0.isNumber } }
+        let year = Int(parts[0]) ?? 0
+        let valid =
+            shaped && (1850...2100).contains(year)
+            && (parts.count < 2 || (1...12).contains(Int(parts[1]) ?? 0))
+            && (parts.count < 3 || LocalDate(strict: trimmed) != nil)
+        guard valid else {
+            throw PartyInputError(
+                field: "date_of_birth",
+                "'\(trimmed.escapingControlCharacters)' is not a date of birth: YYYY, YYYY-MM or YYYY-MM-DD")
+        }
+        return trimmed
+    }
+
+    /// The most identifiers a party may give, and the longest one.
+    public static let maximumIdentifiers = 20
+    public static let maximumIdentifierLength = 100
+
+    /// Identifiers (passport, national ID, registration, IMO numbers), trimmed, blanks dropped; throws for more
+    /// than ``maximumIdentifiers``, one longer than ``maximumIdentifierLength`` or one with a control character
+    /// (both checked as given, before trimming).
+    public static func identifiers(_ values: [String]?) throws(PartyInputError) -> [String] {
+        let values = values ?? []
+        guard values.count <= maximumIdentifiers else {
+            throw PartyInputError(
+                field: "identifiers", "\(values.count) identifiers; at most \(maximumIdentifiers) are compared")
+        }
+        for value in values {
+            if let scalar = value.unicodeScalars.first(where: \.isControl) {
+                let code = String(scalar.value, radix: 16, uppercase: true).leftPadded(4)
+                throw PartyInputError(field: "identifiers", "an identifier holds the control character U+\(code)")
+            }
+            guard value.unicodeScalars.count <= maximumIdentifierLength else {
+                throw PartyInputError(
+                    field: "identifiers",
+                    "an identifier is \(value.unicodeScalars.count) characters long; at most \(maximumIdentifierLength)"
+                )
+            }
+        }
+        return values.map(\.trimmed).filter { !$0.isEmpty }
+    }
+
     /// The party type, `nil` when none is given; throws for a type that is not one of the four.
     public static func type(_ text: String?) throws(PartyInputError) -> PartyType? {
         guard let text, !text.trimmed.isEmpty else { return nil }

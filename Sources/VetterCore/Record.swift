@@ -209,9 +209,20 @@ public struct PartyRecord: Sendable, Codable, Hashable {
     public var country: String?
     public var type: PartyType?
     public var address: String?
+    /// The date of birth and identifiers given as evidence, when any (``ScreeningQuery``).
+    public var dateOfBirth: String?
+    public var identifiers: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, country, type, address, dateOfBirth = "date_of_birth", identifiers
+    }
+
     public init(
-        id: String? = nil, name: String, country: String? = nil, type: PartyType? = nil, address: String? = nil
+        id: String? = nil, name: String, country: String? = nil, type: PartyType? = nil, address: String? = nil,
+        dateOfBirth: String? = nil, identifiers: [String]? = nil
     ) {
+        self.dateOfBirth = dateOfBirth
+        self.identifiers = identifiers?.isEmpty == true ? nil : identifiers
         self.id = id
         self.name = name
         self.country = country
@@ -256,11 +267,17 @@ public struct PartyRecord: Sendable, Codable, Hashable {
         return hash
     }
 
-    /// A hash of what the party's own data says beyond its ``key`` (its type and address): when it changes, a
-    /// cleared case reopens. Writing the name in another case or spacing changes nothing.
+    /// A hash of what the party's own data says beyond its ``key`` (its type and address, and its date of birth
+    /// and identifiers when given): when it changes, a cleared case reopens. Writing the name in another case or
+    /// spacing changes nothing.
     public var dataHash: String {
         let address = address?.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") ?? ""
-        return SHA256.hex("[" + CanonicalJSON.string(type?.rawValue ?? "") + "," + CanonicalJSON.string(address) + "]")
+        var fields = [CanonicalJSON.string(type?.rawValue ?? ""), CanonicalJSON.string(address)]
+        if dateOfBirth != nil || identifiers != nil {
+            fields.append(CanonicalJSON.string(dateOfBirth ?? ""))
+            fields.append(contentsOf: (identifiers ?? []).map(CanonicalJSON.string))
+        }
+        return SHA256.hex("[" + fields.joined(separator: ",") + "]")
     }
 }
 
@@ -597,9 +614,24 @@ public enum CanonicalJSON {
             text(country)
             comma()
         }
+        if let date = party.dateOfBirth {
+            key("date_of_birth")
+            text(date)
+            comma()
+        }
         if let id = party.id {
             key("id")
             text(id)
+            comma()
+        }
+        if let identifiers = party.identifiers {
+            key("identifiers")
+            out.append(UInt8(ascii: "["))
+            for (position, identifier) in identifiers.enumerated() {
+                if position > 0 { comma() }
+                text(identifier)
+            }
+            out.append(UInt8(ascii: "]"))
             comma()
         }
         key("name")

@@ -1,12 +1,17 @@
 public import VetterCore
 
 /// Reads party CSVs — the header names the column `name` (and `id`, required for a watch list), and optionally
-/// `country`, `type` and `address`, in any order — through the strict CSV parser (quotes, embedded commas and line breaks), and checks
+/// `country`, `type` and `address`, and for a batch `date_of_birth` and `identifiers` (`;` between them), in any
+/// order — through the strict CSV parser (quotes, embedded commas and line breaks), and checks
 /// every row as ``PartyInput`` checks a party from anywhere else, naming the file, line and field at fault.
 ///
 /// It streams: ``feed(_:emit:)`` then ``finish(emit:)``, so a batch of any size is read in constant memory.
 public struct PartyCSVReader {
-    public static let knownColumns = ["id", "name", "country", "type", "address"]
+    public static let knownColumns = ["id", "name", "country", "type", "address", "date_of_birth", "identifiers"]
+    /// A watch list's columns: a watched party is kept as its name, country, type and address.
+    public static let watchColumns = ["id", "name", "country", "type", "address"]
+
+    var allowedColumns: [String] { requireID ? Self.watchColumns : Self.knownColumns }
 
     let file: String
     let requireID: Bool
@@ -59,13 +64,13 @@ public struct PartyCSVReader {
             for required in requireID ? ["id", "name"] : ["name"] where !names.contains(required) {
                 throw ListReadError(
                     .missingColumn, file: file, line: record.line, field: required,
-                    "the header must name the columns \(requireID ? "id and name" : "name (and id)") and optionally \(Self.knownColumns.dropFirst(2).joined(separator: ", "))"
+                    "the header must name the columns \(requireID ? "id and name" : "name (and id)") and optionally \(allowedColumns.dropFirst(2).joined(separator: ", "))"
                 )
             }
-            for name in names where !Self.knownColumns.contains(name) {
+            for name in names where !allowedColumns.contains(name) {
                 throw ListReadError(
                     .missingColumn, file: file, line: record.line, field: name,
-                    "unknown column '\(name.escapingControlCharacters)'; the columns are \(Self.knownColumns.joined(separator: ", "))"
+                    "unknown column '\(name.escapingControlCharacters)'; the columns are \(allowedColumns.joined(separator: ", "))"
                 )
             }
             self.columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -105,6 +110,11 @@ public struct PartyCSVReader {
             name: try checked { () throws(PartyInputError) in try PartyInput.name(value("name")) },
             country: try checked { () throws(PartyInputError) in try PartyInput.country(value("country")) },
             type: try checked { () throws(PartyInputError) in try PartyInput.type(value("type")) },
-            address: value("address"))
+            address: value("address"),
+            dateOfBirth: try checked { () throws(PartyInputError) in try PartyInput.dateOfBirth(value("date_of_birth"))
+            },
+            identifiers: try checked { () throws(PartyInputError) in
+                try PartyInput.identifiers(value("identifiers")?.split(separator: ";").map(String.init))
+            })
     }
 }

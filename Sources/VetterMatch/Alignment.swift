@@ -259,6 +259,10 @@ extension ScreeningIndex {
                     "type \(type.rawValue) against listed \(listedType.rawValue) × \(parameters.typeConflict)")
             }
         }
+        if query.dateOfBirth != nil || !query.identifiers.isEmpty {
+            score = applyContext(
+                query, entry: Int(name.entry), to: score, explaining: explaining, adjustments: &adjustments)
+        }
         if let explanation {
             explanation.pointee.queryTokens = words.map(\.text)
             explanation.pointee.listedTokens = name.tokens.map { String(decoding: tokenBytes[Int($0)], as: UTF8.self) }
@@ -280,6 +284,49 @@ extension ScreeningIndex {
             explanation.pointee.listedCoverage = (listedCoverage * 1000).rounded() / 1000
             explanation.pointee.nameScore = (nameScore * 1000).rounded() / 1000
             explanation.pointee.adjustments = adjustments
+        }
+        return score
+    }
+
+    /// The query's date of birth and identifiers against the entry's: a date that agrees adds
+    /// ``MatchParameters/birthDateMatchBonus``, a year more than one from every listed date multiplies by
+    /// ``MatchParameters/birthDateConflict`` (lists give approximate years: one either way is no conflict), and a
+    /// shared identifier lifts the score to `identifierFloor + (1 − identifierFloor) × score`. An entry without a
+    /// listed date or identifier is left as it is: what a list does not say is no evidence.
+    func applyContext(
+        _ query: ScreeningQuery, entry: Int, to input: Double, explaining: Bool, adjustments: inout [String]
+    ) -> Double {
+        var score = input
+        let listedDates = entryBirthDates[entry]
+        if let text = query.dateOfBirth, let date = BirthDate.query(text), !listedDates.isEmpty {
+            let listed = listedDates.map(\.text).joined(separator: ", ")
+            if let agreeing = listedDates.first(where: date.agrees) {
+                score = min(1, score + parameters.birthDateMatchBonus)
+                if explaining {
+                    adjustments.append(
+                        "date of birth \(text) agrees with listed \(agreeing.text) + \(parameters.birthDateMatchBonus)")
+                }
+            } else if !listedDates.contains(where: { abs(Int($0.year) - Int(date.year)) <= 1 }) {
+                score *= parameters.birthDateConflict
+                if explaining {
+                    adjustments.append(
+                        "date of birth \(text) more than a year from listed \(listed) × \(parameters.birthDateConflict)"
+                    )
+                }
+            }
+        }
+        for identifier in query.identifiers {
+            guard let key = Identifier.key(identifier),
+                let document = entryIdentifiers[entry].first(where: { $0.key == key })
+            else { continue }
+            let floor = parameters.identifierFloor
+            score = floor + (1 - floor) * score
+            if explaining {
+                adjustments.append(
+                    "identifier \(identifier) is the listed \(document.type) number: \(floor) + \(((1 - floor) * 1000).rounded() / 1000) × score"
+                )
+            }
+            break
         }
         return score
     }

@@ -107,8 +107,12 @@ extension ScreeningIndex {
     /// name translated and as pinyin, keeping the best score: a company may be listed by either.
     public func screen(_ query: ScreeningQuery, session: Session? = nil) -> [ScreeningMatch] {
         let lowered = query.name.lowercased()
+        let hasAliases = lowered.contains("a.k.a") || lowered.contains("f.k.a")
+        if !hasAliases && !Self.hasTranslatedReading(query.name, type: query.type) {
+            return screenOne(query, session: session, translateNames: false)
+        }
         let names: [String]
-        if lowered.contains("a.k.a") || lowered.contains("f.k.a") {
+        if hasAliases {
             let cleaned = NameCleaner.clean(query.name)
             names = [cleaned.name] + cleaned.aliases.map(\.name)
         } else {
@@ -119,7 +123,11 @@ extension ScreeningIndex {
             readings.append((name, false))
             if Self.hasTranslatedReading(name, type: query.type) { readings.append((name, true)) }
         }
-        guard readings.count > 1 else { return screenOne(query, session: session, translateNames: false) }
+        guard readings.count > 1 else {
+            var part = query
+            part.name = readings[0].name
+            return screenOne(part, session: session, translateNames: readings[0].translateNames)
+        }
         var best: [Int: ScreeningMatch] = [:]
         for reading in readings {
             var part = query
@@ -169,8 +177,13 @@ extension ScreeningIndex {
             query.name, isPerson: query.type == .individual, translateNames: translateNames)
         let words = prepare(normalized, session: session)
         guard !words.isEmpty else { return [] }
-        // No name can score more than alignedShare² plus the country bonus: collection may stop below that.
-        let candidates = collectCandidates(words, minimum: query.threshold - parameters.countryMatchBonus - 1e-9)
+        // No name can score more than alignedShare² plus the context bonuses: collection may stop below that.
+        let bonus = parameters.countryMatchBonus + (query.dateOfBirth == nil ? 0 : parameters.birthDateMatchBonus)
+        var candidates = collectCandidates(words, minimum: query.threshold - bonus - 1e-9)
+        // An entry that carries one of the query's identifiers is scored whatever its names share with the query.
+        for entry in identifiedEntries(query) {
+            candidates.append(contentsOf: entryNameStarts[Int(entry)]..<entryNameStarts[Int(entry) + 1])
+        }
         var best: [Int32: (score: Double, name: Int32)] = [:]
         let tables = QueryTables(words)
         defer { tables.deallocate() }
@@ -210,6 +223,15 @@ extension ScreeningIndex {
                 matchedName: alias?.name ?? entry.name, matchedNameKind: alias?.kind.rawValue ?? "primary",
                 matchedWeakAlias: alias?.isWeak ?? false, explanation: explanation)
         }
+    }
+
+    /// The entries that carry one of the query's identifiers.
+    func identifiedEntries(_ query: ScreeningQuery) -> Set<Int32> {
+        var result = Set<Int32>()
+        for identifier in query.identifiers {
+            if let key = Identifier.key(identifier), let entries = identifierEntries[key] { result.formUnion(entries) }
+        }
+        return result
     }
 
     /// Names that could score at least `minimum`: rarest query words first, stopping when the words left could

@@ -5,13 +5,13 @@ import VetterCore
 /// the index on every run.
 ///
 /// The snapshot keeps what screening needs: the indexed names and words, their weights, the deletion
-/// neighbourhood, and a summary of each entry (id, list, type, names, countries). Full entries stay in the store;
-/// ``ScreeningIndex/isSummary`` tells a caller to fetch them for the matches it shows. A snapshot names the key
-/// it was built for (the list versions and parameters); it is only read back for the same key and the same
-/// ``formatVersion``.
+/// neighbourhood, and a summary of each entry (id, list, type, names, countries, dates of birth, identity
+/// documents). Full entries stay in the store; ``ScreeningIndex/isSummary`` tells a caller to fetch them for the
+/// matches it shows. A snapshot names the key it was built for (the list versions and parameters); it is only read
+/// back for the same key and the same ``formatVersion``.
 public enum IndexSnapshot {
     /// Bumped whenever normalisation, weighting or the layout changes: older snapshots are then rebuilt.
-    public static let formatVersion: UInt32 = 6
+    public static let formatVersion: UInt32 = 7
     static let magic = Array("VTIX".utf8)
 
     /// The bytes of `index`, for `key`.
@@ -27,6 +27,14 @@ public enum IndexSnapshot {
             out.string(entry.type.rawValue)
             out.string(entry.name)
             out.string(entry.countries.joined(separator: ","))
+            // The context the scorer reads: dates of birth and identity documents.
+            out.integer(UInt64(entry.datesOfBirth.count))
+            for date in entry.datesOfBirth { out.string(date) }
+            out.integer(UInt64(entry.identityDocuments.count))
+            for document in entry.identityDocuments {
+                out.string(document.type)
+                out.string(document.number)
+            }
             out.integer(UInt64(entry.aliases.count))
             for alias in entry.aliases {
                 out.string(alias.name)
@@ -77,8 +85,20 @@ public enum IndexSnapshot {
             for _ in 0..<entryCount {
                 guard let id = input.string(), let code = input.string(), let source = ListSource(rawValue: code),
                     let type = input.string(), let name = input.string(), let countries = input.string(),
-                    let aliasCount = input.integer()
+                    let dateCount = input.integer()
                 else { return nil }
+                var dates: [String] = []
+                for _ in 0..<dateCount {
+                    guard let date = input.string() else { return nil }
+                    dates.append(date)
+                }
+                guard let documentCount = input.integer() else { return nil }
+                var documents: [IdentityDocument] = []
+                for _ in 0..<documentCount {
+                    guard let documentType = input.string(), let number = input.string() else { return nil }
+                    documents.append(IdentityDocument(type: documentType, number: number))
+                }
+                guard let aliasCount = input.integer() else { return nil }
                 var aliases: [Alias] = []
                 for _ in 0..<aliasCount {
                     guard let aliasName = input.string(), let kind = input.string().flatMap(Alias.Kind.init),
@@ -90,7 +110,8 @@ public enum IndexSnapshot {
                     ListEntry(
                         id: id, source: source, type: PartyType(rawValue: type) ?? .unknown, name: name,
                         aliases: aliases,
-                        countries: countries.isEmpty ? [] : countries.split(separator: ",").map(String.init)))
+                        countries: countries.isEmpty ? [] : countries.split(separator: ",").map(String.init),
+                        identityDocuments: documents, datesOfBirth: dates))
             }
             guard let names: [ScreeningIndex.NameRecord] = input.array(),
                 let nameTokens: [Int32] = input.array(),

@@ -30,6 +30,13 @@ public struct MatchParameters: Sendable, Codable, Hashable {
     public var typeConflict = 0.85
     /// Factor for a match on an OFAC weak alias.
     public var weakAlias = 0.9
+    /// Added when the query's date of birth agrees with one of a listed person's.
+    public var birthDateMatchBonus = 0.05
+    /// Factor when the query's year of birth is more than one year from every listed person's.
+    public var birthDateConflict = 0.75
+    /// The least score of an entry that carries one of the query's identifiers: a score of
+    /// `identifierFloor + (1 − identifierFloor) × name score`.
+    public var identifierFloor = 0.8
 
     public init() {}
 
@@ -52,6 +59,9 @@ public struct MatchParameters: Sendable, Codable, Hashable {
             case "countryMatchBonus": countryMatchBonus = value
             case "typeConflict": typeConflict = value
             case "weakAlias": weakAlias = value
+            case "birthDateMatchBonus": birthDateMatchBonus = value
+            case "birthDateConflict": birthDateConflict = value
+            case "identifierFloor": identifierFloor = value
             default: throw MatchParametersError(text: String(item))
             }
         }

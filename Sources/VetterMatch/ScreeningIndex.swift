@@ -96,10 +96,18 @@ public final class ScreeningIndex: Sendable {
     /// `countryCodes[countryStarts[e]..<countryStarts[e + 1]]` (no reference counting in the scorer).
     let countryCodes: [UInt16]
     let countryStarts: [Int32]
+    /// Each listed person's dates of birth (empty for others and when none is listed).
+    let entryBirthDates: [[BirthDate]]
+    /// Each entry's identifiers as ``Identifier/key(_:)`` gives them, with the document's type.
+    let entryIdentifiers: [[(key: String, type: String)]]
+    /// Identifier key → the entries that carry it.
+    let identifierEntries: [String: [Int32]]
+    /// The names of entry `e` are `names[entryNameStarts[e]..<entryNameStarts[e + 1]]`.
+    let entryNameStarts: [Int32]
     let unknownWordWeight: Double
     public let buildSeconds: Double
-    /// The entries are summaries read from a snapshot (id, list, type, names, countries): fetch full entries from
-    /// the store for what is shown.
+    /// The entries are summaries read from a snapshot (id, list, type, names, countries, dates of birth, identity
+    /// documents): fetch full entries from the store for what is shown.
     public let isSummary: Bool
     public let parameters: MatchParameters
 
@@ -246,6 +254,29 @@ public final class ScreeningIndex: Sendable {
         }
         self.countryCodes = codes
         self.countryStarts = codeStarts
+        self.entryBirthDates = core.entries.map { entry in
+            entry.type == .individual ? entry.datesOfBirth.flatMap(BirthDate.listed) : []
+        }
+        var identifierEntries: [String: [Int32]] = [:]
+        var entryIdentifiers: [[(key: String, type: String)]] = []
+        entryIdentifiers.reserveCapacity(core.entries.count)
+        for (position, entry) in core.entries.enumerated() {
+            var keys: [(key: String, type: String)] = []
+            for document in entry.identityDocuments {
+                guard let key = Identifier.key(document.number), !keys.contains(where: { $0.key == key }) else {
+                    continue
+                }
+                keys.append((key, document.type))
+                identifierEntries[key, default: []].append(Int32(position))
+            }
+            entryIdentifiers.append(keys)
+        }
+        self.entryIdentifiers = entryIdentifiers
+        self.identifierEntries = identifierEntries
+        var nameStarts = [Int32](repeating: 0, count: core.entries.count + 1)
+        for record in core.names { nameStarts[Int(record.entry) + 1] += 1 }
+        for position in nameStarts.indices.dropFirst() { nameStarts[position] += nameStarts[position - 1] }
+        self.entryNameStarts = nameStarts
         self.buildSeconds = Date().timeIntervalSince(start)
     }
 

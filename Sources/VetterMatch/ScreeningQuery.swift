@@ -7,6 +7,12 @@ public struct ScreeningQuery: Sendable, Codable, Hashable {
     public var country: String?
     /// Party type, as context: a conflict (a person against a company) lowers the score.
     public var type: PartyType?
+    /// The party's date of birth (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), as context for a listed person: agreeing
+    /// with a listed date raises the score a little, a year more than one from every listed date lowers it.
+    public var dateOfBirth: String?
+    /// The party's identifiers (passport, national ID, registration or IMO numbers), as evidence: one that a
+    /// listed entry also carries makes the match at least ``MatchParameters/identifierFloor``, whatever the name.
+    public var identifiers: [String]
     /// Only these sources, when set (a filter, not context).
     public var sources: Set<ListSource>?
     /// Only entries tied to ``country`` (a filter), when true.
@@ -21,9 +27,11 @@ public struct ScreeningQuery: Sendable, Codable, Hashable {
     public init(
         name: String, country: String? = nil, type: PartyType? = nil, sources: Set<ListSource>? = nil,
         filterByCountry: Bool = false, threshold: Double = ScreeningIndex.defaultThreshold, limit: Int = 10,
-        explain: Bool = true
+        explain: Bool = true, dateOfBirth: String? = nil, identifiers: [String] = []
     ) {
         self.explain = explain
+        self.dateOfBirth = dateOfBirth
+        self.identifiers = identifiers
         self.name = name
         self.country = country?.uppercased()
         self.type = type

@@ -23,6 +23,17 @@ struct PartyBody: Decodable {
     var country: String?
     var type: String?
     var address: String?
+    var date_of_birth: String?
+    var identifiers: [String]?
+
+    /// The date of birth and identifiers, checked; `prefix` names the party in a field path.
+    func checkedEvidence(prefix: String = "") throws -> (dateOfBirth: String?, identifiers: [String]) {
+        do {
+            return (try PartyInput.dateOfBirth(date_of_birth), try PartyInput.identifiers(identifiers))
+        } catch {
+            throw Problem(.badRequest, "Invalid request", detail: error.message, field: prefix + error.field)
+        }
+    }
 
     /// The name, country and type, checked; `prefix` names the party in a field path (`[3].`).
     func checked(prefix: String = "") throws -> (id: String?, name: String, country: String?, type: PartyType?) {
@@ -51,6 +62,8 @@ enum ScreenRequest {
         var filter_country: Bool?
         var explain: Bool?
         var as_of: String?
+        var date_of_birth: String?
+        var identifiers: [String]?
     }
 
     /// The query, and the day to answer for (`as_of`), if not today.
@@ -68,8 +81,14 @@ enum ScreenRequest {
 
     /// The query a body describes (every field but `as_of`).
     static func query(_ body: Body, prefix: String = "") throws -> ScreeningQuery {
-        let party = try PartyBody(name: body.name, country: body.country, type: body.type).checked(prefix: prefix)
-        var query = ScreeningQuery(name: party.name, country: party.country, type: party.type)
+        let given = PartyBody(
+            name: body.name, country: body.country, type: body.type, date_of_birth: body.date_of_birth,
+            identifiers: body.identifiers)
+        let party = try given.checked(prefix: prefix)
+        let evidence = try given.checkedEvidence(prefix: prefix)
+        var query = ScreeningQuery(
+            name: party.name, country: party.country, type: party.type, dateOfBirth: evidence.dateOfBirth,
+            identifiers: evidence.identifiers)
         if let sources = body.sources {
             var set = Set<ListSource>()
             for code in sources {
@@ -129,7 +148,9 @@ enum BatchRequest {
                 rows.append(
                     (
                         row.id ?? String(rows.count + 1),
-                        ScreeningQuery(name: row.name, country: row.country, type: row.type, explain: false)
+                        ScreeningQuery(
+                            name: row.name, country: row.country, type: row.type, explain: false,
+                            dateOfBirth: row.dateOfBirth, identifiers: row.identifiers)
                     ))
             }
         } else {
@@ -137,10 +158,13 @@ enum BatchRequest {
             guard array.count <= maximumRows else { throw tooMany() }
             for (position, item) in array.enumerated() {
                 let party = try item.checked(prefix: "[\(position)].")
+                let evidence = try item.checkedEvidence(prefix: "[\(position)].")
                 rows.append(
                     (
                         party.id ?? String(position + 1),
-                        ScreeningQuery(name: party.name, country: party.country, type: party.type, explain: false)
+                        ScreeningQuery(
+                            name: party.name, country: party.country, type: party.type, explain: false,
+                            dateOfBirth: evidence.dateOfBirth, identifiers: evidence.identifiers)
                     ))
             }
         }
@@ -160,6 +184,13 @@ enum WatchRequest {
         var seen = Set<String>()
         return try array.enumerated().map { position, item in
             let party = try item.checked(prefix: "[\(position)].")
+            if item.date_of_birth != nil || item.identifiers != nil {
+                throw Problem(
+                    .badRequest, "Invalid request",
+                    detail:
+                        "a watched party is kept as its id, name, country, type and address; a date of birth and identifiers are evidence for one screening",
+                    field: "[\(position)]." + (item.date_of_birth != nil ? "date_of_birth" : "identifiers"))
+            }
             guard let id = party.id else {
                 throw Problem(
                     .badRequest, "Invalid request", detail: "every party needs an id", field: "[\(position)].id")

@@ -95,7 +95,11 @@ public final class Screener: Sendable {
             of: query, in: day.map { DatedKey(day: $0, filterEntries: true) })
         var reviews = [HitReview?](repeating: nil, count: matches.count)
         if let actor {
-            let given = party ?? PartyRecord(name: query.name, country: query.country, type: query.type)
+            let given =
+                party
+                ?? PartyRecord(
+                    name: query.name, country: query.country, type: query.type, dateOfBirth: query.dateOfBirth,
+                    identifiers: query.identifiers)
             reviews = try await record(
                 [(given, query.threshold, matches)], versions: versions, dated: day != nil, actor: actor,
                 channel: channel)[0]
@@ -279,7 +283,9 @@ public final class BatchScreening: @unchecked Sendable {
     ) async throws {
         let screenings = zip(rows, matches).map { row, found in
             (
-                PartyRecord(id: row.id, name: row.query.name, country: row.query.country, type: row.query.type),
+                PartyRecord(
+                    id: row.id, name: row.query.name, country: row.query.country, type: row.query.type,
+                    dateOfBirth: row.query.dateOfBirth, identifiers: row.query.identifiers),
                 row.query.threshold, found
             )
         }

@@ -15,6 +15,9 @@ public struct ScreeningReport: Encodable, Sendable {
         public var limit: Int
         /// The day the answer is for, when it is not today's lists.
         public var asOf: String?
+        /// The evidence given beside the name, when any.
+        public var dateOfBirth: String?
+        public var identifiers: [String]?
     }
 
     public struct Match: Encodable, Sendable {
@@ -81,7 +84,8 @@ public struct ScreeningReport: Encodable, Sendable {
         self.query = Query(
             name: query.name, country: query.country, type: query.type?.rawValue,
             sources: query.sources.map { $0.map(\.code).sorted() }, threshold: query.threshold, limit: query.limit,
-            asOf: asOf?.description)
+            asOf: asOf?.description, dateOfBirth: query.dateOfBirth,
+            identifiers: query.identifiers.isEmpty ? nil : query.identifiers)
         self.matches = matches.enumerated().map { position, match in
             var wire = Match(match, explain: explain)
             if position < reviews.count, let review = reviews[position] {

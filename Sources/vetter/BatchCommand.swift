@@ -104,7 +104,8 @@ struct BatchCommand: AsyncParsableCommand {
             id: row.id ?? "\(row.line)",
             query: ScreeningQuery(
                 name: row.name, country: row.country, type: row.type, sources: sources,
-                threshold: matching.threshold, limit: matching.limit, explain: false))
+                threshold: matching.threshold, limit: matching.limit, explain: false, dateOfBirth: row.dateOfBirth,
+                identifiers: row.identifiers))
     }
 
     static func render(id: String, matches: [ScreeningMatch], asCSV: Bool, evidence: Evidence) -> String {

@@ -275,6 +275,32 @@ struct ServeTests {
         }
     }
 
+    @Test("a date of birth and identifiers are evidence through the API, checked and recorded with the party")
+    func evidenceThroughTheAPI() async throws {
+        try await Self.withServer { server, base in
+            let key = try #require(server.firstKey)
+            let (status, answer) = try await ClusterTests.call(
+                base, "POST", "/v1/screen", key: key,
+                json: ["name": "Renamed Star", "identifiers": ["IMO 8984484"], "explain": true])
+            #expect(status == 200, "\(answer)")
+            let first = try #require((answer["matches"] as? [[String: Any]])?.first)
+            #expect(first["entry_id"] as? String == "25277")
+            #expect((first["score"] as? Double ?? 0) >= 0.8)
+            #expect((answer["query"] as? [String: Any])?["identifiers"] as? [String] == ["IMO 8984484"])
+            let (bad, problem) = try await ClusterTests.call(
+                base, "POST", "/v1/screen", key: key, json: ["name": "Said Jan", "date_of_birth": "1981-02-30"])
+            #expect(bad == 400 && problem["field"] as? String == "date_of_birth", "\(problem)")
+            let (refused, watchProblem) = try await ClusterTests.call(
+                base, "POST", "/v1/watch", key: key, json: [["id": "1", "name": "Said Jan", "date_of_birth": "1981"]])
+            #expect(refused == 400 && watchProblem["field"] as? String == "[0].date_of_birth", "\(watchProblem)")
+            var request = URLRequest(url: URL(string: base + "/v1/screenings?limit=5")!)
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            let (log, _) = try await URLSession.shared.data(for: request)
+            let text = String(decoding: log, as: UTF8.self)
+            #expect(text.contains("\"identifiers\":[\"IMO 8984484\"]") || text.contains("\"IMO 8984484\""), "\(text)")
+        }
+    }
+
     @Test("schemathesis finds no failure in any documented operation", .enabled(if: schemathesisWanted))
     func schemathesis() async throws {
         try await Self.withServer { server, base in

@@ -69,7 +69,9 @@ struct CanonicalFormTests {
             channel: "batch", party: PartyRecord(id: "r1", name: "Globex"), threshold: 0.75, versionIDs: [3, 9],
             matches: [])
         var other = row
-        other.party = PartyRecord(name: "Initech \"quoted\"\n", country: "US", type: .entity, address: "1 Rd")
+        other.party = PartyRecord(
+            name: "Initech \"quoted\"\n", country: "US", type: .entity, address: "1 Rd", dateOfBirth: "1962-08",
+            identifiers: ["IMO 8984484", "K\"47"])
         other.matches = [.init(source: "EL", entryID: "e1", entryHash: "ab", score: 0.8123456)]
         let body = String(
             decoding: ScreeningChunk.body(
@@ -84,5 +86,8 @@ struct CanonicalFormTests {
         #expect(single.hasPrefix("{\"channel\":\"batch\",\"matches\":[{\"entry_hash\":\"ab\""))
         #expect(single.hasSuffix("\"threshold\":0.75,\"version_ids\":[3,9]}"))
         #expect(try JSONDecoder().decode(ScreeningRecord.self, from: Data(single.utf8)) == other)
+        #expect(single.contains("\"date_of_birth\":\"1962-08\",\"identifiers\":[\"IMO 8984484\",\"K\\\"47\"],\"name\""))
+        // A party without them is written as before: old records keep their hashes.
+        #expect(!CanonicalJSON.screening(row).contains("date_of_birth"))
     }
 }

@@ -27,6 +27,22 @@ struct PartyInputTests {
         #expect(try PartyInput.type("Individual") == .individual)
     }
 
+    @Test("dates of birth: YYYY, YYYY-MM or a day of the calendar, written exactly; identifiers: at most 20 of 100")
+    func evidence() throws {
+        for good in ["1962", "1962-08", "1962-08-06", "2000-02-29"] {
+            #expect(try PartyInput.dateOfBirth(good) == good)
+        }
+        #expect(try PartyInput.dateOfBirth(nil) == nil)
+        for bad in ["", " 1962", "62", "1962-8", "1962-13", "2001-02-29", "1962-+1", "1800", "1962-08-06x", "١٩٦٢"] {
+            #expect(throws: PartyInputError.self, "\(bad)") { try PartyInput.dateOfBirth(bad) }
+        }
+        #expect(try PartyInput.identifiers([" K475336 ", "", "IMO 9187629"]) == ["K475336", "IMO 9187629"])
+        #expect(try PartyInput.identifiers(nil) == [])
+        for bad in [Array(repeating: "A12345", count: 21), [String(repeating: "1", count: 101)], ["K47\n5336"]] {
+            #expect(throws: PartyInputError.self) { try PartyInput.identifiers(bad) }
+        }
+    }
+
     @Test("days: YYYY-MM-DD and a day the calendar has")
     func days() {
         #expect(LocalDate(strict: "2024-02-29") == LocalDate(year: 2024, month: 2, day: 29))

@@ -154,3 +154,26 @@ struct PartyCSVChunkTests {
         for chunk in [1, 2, 3, 5, 7] { #expect(read(chunk: chunk) == whole, "chunks of \(chunk)") }
     }
 }
+
+@Suite("Party CSV evidence columns")
+struct PartyCSVEvidenceTests {
+    @Test("a batch's date_of_birth and identifiers columns are read and checked; a watch list refuses them")
+    func evidenceColumns() throws {
+        let text = "name,date_of_birth,identifiers\n\"Said Jan\",1981,OR801168; 4117921\nAAJ,,IMO 8984484\n"
+        let rows = try PartyCSVReader.rows(Array(text.utf8), file: "b.csv")
+        #expect(rows.map(\.dateOfBirth) == ["1981", nil])
+        #expect(rows.map(\.identifiers) == [["OR801168", "4117921"], ["IMO 8984484"]])
+        do {
+            _ = try PartyCSVReader.rows(Array("name,date_of_birth\nX,1981-02-30\n".utf8), file: "b.csv")
+            Issue.record("an impossible date was read")
+        } catch {
+            #expect(error.line == 2 && error.field == "date_of_birth", "\(error)")
+        }
+        do {
+            _ = try PartyCSVReader.rows(Array("id,name,date_of_birth\n1,X,1981\n".utf8), file: "w.csv", requireID: true)
+            Issue.record("a watch list kept a column it does not store")
+        } catch {
+            #expect(error.field == "date_of_birth", "\(error)")
+        }
+    }
+}
