@@ -66,6 +66,11 @@ printf 'id,name,country,type,address\n1,"Kim, Jong Un",KP,individual,"Pyongyang\
 printf '{"parties":[{"name":"Hikvision","role":"end_user","country":"CN","type":"entity"}],"items":[{"eccn":"5A992.c","quantity":2},{"eccn":"EAR99"}],"date":"2024-01-31"}' \
     > "$seeds/FuzzTransaction/hikvision"
 printf '{"parties":[{"name":""}],"items":[]}' > "$seeds/FuzzTransaction/empty"
+printf 'id,name,date_of_birth,identifiers\n1,Said Jan,1981-02,OR801168; IMO 8984484\n' > "$seeds/FuzzPartyCSV/evidence"
+# Names in the scripts and shapes the normaliser reads itself: Burmese, Chinese proper names, former names.
+printf 'ကောင်းမြတ်ထက် ကုမ္ပဏီလီမိတက် ၁၂' > "$seeds/FuzzScreen/burmese"
+printf '北京理工大学' > "$seeds/FuzzScreen/cedict"
+printf 'MV Lagos Pearl (ex Atlantic Palm, 2006), formerly known as Warta 7' > "$seeds/FuzzScreen/former"
 if [ -f "$eval_set" ]; then
     # sed reads the whole file: no stage of the pipe exits early, so pipefail never sees a SIGPIPE (141).
     sed -n '2,301p' "$eval_set" | cut -d, -f2 | split -l 1 - "$seeds/FuzzScreen/name-"

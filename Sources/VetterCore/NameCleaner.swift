@@ -95,6 +95,108 @@ public enum NameCleaner {
         return out
     }
 
+    /// A former-name clause as registries and customers write it: "(ex X)", "(ex-X, 2006)", "X ex Y",
+    /// "formerly (known as) X", "previously X", "f/k/a X", "fka X". The marker must follow a word, so that a name
+    /// that starts "Ex" is left alone.
+    static let formerMarker = try! NSRegularExpression(
+        pattern:
+            #"(?<=\S)\s*[,;]?\s*(\(\s*)?\b(ex(?=[\s.\-])[.\-]?|formerly(\s+known\s+as)?|previously(\s+known\s+as)?|f/k/a|fka)[\s:\-]+(?=\S)"#,
+        options: [.caseInsensitive]
+    )
+    static let trailingYear = try! NSRegularExpression(
+        pattern: #"(\s*,\s*|\s+(until|till|to|in|since)\s+)(1[89]|20)\d\d\s*$"#, options: [.caseInsensitive])
+
+    /// A name and its former names, when it writes them in a former-name clause ("MV Karachi Crescent (ex Mandvi
+    /// Bay, ex Wanshan Pearl)" → "MV Karachi Crescent", former "Mandvi Bay", "Wanshan Pearl"); `nil` when it
+    /// writes none. A year after a former name ("ex Lindos Harrier until 2019") is left out.
+    public static func formerNames(_ raw: String) -> (name: String, former: [String])? {
+        let lowered = raw.lowercased()
+        guard mayWriteOtherNames(lowered: lowered) else { return nil }
+        let ns = raw as NSString
+        let matches = formerMarker.matches(in: raw, range: NSRange(location: 0, length: ns.length))
+        guard let first = matches.first else { return nil }
+        let name = trimPunctuation(ns.substring(to: first.range.location))
+        var former: [String] = []
+        for (offset, match) in matches.enumerated() {
+            let start = match.range.location + match.range.length
+            let end = offset + 1 < matches.count ? matches[offset + 1].range.location : ns.length
+            var piece = ns.substring(with: NSRange(location: start, length: max(0, end - start))).trimmed
+            while piece.hasSuffix(")") && !piece.contains("(") { piece = String(piece.dropLast()).trimmed }
+            let pieceNS = piece as NSString
+            piece = trailingYear.stringByReplacingMatches(
+                in: piece, range: NSRange(location: 0, length: pieceNS.length), withTemplate: "")
+            piece = trimPunctuation(piece)
+            if !piece.isEmpty && !former.contains(piece) { former.append(piece) }
+        }
+        guard !name.isEmpty, !former.isEmpty else { return nil }
+        return (name, former)
+    }
+
+    static let branchClause = try! NSRegularExpression(
+        pattern: #"\s*(?:[-–—,;]\s*|\(\s*)[^-–—,;()]*\bbranch(?:\s+office)?\s*\)?\s*$"#, options: [.caseInsensitive])
+    static let roleLabel = try! NSRegularExpression(
+        pattern:
+            #"^\s*(?:shipper|consignee|ultimate\s+consignee|intermediate\s+consignee|end\s+user|beneficiary|ordering\s+customer|applicant|notify\s+party|buyer|seller|payee|payer|remitter|importer|exporter|customer)\s*:\s*(?=\S)"#,
+        options: [.caseInsensitive])
+    static let vesselPrefix = try! NSRegularExpression(
+        pattern: #"^\s*(?:m/v|m/t|s/s|f/v|m/s|n/m|m\.v\.|m\.t\.|mv|mt|ss|fv|mts)\s+(?=\S+\s+\S)"#,
+        options: [.caseInsensitive])
+
+    static let vesselPrefixes: Set<String> = [
+        "m/v", "m/t", "s/s", "f/v", "m/s", "n/m", "m.v.", "m.t.", "mv", "mt", "ss", "fv", "mts",
+    ]
+
+    /// Whether a name, lowercased, may write former names or qualifiers (``formerNames(_:)``,
+    /// ``withoutQualifiers(_:)``): a quick test on the words they need, so that most names skip the expressions.
+    public static func mayWriteOtherNames(lowered: String) -> Bool {
+        var text = lowered
+        if text.withUTF8({ bytes in otherNameMarkers.contains { marker in contains(bytes, marker) } }) { return true }
+        return vesselPrefixes.contains(String(lowered.drop { $0 == " " }.prefix { $0 != " " }))
+    }
+
+    static let otherNameMarkers: [[UInt8]] = [
+        ":", " ex", "(ex", "branch", "formerly", "previously", "f/k/a", "fka", "a.k.a", "f.k.a",
+    ].map { Array($0.utf8) }
+
+    /// Whether `needle` occurs in `bytes` (names are short: a plain scan, without the generic string search).
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return false }
+        let first = needle[0]
+        for start in 0...(bytes.count - needle.count) where bytes[start] == first {
+            var offset = 1
+            while offset < needle.count && bytes[start + offset] == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        return false
+    }
+
+    /// What a customer's record writes around a party's name, taken off: a party-role label of a payment or
+    /// shipping document ("BENEFICIARY: …", "SHIPPER: …"), a vessel prefix ("MV", "M/T" …, before two words or
+    /// more), a branch qualifier at the end ("… - Malindi Branch", "… (Kakamega Branch)"). The name without them,
+    /// or `nil` when it writes none. A branch of a company is the company; a vessel's prefix is not its name.
+    public static func withoutQualifiers(_ raw: String) -> String? {
+        // The expressions run only where their words can be: most names have none.
+        var text = raw
+        var changed = false
+        for pattern in [roleLabel, vesselPrefix, branchClause] {
+            let lowered = text.lowercased()
+            switch pattern {
+            case roleLabel: guard lowered.contains(":") else { continue }
+            case vesselPrefix:
+                let firstWord = lowered.drop { $0 == " " }.prefix { $0 != " " }
+                guard vesselPrefixes.contains(String(firstWord)) else { continue }
+            default: guard lowered.contains("branch") else { continue }
+            }
+            let range = NSRange(location: 0, length: (text as NSString).length)
+            guard pattern.firstMatch(in: text, range: range) != nil else { continue }
+            let stripped = pattern.stringByReplacingMatches(in: text, range: range, withTemplate: "").trimmed
+            guard !stripped.isEmpty else { continue }
+            text = stripped
+            changed = true
+        }
+        return changed ? trimPunctuation(text) : nil
+    }
+
     public static func trimPunctuation(_ text: String) -> String {
         var result = text.trimmed
         while let last = result.last, last == "," || last == ";" || last == ":" {

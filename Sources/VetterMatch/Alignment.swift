@@ -231,6 +231,15 @@ extension ScreeningIndex {
                     "different places × \(parameters.placeConflict): another legal entity, possibly an affiliate")
             }
         }
+        if let isNumber = tables.isNumber, (0..<n).contains(where: { isNumber[$0] && queryMatched[$0] < 0 }),
+            (0..<m).contains(where: { tokenIsNumber[Int(name.tokens[$0])] && listedMatched[$0] < 0 })
+        {
+            score *= parameters.numberConflict
+            if explaining {
+                adjustments.append(
+                    "different numbers × \(parameters.numberConflict): another vessel, unit or branch of the same name")
+            }
+        }
         if name.isWeak {
             score *= parameters.weakAlias
             if explaining {
@@ -316,12 +325,15 @@ extension ScreeningIndex {
             }
         }
         for identifier in query.identifiers {
-            guard let key = Identifier.key(identifier),
-                let document = entryIdentifiers[entry].first(where: { $0.key == key })
-            else { continue }
+            guard let key = Identifier.key(identifier), identifierEntries[key]?.contains(Int32(entry)) == true else {
+                continue
+            }
             let floor = parameters.identifierFloor
             score = floor + (1 - floor) * score
             if explaining {
+                let document =
+                    entries[entry].identityDocuments.first { Identifier.key($0.number) == key }
+                    ?? IdentityDocument(type: "identity document", number: identifier)
                 adjustments.append(
                     "identifier \(identifier) is the listed \(document.type) number: \(floor) + \(((1 - floor) * 1000).rounded() / 1000) × score"
                 )

@@ -24,15 +24,15 @@ extension ScreeningIndex {
     /// and whole-name rules ("Al Afy" / "Alfay"): it is reported with a share of 0, so that the caller treats
     /// the name as one any change can affect.
     ///
-    /// A name with a translated reading (``HanDictionary``) is screened under two sets of words: it is reported
-    /// with a share of 0 too.
+    /// A name screened under several readings (its own aliases, former names, a translation: see
+    /// `hasOtherReadings`) is reported with a share of 0 too.
     public func keyWord(of name: String, session: Session? = nil) -> (word: String, share: Double)? {
         let words = prepare(NameNormalizer.normalize(name), session: session)
         let total = words.reduce(0) { $0 + $1.weight }
         guard total > 0, let key = words.filter({ $0.kind == .word }).max(by: { $0.weight < $1.weight }) else {
             return nil
         }
-        if Self.hasTranslatedReading(name, type: nil) { return (key.text, 0) }
+        if Self.hasOtherReadings(name, type: nil) { return (key.text, 0) }
         return (key.text, key.similarIDs.isEmpty ? 0 : key.weight / total)
     }
 
@@ -106,17 +106,26 @@ extension ScreeningIndex {
     /// A name in Chinese characters that holds a proper name of ``HanDictionary`` is screened twice, with that
     /// name translated and as pinyin, keeping the best score: a company may be listed by either.
     public func screen(_ query: ScreeningQuery, session: Session? = nil) -> [ScreeningMatch] {
-        let lowered = query.name.lowercased()
-        let hasAliases = lowered.contains("a.k.a") || lowered.contains("f.k.a")
-        if !hasAliases && !Self.hasTranslatedReading(query.name, type: query.type) {
+        guard Self.hasOtherReadings(query.name, type: query.type) else {
             return screenOne(query, session: session, translateNames: false)
         }
-        let names: [String]
-        if hasAliases {
+        let lowered = query.name.lowercased()
+        var names: [String]
+        if lowered.contains("a.k.a") || lowered.contains("f.k.a") {
             let cleaned = NameCleaner.clean(query.name)
             names = [cleaned.name] + cleaned.aliases.map(\.name)
         } else {
             names = [query.name]
+        }
+        // A former name is screened as a name of its own; the whole, too, in case "ex" was part of the name. So
+        // is the name without a record's qualifiers (a role label, a vessel prefix, a branch).
+        for name in names {
+            if let split = NameCleaner.formerNames(name) {
+                names += [split.name] + split.former.filter { !names.contains($0) }
+            }
+        }
+        for name in names {
+            if let bare = NameCleaner.withoutQualifiers(name), !names.contains(bare) { names.append(bare) }
         }
         var readings: [(name: String, translateNames: Bool)] = []
         for name in names {
@@ -143,6 +152,19 @@ extension ScreeningIndex {
                     ? $0.score > $1.score : ($0.entry.source, $0.entry.id) < ($1.entry.source, $1.entry.id)
             }
             .prefix(query.limit))
+    }
+
+    /// Whether `name` is screened under more than one reading: it writes its own aliases ("a.k.a."), former names
+    /// ("(ex …)", "formerly …": ``NameCleaner/formerNames(_:)``), or has a translated reading.
+    static func hasOtherReadings(_ name: String, type: PartyType?) -> Bool {
+        let lowered = name.lowercased()
+        if NameCleaner.mayWriteOtherNames(lowered: lowered),
+            lowered.contains("a.k.a") || lowered.contains("f.k.a") || NameCleaner.formerNames(name) != nil
+                || NameCleaner.withoutQualifiers(name) != nil
+        {
+            return true
+        }
+        return hasTranslatedReading(name, type: type)
     }
 
     /// Whether `name` reads differently with the proper names of ``HanDictionary`` translated: it holds one, and

@@ -92,7 +92,7 @@ enum LegalForms {
         "et", "und", "der", "die", "das", "fur", "von", "imeni", "im",
         // Honorifics, which customers' records carry and the lists do not ("Mr.", "Dr.", "Mme").
         "mr", "mrs", "ms", "miss", "mme", "mlle", "dr", "prof", "sir", "madam", "herr", "frau", "sr", "sra", "srta",
-        "messrs",
+        "messrs", "messr",
         // A branch of a listed company is the company ("… Bank - Malindi Branch").
         "branch",
     ]

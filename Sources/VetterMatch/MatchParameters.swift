@@ -26,6 +26,9 @@ public struct MatchParameters: Sendable, Codable, Hashable {
     public var countryConflict = 0.92
     /// Added for a country that is among the entry's countries.
     public var countryMatchBonus = 0.02
+    /// Factor when query and listed name each have a number the other lacks ("Warta 7" / "Warta 1"): another
+    /// vessel of a series, another numbered unit or branch.
+    public var numberConflict = 0.8
     /// Factor for a person matched against a company, vessel or aircraft, or the reverse.
     public var typeConflict = 0.85
     /// Factor for a match on an OFAC weak alias.
@@ -58,6 +61,7 @@ public struct MatchParameters: Sendable, Codable, Hashable {
             case "countryConflict": countryConflict = value
             case "countryMatchBonus": countryMatchBonus = value
             case "typeConflict": typeConflict = value
+            case "numberConflict": numberConflict = value
             case "weakAlias": weakAlias = value
             case "birthDateMatchBonus": birthDateMatchBonus = value
             case "birthDateConflict": birthDateConflict = value

@@ -43,6 +43,10 @@ public enum NameNormalizer {
                         ? "Chinese characters translated (proper names by CC-CEDICT) and romanised to pinyin"
                         : "Chinese characters translated and romanised to pinyin")
             }
+            if text.unicodeScalars.contains(where: Burmese.isMyanmar) {
+                text = Burmese.romanize(text)
+                notes.append("Burmese romanised (conventional), business words translated")
+            }
             if text.unicodeScalars.contains(where: { (0x0400...0x04FF).contains($0.value) }) {
                 text = text.applyingTransform(StringTransform("Russian-Latin/BGN"), reverse: false) ?? text
                 notes.append("Cyrillic romanised (BGN/PCGN)")
@@ -52,7 +56,11 @@ public enum NameNormalizer {
             for mark in ["\u{02BF}", "\u{02BE}", "\u{02BC}"] where latin.contains(mark) {
                 latin = latin.replacingOccurrences(of: mark, with: "'")
             }
-            if latin != text && !notes.contains(where: { $0.hasPrefix("Cyrillic") || $0.hasPrefix("Chinese") }) {
+            if latin != text
+                && !notes.contains(where: {
+                    $0.hasPrefix("Cyrillic") || $0.hasPrefix("Chinese") || $0.hasPrefix("Burmese")
+                })
+            {
                 notes.append("converted to Latin letters without diacritics")
             }
             text = latin

@@ -53,6 +53,8 @@ extension ScreeningIndex {
         let similarValues: UnsafeMutableBufferPointer<Double>
         let similarKinds: UnsafeMutableBufferPointer<WordMatch>
         let hasLegalForm: Bool
+        /// Whether each word is a number (digits only, as "7" in "Warta 7"), when any is.
+        let isNumber: [Bool]?
 
         init(_ words: [QueryWord]) {
             count = words.count
@@ -83,6 +85,8 @@ extension ScreeningIndex {
             }
             similarStart[count] = offset
             hasLegalForm = words.contains { $0.kind == .legalForm }
+            let numbers = words.map { $0.kind == .word && ScreeningIndex.isNumber($0.text.utf8) }
+            isNumber = numbers.contains(true) ? numbers : nil
         }
 
         func deallocate() {

@@ -57,6 +57,8 @@ public final class ScreeningIndex: Sendable {
     let nameKinds: [Token.Kind]
     let tokenLengths: [Int32]
     let tokenFirstBytes: [UInt8]
+    /// Whether each word is a number: digits only.
+    let tokenIsNumber: [Bool]
     let vocabulary: [String: Int32]
     let tokenBytes: [[UInt8]]
     let tokenSkeletons: [[UInt8]]
@@ -98,9 +100,7 @@ public final class ScreeningIndex: Sendable {
     let countryStarts: [Int32]
     /// Each listed person's dates of birth (empty for others and when none is listed).
     let entryBirthDates: [[BirthDate]]
-    /// Each entry's identifiers as ``Identifier/key(_:)`` gives them, with the document's type.
-    let entryIdentifiers: [[(key: String, type: String)]]
-    /// Identifier key → the entries that carry it.
+    /// Identifier key (``Identifier/key(_:)``) → the entries that carry it, in order.
     let identifierEntries: [String: [Int32]]
     /// The names of entry `e` are `names[entryNameStarts[e]..<entryNameStarts[e + 1]]`.
     let entryNameStarts: [Int32]
@@ -150,6 +150,7 @@ public final class ScreeningIndex: Sendable {
         self.tokenBytes = tokenBytes
         self.tokenLengths = tokenBytes.map { Int32($0.count) }
         self.tokenFirstBytes = tokenBytes.map { $0.first ?? 0 }
+        self.tokenIsNumber = tokenBytes.map(Self.isNumber)
         var vocabulary: [String: Int32] = [:]
         vocabulary.reserveCapacity(core.tokenTexts.count)
         for (id, text) in core.tokenTexts.enumerated() { vocabulary[text] = Int32(id) }
@@ -258,20 +259,14 @@ public final class ScreeningIndex: Sendable {
             entry.type == .individual ? entry.datesOfBirth.flatMap(BirthDate.listed) : []
         }
         var identifierEntries: [String: [Int32]] = [:]
-        var entryIdentifiers: [[(key: String, type: String)]] = []
-        entryIdentifiers.reserveCapacity(core.entries.count)
         for (position, entry) in core.entries.enumerated() {
-            var keys: [(key: String, type: String)] = []
             for document in entry.identityDocuments {
-                guard let key = Identifier.key(document.number), !keys.contains(where: { $0.key == key }) else {
+                guard let key = Identifier.key(document.number), identifierEntries[key]?.last != Int32(position) else {
                     continue
                 }
-                keys.append((key, document.type))
                 identifierEntries[key, default: []].append(Int32(position))
             }
-            entryIdentifiers.append(keys)
         }
-        self.entryIdentifiers = entryIdentifiers
         self.identifierEntries = identifierEntries
         var nameStarts = [Int32](repeating: 0, count: core.entries.count + 1)
         for record in core.names { nameStarts[Int(record.entry) + 1] += 1 }
@@ -290,8 +285,13 @@ public final class ScreeningIndex: Sendable {
         var nameKinds: [Token.Kind] = []
         var lastEntryOfToken: [Int32] = []
         for (entryIndex, entry) in entries.enumerated() {
-            for (aliasIndex, item) in entry.allNames.enumerated() {
-                let normalized = NameNormalizer.normalize(item.name, isPerson: entry.type == .individual)
+            // A name that writes former names ("X (ex Y)") is indexed whole and as each of its names.
+            let texts = entry.allNames.enumerated().flatMap { aliasIndex, item in
+                let split = NameCleaner.formerNames(item.name)
+                return ([item.name] + (split.map { [$0.name] + $0.former } ?? [])).map { (aliasIndex, item, $0) }
+            }
+            for (aliasIndex, item, text) in texts {
+                let normalized = NameNormalizer.normalize(text, isPerson: entry.type == .individual)
                 guard !normalized.tokens.isEmpty else { continue }
                 var ids: [Int32] = []
                 ids.reserveCapacity(normalized.tokens.count)
@@ -359,6 +359,16 @@ public final class ScreeningIndex: Sendable {
     }
 
     /// The bit of ``initialMasks`` for a first byte: one per letter and digit, one for the rest.
+    /// Digits only: a hull, unit or branch number, which tells two parties of the same name apart.
+    static func isNumber(_ bytes: some Sequence<UInt8>) -> Bool {
+        var any = false
+        for byte in bytes {
+            guard byte >= 0x30 && byte <= 0x39 else { return false }
+            any = true
+        }
+        return any
+    }
+
     static func initialBit(_ byte: UInt8) -> UInt64 {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"): 1 << UInt64(byte - UInt8(ascii: "a"))

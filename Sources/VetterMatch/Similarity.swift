@@ -55,10 +55,34 @@ enum Similarity {
     /// the same; within one edit, when the shorter has three letters or more and the longer four, what one typing
     /// error leaves of a word that long (``typoSimilarity(edits:length:)``: 0.75 for four letters … 0.9 from six);
     /// else 0.
+    /// A number is not misspelt: strings whose digits differ are not similar ("warta7" / "warta1": ``sameDigits``).
     static func compound(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
         if a.count == b.count && a.elementsEqual(b) { return 1 }
-        guard min(a.count, b.count) >= 3, max(a.count, b.count) >= 4 else { return 0 }
-        return withinOneEdit(a, b) ? typoSimilarity(edits: 1, length: max(a.count, b.count)) : 0
+        guard min(a.count, b.count) >= 3, max(a.count, b.count) >= 4, withinOneEdit(a, b), sameDigits(a, b) else {
+            return 0
+        }
+        return typoSimilarity(edits: 1, length: max(a.count, b.count))
+    }
+
+    /// Whether two strings that both hold digits hold the same digits in the same order: a hull, unit or model
+    /// number ("Warta 7", "14th Research Institute", "A380") is identity, not spelling, so a typing error may not
+    /// change it. A digit on one side only is a letter mistyped or disguised ("Sech1n").
+    static func sameDigits(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+        var i = 0, j = 0, digitsA = false, digitsB = false
+        while true {
+            while i < a.count && !isDigit(a[i]) { i += 1 }
+            while j < b.count && !isDigit(b[j]) { j += 1 }
+            if i == a.count || j == b.count {
+                // Equal so far; more digits on one side differ, unless the other has none at all.
+                return (i == a.count && j == b.count) || (i == a.count ? !digitsA : !digitsB)
+            }
+            guard a[i] == b[j] else { return false }
+            digitsA = true
+            digitsB = true
+            i += 1
+            j += 1
+        }
     }
 
     /// The similarity the scorer gives a query's one-letter word standing for a listed whole word ("J" /
@@ -168,6 +192,9 @@ enum Similarity {
             if consonantsA.count >= 2, consonantsA == consonants(skeletonB) {
                 best = (consonantsA.count >= 3 ? 0.85 : 0.75, .transliteration)
             }
+        }
+        if best.similarity > 0, !a.withUnsafeBufferPointer({ a in b.withUnsafeBufferPointer { sameDigits(a, $0) } }) {
+            return (0, .typo)
         }
         return best
     }

@@ -113,6 +113,52 @@ struct NameCleanerTests {
                 == "Hangzhou Hikvision Digital Technology Co., Ltd.")
     }
 
+    @Test(
+        "former names as registries and customers write them: (ex …), ex-…, formerly (known as), f/k/a; a year after one"
+    )
+    func formerNames() throws {
+        let cases: [(String, String, [String])] = [
+            ("Baltic Star (ex Nordic Wave, 2011)", "Baltic Star", ["Nordic Wave"]),
+            ("MV Baltic Star (ex-Nordic Wave, ex Polar Crest)", "MV Baltic Star", ["Nordic Wave", "Polar Crest"]),
+            ("SEA LION EX-OCEAN LION", "SEA LION", ["OCEAN LION"]),
+            ("Sea Lion ex Ocean Lion until 2015", "Sea Lion", ["Ocean Lion"]),
+            (
+                "Orient Trading LLC, formerly known as Orient Commodities LLC", "Orient Trading LLC",
+                ["Orient Commodities LLC"]
+            ),
+            ("Vega Shipping (formerly Vega Maritime)", "Vega Shipping", ["Vega Maritime"]),
+            ("Vega Shipping f/k/a Vega Maritime", "Vega Shipping", ["Vega Maritime"]),
+        ]
+        for (raw, name, former) in cases {
+            let split = try #require(NameCleaner.formerNames(raw), "\(raw)")
+            #expect(split.name == name && split.former == former, "\(raw): \(split)")
+        }
+        // "ex" inside a word, or starting the name, is no marker.
+        for raw in ["Sigma Express", "Alexander Textile", "Ex Oriente Lux GmbH", "Texas Instruments", "EXIM Bank"] {
+            #expect(NameCleaner.formerNames(raw) == nil, "\(raw)")
+        }
+    }
+
+    @Test("a record's qualifiers come off: party-role labels, vessel prefixes, branch clauses; names without them stay")
+    func qualifiers() {
+        let cases: [(String, String)] = [
+            ("BENEFICIARY: Bank Melli Iran", "Bank Melli Iran"),
+            (
+                "Ultimate consignee:  Hangzhou Hikvision Digital Technology Co., Ltd.",
+                "Hangzhou Hikvision Digital Technology Co., Ltd."
+            ),
+            ("M/V Baltic Leader", "Baltic Leader"), ("MT Ocean Pearl Star", "Ocean Pearl Star"),
+            ("Bank Melli Iran - Malindi Branch", "Bank Melli Iran"),
+            ("Bank Saderat Iran (Hamburg Branch)", "Bank Saderat Iran"),
+            ("Bank Sepah, Rome Branch", "Bank Sepah"), ("SHIPPER: MV Baltic Leader", "Baltic Leader"),
+        ]
+        for (raw, bare) in cases { #expect(NameCleaner.withoutQualifiers(raw) == bare, "\(raw)") }
+        // A prefix before a single word may be the name itself; "Branch" alone is a name.
+        for raw in ["MT Holdings", "Hikvision", "Branch Trading", "Mv", "Say: nothing"] {
+            #expect(NameCleaner.withoutQualifiers(raw) == nil, "\(raw)")
+        }
+    }
+
     @Test("an alias's own a.k.a. and the successor clause written 'subunit' (real Entity List and ISN cells)")
     func aliasesOfAliases() {
         #expect(

@@ -182,3 +182,94 @@ struct MatchingRoundTwoTests {
         #expect(Fixtures.matches(name).allSatisfy { !$0.matchedName.lowercased().contains("tech") })
     }
 }
+
+/// Former names and numbers: how registries and customers write vessels and renamed companies.
+@Suite("Matching rules: former names and numbers")
+struct FormerNamesAndNumbersTests {
+    @Test("a former name in the query is screened as a name of its own: a renamed vessel, a renamed company")
+    func formerNamesInQueries() throws {
+        // SDN 34940, the vessel BALTIC LEADER.
+        for query in [
+            "Blue Horizon (ex Baltic Leader)", "BLUE HORIZON EX-BALTIC LEADER",
+            "Blue Horizon ex Baltic Leader until 2019",
+        ] {
+            let best = try #require(Fixtures.matches(query).first, "\(query)")
+            #expect(best.entry.id == "34940" && best.score == 1, "\(query): \(best.entry.name) \(best.score)")
+        }
+        let renamed = Fixtures.matches(
+            "Westlake Vision Systems Ltd, formerly known as Hangzhou Hikvision Digital Technology Co., Ltd.")
+        #expect(renamed.first?.entry.id == SharedData.hikvisionEL)
+        // The whole is screened too: "ex" was no marker here, and the name is still found as written.
+        #expect(Fixtures.matches("Baltic Leader").first?.entry.id == "34940")
+    }
+
+    @Test("a record's qualifiers cost nothing: a payment's role label, a vessel prefix, a branch")
+    func qualifiers() throws {
+        // SDN 34940, the vessel BALTIC LEADER; the Entity List's Hikvision.
+        for query in ["M/V BALTIC LEADER", "BENEFICIARY: BALTIC LEADER"] {
+            let best = try #require(Fixtures.matches(query).first, "\(query)")
+            #expect(best.entry.id == "34940" && best.score == 1, "\(query): \(best.score)")
+        }
+        let branch = Fixtures.matches("Hangzhou Hikvision Digital Technology Co., Ltd. - Malindi Branch")
+        #expect(branch.first?.entry.id == SharedData.hikvisionEL && branch.first?.score == 1)
+    }
+
+    @Test("a listed name that writes a former name is found by either")
+    func formerNamesInLists() {
+        let index = ScreeningIndex(entries: [
+            ListEntry(id: "v1", source: .entityList, type: .vessel, name: "Sea Falcon (ex Ocean Breeze, 2006)")
+        ])
+        for query in ["Ocean Breeze", "Sea Falcon", "Sea Falcon (ex Ocean Breeze, 2006)"] {
+            #expect(index.screen(ScreeningQuery(name: query)).first?.score == 1, "\(query)")
+        }
+    }
+
+    @Test("a different number is another vessel, not a typing error; a digit standing for a letter is a typing error")
+    func numbers() {
+        // SDN 25342, the vessel ABTIN 1.
+        #expect(Fixtures.matches("Abtin 1").first?.entry.id == "25342")
+        #expect(Fixtures.matches("Abtln 1").first?.entry.id == "25342")
+        #expect(!Fixtures.matches("Abtin 2").contains { $0.entry.id == "25342" })
+        #expect(!Fixtures.matches("Abtin2").contains { $0.entry.id == "25342" })
+        let other = Fixtures.matches("Abtin 2", threshold: 0)
+        let explained = other.first { $0.entry.id == "25342" }?.explanation.adjustments ?? []
+        #expect(explained.contains { $0.contains("different numbers") }, "\(explained)")
+        // SDN 16692, SECHIN, Igor Ivanovich.
+        #expect(Fixtures.matches("Ig0r Sech1n").contains { $0.entry.id == "16692" })
+        func same(_ a: String, _ b: String) -> Bool {
+            Array(a.utf8).withUnsafeBufferPointer { a in
+                Array(b.utf8).withUnsafeBufferPointer { Similarity.sameDigits(a, $0) }
+            }
+        }
+        #expect(same("warta7", "warta7") && same("sech1n", "sechin") && same("igor", "ig0r") && same("710th", "710"))
+        #expect(!same("warta7", "warta1") && !same("a12", "a1") && !same("a1", "a12") && !same("2004x1", "2005x1"))
+    }
+}
+
+/// Burmese, which ICU does not romanise: the conventional romanisation of Myanmar names.
+@Suite("Matching rules: Burmese")
+struct BurmeseTests {
+    @Test(
+        "syllables romanise as Myanmar names are conventionally written",
+        arguments: [
+            ("မင်း", "min"), ("အောင်", "aung"), ("လှိုင်", "hlaing"), ("ကျော်", "kyaw"), ("ရွှေ", "shwe"),
+            ("မြတ်", "myat"), ("ထွန်း", "htun"), ("ဝင်း", "win"), ("နိုင်", "naing"), ("သန်း", "than"),
+            ("ဦး", "oo"), ("မြ", "mya"), ("ငွေ", "ngwe"), ("ဟိန်း", "hein"), ("ငြိမ်း", "nyein"),
+        ])
+    func syllables(burmese: String, latin: String) {
+        #expect(NameNormalizer.normalize(burmese).text == latin)
+    }
+
+    @Test("digits, business words and a name written as one run of syllables")
+    func namesAndWords() {
+        #expect(NameNormalizer.normalize("ရွှေနဒီ ၁၂").text == "shwe na di 12")
+        #expect(NameNormalizer.normalize("ကောင်းမြတ် ကုန်သွယ်ရေး ကုမ္ပဏီလီမိတက်").text == "kaung myat trading ltd")
+    }
+
+    @Test("a listed Myanmar person is found by the name in Burmese script")
+    func listedPersons() {
+        // SDN 27225, HLAING, Min Aung; SDN 31131, OO, Mya Tun.
+        #expect(Fixtures.matches("မင်းအောင်လှိုင်", type: .individual).first?.entry.id == "27225")
+        #expect(Fixtures.matches("မြထွန်းဦး", type: .individual).contains { $0.entry.id == "31131" })
+    }
+}
