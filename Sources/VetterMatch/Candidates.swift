@@ -100,11 +100,11 @@ extension ScreeningIndex {
 
     /// Screens one party.
     ///
-    /// A name that carries its own aliases ("X (a.k.a. Y)") is screened under each, keeping the best score.
+    /// A name that carries its own aliases ("X (a.k.a. Y)") or former names ("X (ex Y)") is screened under each
+    /// and as written, and so is the name without a record's qualifiers (a role label, a vessel prefix, a branch:
+    /// ``NameCleaner/withoutQualifiers(_:)``); a name in Chinese characters that holds a proper name of
+    /// ``HanDictionary`` is screened with that name translated and as pinyin. Each entry keeps its best score.
     /// - Parameter session: a per-thread ``Session`` to reuse word look-ups across the queries of a batch.
-    ///
-    /// A name in Chinese characters that holds a proper name of ``HanDictionary`` is screened twice, with that
-    /// name translated and as pinyin, keeping the best score: a company may be listed by either.
     public func screen(_ query: ScreeningQuery, session: Session? = nil) -> [ScreeningMatch] {
         guard Self.hasOtherReadings(query.name, type: query.type) else {
             return screenOne(query, session: session, translateNames: false)
@@ -155,7 +155,8 @@ extension ScreeningIndex {
     }
 
     /// Whether `name` is screened under more than one reading: it writes its own aliases ("a.k.a."), former names
-    /// ("(ex …)", "formerly …": ``NameCleaner/formerNames(_:)``), or has a translated reading.
+    /// ("(ex …)", "formerly …": ``NameCleaner/formerNames(_:)``) or a record's qualifiers, or has a translated
+    /// reading.
     static func hasOtherReadings(_ name: String, type: PartyType?) -> Bool {
         let lowered = name.lowercased()
         if NameCleaner.mayWriteOtherNames(lowered: lowered),
