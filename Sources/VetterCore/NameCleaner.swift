@@ -177,9 +177,9 @@ public enum NameCleaner {
     public static func withoutQualifiers(_ raw: String) -> String? {
         // The expressions run only where their words can be: most names have none.
         var text = raw
+        var lowered = raw.lowercased()
         var changed = false
         for pattern in [roleLabel, vesselPrefix, branchClause] {
-            let lowered = text.lowercased()
             switch pattern {
             case roleLabel: guard lowered.contains(":") else { continue }
             case vesselPrefix:
@@ -192,6 +192,7 @@ public enum NameCleaner {
             let stripped = pattern.stringByReplacingMatches(in: text, range: range, withTemplate: "").trimmed
             guard !stripped.isEmpty else { continue }
             text = stripped
+            lowered = text.lowercased()
             changed = true
         }
         return changed ? trimPunctuation(text) : nil

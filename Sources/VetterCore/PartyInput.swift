@@ -42,12 +42,12 @@ public enum PartyInput {
 
     /// A name or id never holds a control character: one would be cut short in storage (NUL) or forge a log
     /// line; it is refused rather than removed, so that what is screened is what was given.
-    static func refuseControlCharacters(_ text: String, field: String) throws(PartyInputError) {
+    static func refuseControlCharacters(
+        _ text: String, field: String, holder: String? = nil
+    ) throws(PartyInputError) {
         if let scalar = text.unicodeScalars.first(where: \.isControl) {
-            throw PartyInputError(
-                field: field,
-                "the \(field) holds the control character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(4))"
-            )
+            let code = String(scalar.value, radix: 16, uppercase: true).leftPadded(4)
+            throw PartyInputError(field: field, "\(holder ?? "the \(field)") holds the control character U+\(code)")
         }
     }
 
@@ -65,23 +65,29 @@ public enum PartyInput {
     /// A date of birth, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a day of the calendar), `nil` when none is given.
     /// Written exactly so: no spaces around it (a file's cells are trimmed before).
     public static func dateOfBirth(_ text: String?) throws(PartyInputError) -> String? {
-        guard let trimmed = text else { return nil }
-        let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-        let widths = [4, 2, 2]
-        let shaped =
-            (1...3).contains(parts.count)
-            && parts.enumerated().allSatisfy { $1.count == widths[$0] && $1.allSatisfy { $0.isASCII && $0.isNumber } }
-        let year = Int(parts[0]) ?? 0
-        let valid =
-            shaped && (1850...2100).contains(year)
-            && (parts.count < 2 || (1...12).contains(Int(parts[1]) ?? 0))
-            && (parts.count < 3 || LocalDate(strict: trimmed) != nil)
-        guard valid else {
+        guard let text else { return nil }
+        guard birthDate(text) != nil else {
             throw PartyInputError(
                 field: "date_of_birth",
-                "'\(trimmed.escapingControlCharacters)' is not a date of birth: YYYY, YYYY-MM or YYYY-MM-DD")
+                "'\(text.escapingControlCharacters)' is not a date of birth: YYYY, YYYY-MM or YYYY-MM-DD")
         }
-        return trimmed
+        return text
+    }
+
+    /// The parts of a date of birth written `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (month and day 0 when not given), a
+    /// year from 1850 to 2100 and a day the calendar has; `nil` for anything else.
+    public static func birthDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let widths = [4, 2, 2]
+        guard (1...3).contains(parts.count),
+            parts.enumerated().allSatisfy({ $1.count == widths[$0] && $1.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), (1850...2100).contains(year)
+        else { return nil }
+        let month = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let day = parts.count > 2 ? Int(parts[2]) ?? 0 : 0
+        guard parts.count < 2 || (1...12).contains(month) else { return nil }
+        guard parts.count < 3 || (1...LocalDate.days(inMonth: month, year: year)).contains(day) else { return nil }
+        return (year, month, day)
     }
 
     /// The most identifiers a party may give, and the longest one.
@@ -98,10 +104,7 @@ public enum PartyInput {
                 field: "identifiers", "\(values.count) identifiers; at most \(maximumIdentifiers) are compared")
         }
         for value in values {
-            if let scalar = value.unicodeScalars.first(where: \.isControl) {
-                let code = String(scalar.value, radix: 16, uppercase: true).leftPadded(4)
-                throw PartyInputError(field: "identifiers", "an identifier holds the control character U+\(code)")
-            }
+            try refuseControlCharacters(value, field: "identifiers", holder: "an identifier")
             guard value.unicodeScalars.count <= maximumIdentifierLength else {
                 throw PartyInputError(
                     field: "identifiers",

@@ -13,6 +13,7 @@ extension ScreeningIndex {
                 && tokenFirstBytes[Int(name.tokens[position])] >= UInt8(ascii: "a")
                 ? parameters.initialWeight : weights[Int(name.tokens[position])]
         case .place: parameters.placeWeight
+        case .patronymic: parameters.patronymicWeight
         }
     }
 
@@ -65,7 +66,9 @@ extension ScreeningIndex {
                 if let known = tables.similarity(q, to: id) {
                     similarity = known.value
                     how = known.kind
-                } else if queryKind == .word, name.kinds[l] == .word {
+                } else if queryKind == .word || queryKind == .patronymic,
+                    name.kinds[l] == .word || name.kinds[l] == .patronymic
+                {
                     let listedLength = Int(tokenLengths[Int(id)])
                     // Initials: "J" for "Jorge" either way round.
                     if (queryLength == 1 || listedLength == 1) && queryLength + listedLength > 2
@@ -139,10 +142,13 @@ extension ScreeningIndex {
         // word-by-word alignment.
         if unalignedQuery > 0 || unalignedListed > 0 || (0..<n).contains(where: { queryMatched[$0] < 1 }) {
             var queryLetters = 0, listedLetters = 0
-            for q in 0..<n where tables.kind[q] == .word { queryLetters += tables.length[q] }
-            for l in 0..<m where name.kinds[l] == .word { listedLetters += Int(tokenLengths[Int(name.tokens[l])]) }
+            for q in 0..<n where tables.spells[q] { queryLetters += tables.length[q] }
+            for l in 0..<m where Self.spells(name.kinds[l], added: tokenIsAdded[Int(name.tokens[l])]) {
+                listedLetters += Int(tokenLengths[Int(name.tokens[l])])
+            }
             if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
-                let qs = (0..<n).filter { words[$0].kind == .word }, ls = (0..<m).filter { name.kinds[$0] == .word }
+                let qs = (0..<n).filter { tables.spells[$0] }
+                let ls = (0..<m).filter { Self.spells(name.kinds[$0], added: tokenIsAdded[Int(name.tokens[$0])]) }
                 let similarity = compoundSimilarity(
                     qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] },
                     exact: qs.contains { words[$0].isExact })
@@ -240,6 +246,15 @@ extension ScreeningIndex {
                     "different numbers × \(parameters.numberConflict): another vessel, unit or branch of the same name")
             }
         }
+        if tables.hasPatronymic, (0..<n).contains(where: { tables.kind[$0] == .patronymic && queryMatched[$0] < 0 }),
+            (0..<m).contains(where: { name.kinds[$0] == .patronymic && listedMatched[$0] < 0 })
+        {
+            score *= parameters.patronymicConflict
+            if explaining {
+                adjustments.append(
+                    "different patronymics × \(parameters.patronymicConflict): the father's names differ")
+            }
+        }
         if name.isWeak {
             score *= parameters.weakAlias
             if explaining {
@@ -268,9 +283,9 @@ extension ScreeningIndex {
                     "type \(type.rawValue) against listed \(listedType.rawValue) × \(parameters.typeConflict)")
             }
         }
-        if query.dateOfBirth != nil || !query.identifiers.isEmpty {
+        if !tables.evidence.isEmpty {
             score = applyContext(
-                query, entry: Int(name.entry), to: score, explaining: explaining, adjustments: &adjustments)
+                tables.evidence, entry: name.entry, to: score, explaining: explaining, adjustments: &adjustments)
         }
         if let explanation {
             explanation.pointee.queryTokens = words.map(\.text)
@@ -303,12 +318,11 @@ extension ScreeningIndex {
     /// shared identifier lifts the score to `identifierFloor + (1 − identifierFloor) × score`. An entry without a
     /// listed date or identifier is left as it is: what a list does not say is no evidence.
     func applyContext(
-        _ query: ScreeningQuery, entry: Int, to input: Double, explaining: Bool, adjustments: inout [String]
+        _ evidence: QueryEvidence, entry: Int32, to input: Double, explaining: Bool, adjustments: inout [String]
     ) -> Double {
         var score = input
-        let listedDates = entryBirthDates[entry]
-        if let text = query.dateOfBirth, let date = BirthDate.query(text), !listedDates.isEmpty {
-            let listed = listedDates.map(\.text).joined(separator: ", ")
+        let listedDates = entryBirthDates[Int(entry)]
+        if let (text, date) = evidence.birthDate, !listedDates.isEmpty {
             if let agreeing = listedDates.first(where: date.agrees) {
                 score = min(1, score + parameters.birthDateMatchBonus)
                 if explaining {
@@ -318,27 +332,24 @@ extension ScreeningIndex {
             } else if !listedDates.contains(where: { abs(Int($0.year) - Int(date.year)) <= 1 }) {
                 score *= parameters.birthDateConflict
                 if explaining {
+                    let listed = listedDates.map(\.text).joined(separator: ", ")
                     adjustments.append(
                         "date of birth \(text) more than a year from listed \(listed) × \(parameters.birthDateConflict)"
                     )
                 }
             }
         }
-        for identifier in query.identifiers {
-            guard let key = Identifier.key(identifier), identifierEntries[key]?.contains(Int32(entry)) == true else {
-                continue
-            }
+        if let (identifier, key) = evidence.identified[entry] {
             let floor = parameters.identifierFloor
             score = floor + (1 - floor) * score
             if explaining {
                 let document =
-                    entries[entry].identityDocuments.first { Identifier.key($0.number) == key }
+                    entries[Int(entry)].identityDocuments.first { Identifier.key($0.number) == key }
                     ?? IdentityDocument(type: "identity document", number: identifier)
                 adjustments.append(
                     "identifier \(identifier) is the listed \(document.type) number: \(floor) + \(((1 - floor) * 1000).rounded() / 1000) × score"
                 )
             }
-            break
         }
         return score
     }
@@ -358,6 +369,19 @@ extension ScreeningIndex {
     /// "Hangzhou"): words and places, not legal forms or stop words.
     @inline(__always)
     static func joins(_ kind: Token.Kind) -> Bool { kind == .word || kind == .place }
+
+    /// Whether a word of this kind is among a name's letters when the whole name is compared written another
+    /// way (``scoreName``'s whole-name fallback): words, patronymics, and the articles and particles a name is
+    /// written with ("Van der Bilt" / "Vanderbilt"); not legal forms, places or what records add around a name
+    /// (`added`: ``LegalForms/addedWords``).
+    @inline(__always)
+    static func spells(_ kind: Token.Kind, added: Bool) -> Bool {
+        switch kind {
+        case .word, .patronymic: true
+        case .stopWord: !added
+        case .legalForm, .place: false
+        }
+    }
 
     /// The factor for a query whose one word matched inexactly: 0.85 up to five letters, 0.9 for six or seven,
     /// none from eight.

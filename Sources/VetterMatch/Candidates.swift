@@ -57,7 +57,7 @@ extension ScreeningIndex {
     /// listing can affect.
     public func entriesSharingWords(with name: String) -> [Int] {
         let words = prepare(NameNormalizer.normalize(name), session: nil).filter {
-            $0.kind == .word || $0.kind == .place
+            $0.kind == .word || $0.kind == .place || $0.kind == .patronymic
         }
         var result = Set<Int>()
         for word in words {
@@ -106,32 +106,7 @@ extension ScreeningIndex {
     /// ``HanDictionary`` is screened with that name translated and as pinyin. Each entry keeps its best score.
     /// - Parameter session: a per-thread ``Session`` to reuse word look-ups across the queries of a batch.
     public func screen(_ query: ScreeningQuery, session: Session? = nil) -> [ScreeningMatch] {
-        guard Self.hasOtherReadings(query.name, type: query.type) else {
-            return screenOne(query, session: session, translateNames: false)
-        }
-        let lowered = query.name.lowercased()
-        var names: [String]
-        if lowered.contains("a.k.a") || lowered.contains("f.k.a") {
-            let cleaned = NameCleaner.clean(query.name)
-            names = [cleaned.name] + cleaned.aliases.map(\.name)
-        } else {
-            names = [query.name]
-        }
-        // A former name is screened as a name of its own; the whole, too, in case "ex" was part of the name. So
-        // is the name without a record's qualifiers (a role label, a vessel prefix, a branch).
-        for name in names {
-            if let split = NameCleaner.formerNames(name) {
-                names += [split.name] + split.former.filter { !names.contains($0) }
-            }
-        }
-        for name in names {
-            if let bare = NameCleaner.withoutQualifiers(name), !names.contains(bare) { names.append(bare) }
-        }
-        var readings: [(name: String, translateNames: Bool)] = []
-        for name in names {
-            readings.append((name, false))
-            if Self.hasTranslatedReading(name, type: query.type) { readings.append((name, true)) }
-        }
+        let readings = Self.readings(query.name, type: query.type)
         guard readings.count > 1 else {
             var part = query
             part.name = readings[0].name
@@ -154,18 +129,40 @@ extension ScreeningIndex {
             .prefix(query.limit))
     }
 
-    /// Whether `name` is screened under more than one reading: it writes its own aliases ("a.k.a."), former names
-    /// ("(ex …)", "formerly …": ``NameCleaner/formerNames(_:)``) or a record's qualifiers, or has a translated
-    /// reading.
+    /// Whether `name` is screened under any reading but itself as written (``readings(_:type:)``).
     static func hasOtherReadings(_ name: String, type: PartyType?) -> Bool {
+        let readings = readings(name, type: type)
+        return readings.count > 1 || readings[0].name != name || readings[0].translateNames
+    }
+
+    /// The readings `name` is screened under: its own aliases ("a.k.a.") and former names ("(ex …)", "formerly …":
+    /// ``NameCleaner/formerNames(_:)``), each as written and without a record's qualifiers, and each with its proper
+    /// names translated when it has a translated reading. Just the name for most names.
+    static func readings(_ name: String, type: PartyType?) -> [(name: String, translateNames: Bool)] {
+        var names = [name]
         let lowered = name.lowercased()
-        if NameCleaner.mayWriteOtherNames(lowered: lowered),
-            lowered.contains("a.k.a") || lowered.contains("f.k.a") || NameCleaner.formerNames(name) != nil
-                || NameCleaner.withoutQualifiers(name) != nil
-        {
-            return true
+        if NameCleaner.mayWriteOtherNames(lowered: lowered) {
+            if lowered.contains("a.k.a") || lowered.contains("f.k.a") {
+                let cleaned = NameCleaner.clean(name)
+                names = [cleaned.name] + cleaned.aliases.map(\.name)
+            }
+            // A former name is screened as a name of its own; the whole, too, in case "ex" was part of the name.
+            // So is the name without a record's qualifiers (a role label, a vessel prefix, a branch).
+            for name in names {
+                if let split = NameCleaner.formerNames(name) {
+                    names += [split.name] + split.former.filter { !names.contains($0) }
+                }
+            }
+            for name in names {
+                if let bare = NameCleaner.withoutQualifiers(name), !names.contains(bare) { names.append(bare) }
+            }
         }
-        return hasTranslatedReading(name, type: type)
+        var readings: [(name: String, translateNames: Bool)] = []
+        for name in names {
+            readings.append((name, false))
+            if hasTranslatedReading(name, type: type) { readings.append((name, true)) }
+        }
+        return readings
     }
 
     /// Whether `name` reads differently with the proper names of ``HanDictionary`` translated: it holds one, and
@@ -201,14 +198,15 @@ extension ScreeningIndex {
         let words = prepare(normalized, session: session)
         guard !words.isEmpty else { return [] }
         // No name can score more than alignedShare² plus the context bonuses: collection may stop below that.
-        let bonus = parameters.countryMatchBonus + (query.dateOfBirth == nil ? 0 : parameters.birthDateMatchBonus)
+        let evidence = QueryEvidence(query, identifierEntries: identifierEntries)
+        let bonus = parameters.countryMatchBonus + (evidence.birthDate == nil ? 0 : parameters.birthDateMatchBonus)
         var candidates = collectCandidates(words, minimum: query.threshold - bonus - 1e-9)
         // An entry that carries one of the query's identifiers is scored whatever its names share with the query.
-        for entry in identifiedEntries(query) {
+        for entry in evidence.identified.keys.sorted() {
             candidates.append(contentsOf: entryNameStarts[Int(entry)]..<entryNameStarts[Int(entry) + 1])
         }
         var best: [Int32: (score: Double, name: Int32)] = [:]
-        let tables = QueryTables(words)
+        let tables = QueryTables(words, evidence: evidence)
         defer { tables.deallocate() }
         for nameIndex in candidates {
             let name = view(nameIndex, tokens: tokens, kinds: kinds)
@@ -246,15 +244,6 @@ extension ScreeningIndex {
                 matchedName: alias?.name ?? entry.name, matchedNameKind: alias?.kind.rawValue ?? "primary",
                 matchedWeakAlias: alias?.isWeak ?? false, explanation: explanation)
         }
-    }
-
-    /// The entries that carry one of the query's identifiers.
-    func identifiedEntries(_ query: ScreeningQuery) -> Set<Int32> {
-        var result = Set<Int32>()
-        for identifier in query.identifiers {
-            if let key = Identifier.key(identifier), let entries = identifierEntries[key] { result.formUnion(entries) }
-        }
-        return result
     }
 
     /// Names that could score at least `minimum`: rarest query words first, stopping when the words left could
@@ -320,7 +309,7 @@ extension ScreeningIndex {
             // A query initial can stand for any listed word with its first letter: its weight stays in play.
             guard !(word.kind == .word && word.length == 1) else { continue }
             remaining -= word.weight
-            if word.kind == .word && !initialPostings[Int(word.first)].isEmpty {
+            if word.kind == .word || word.kind == .patronymic, !initialPostings[Int(word.first)].isEmpty {
                 initialOnly += word.weight
                 withoutInitials.append(index)
             }
@@ -388,7 +377,10 @@ extension ScreeningIndex {
             }
         }
         var letters: [UInt8] = []
-        for word in words where word.kind == .word { letters += word.bytes }
+        for word in words
+        where Self.spells(word.kind, added: word.kind == .stopWord && LegalForms.addedWords.contains(word.text)) {
+            letters += word.bytes
+        }
         if letters.count >= 4 {
             letters.withUnsafeBufferPointer { query in
                 wholeKeys.forEach(near: letters) { name in

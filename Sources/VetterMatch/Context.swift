@@ -24,22 +24,10 @@ struct BirthDate: Hashable, Sendable {
         return years.map { BirthDate(year: $0, month: 0, day: 0) }
     }
 
-    /// A query's date of birth: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `nil` for anything else.
+    /// A query's date of birth as ``PartyInput/birthDate(_:)`` reads it; `nil` for anything else.
     static func query(_ text: String) -> BirthDate? {
-        let parts = text.trimmed.split(separator: "-", omittingEmptySubsequences: false)
-        guard (1...3).contains(parts.count), parts[0].count == 4, let year = Int16(parts[0]),
-            (1850...2100).contains(year)
-        else { return nil }
-        var month: UInt8 = 0, day: UInt8 = 0
-        if parts.count > 1 {
-            guard parts[1].count == 2, let value = UInt8(parts[1]), (1...12).contains(value) else { return nil }
-            month = value
-        }
-        if parts.count > 2 {
-            guard parts[2].count == 2, let value = UInt8(parts[2]), (1...31).contains(value) else { return nil }
-            day = value
-        }
-        return BirthDate(year: year, month: month, day: day)
+        guard let parts = PartyInput.birthDate(text.trimmed) else { return nil }
+        return BirthDate(year: Int16(parts.year), month: UInt8(parts.month), day: UInt8(parts.day))
     }
 
     /// Whether the two agree as far as both go (the same year, and month and day where both give them).
@@ -71,5 +59,25 @@ enum Identifier {
 
     private static func isKeyScalar(_ scalar: Unicode.Scalar) -> Bool {
         ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+}
+
+/// A query's date of birth and identifiers, read once per screen rather than for every candidate name.
+struct QueryEvidence {
+    /// The query's date of birth as written, and read; `nil` when none is given or it does not read.
+    var birthDate: (text: String, date: BirthDate)?
+    /// Each entry that carries one of the query's identifiers → the first such identifier, as the query wrote it,
+    /// and its key.
+    var identified: [Int32: (written: String, key: String)]
+
+    var isEmpty: Bool { birthDate == nil && identified.isEmpty }
+
+    init(_ query: ScreeningQuery, identifierEntries: [String: [Int32]]) {
+        birthDate = query.dateOfBirth.flatMap { text in BirthDate.query(text).map { (text, $0) } }
+        identified = [:]
+        for identifier in query.identifiers {
+            guard let key = Identifier.key(identifier), let entries = identifierEntries[key] else { continue }
+            for entry in entries where identified[entry] == nil { identified[entry] = (identifier, key) }
+        }
     }
 }

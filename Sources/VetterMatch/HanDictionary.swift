@@ -24,12 +24,10 @@ enum HanDictionary {
     /// Whether a name of the table occurs in `text`.
     static func occurs(in text: String) -> Bool {
         let characters = Array(text)
-        for start in characters.indices {
-            for length in 2...max(2, min(longest, characters.count - start)) where start + length <= characters.count {
-                if names[String(characters[start..<start + length])] != nil { return true }
-            }
+        let names = names
+        return characters.indices.contains { start in
+            HanWords.longestWord(characters, at: start, longest: longest, minimum: 2) { names[$0] } != nil
         }
-        return false
     }
 
     private static func load() -> (names: [String: String], header: [String]) {

@@ -53,6 +53,19 @@ enum HanWords {
     /// The longest word in characters.
     static let longest: Int = table.keys.map(\.count).max() ?? 1
 
+    /// The longest word, of `minimum` to `longest` characters, that starts at `index` and that `find` knows, with
+    /// what `find` gives for it: tables of words are read longest word first.
+    static func longestWord<Value>(
+        _ characters: [Character], at index: Int, longest: Int, minimum: Int = 1, _ find: (String) -> Value?
+    ) -> (length: Int, value: Value)? {
+        let top = min(longest, characters.count - index)
+        guard top >= minimum else { return nil }
+        for length in stride(from: top, through: minimum, by: -1) {
+            if let value = find(String(characters[index..<index + length])) { return (length, value) }
+        }
+        return nil
+    }
+
     static func isHan(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0xF900...0xFAFF: true

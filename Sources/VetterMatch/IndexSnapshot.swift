@@ -11,7 +11,7 @@ import VetterCore
 /// back for the same key and the same ``formatVersion``.
 public enum IndexSnapshot {
     /// Bumped whenever normalisation, weighting or the layout changes: older snapshots are then rebuilt.
-    public static let formatVersion: UInt32 = 8
+    public static let formatVersion: UInt32 = 9
     static let magic = Array("VTIX".utf8)
 
     /// The bytes of `index`, for `key`.
@@ -144,6 +144,7 @@ public enum IndexSnapshot {
         case .legalForm: 1
         case .stopWord: 2
         case .place: 3
+        case .patronymic: 4
         }
     }
 
@@ -152,6 +153,7 @@ public enum IndexSnapshot {
         case 1: .legalForm
         case 2: .stopWord
         case 3: .place
+        case 4: .patronymic
         default: .word
         }
     }

@@ -85,15 +85,20 @@ enum LegalForms {
         return table
     }()
 
-    /// Words that carry no identity: articles and prepositions in the languages of the lists.
-    static let stopWords: Set<String> = [
+    /// Words that carry no identity: articles and prepositions in the languages of the lists, and the
+    /// ``addedWords``.
+    static let stopWords: Set<String> = Set([
         "the", "of", "and", "for", "in", "on", "at", "to", "by", "a", "an",
         "de", "del", "la", "las", "los", "el", "y", "e", "da", "do", "dos", "das", "di", "du", "des", "le", "les",
         "et", "und", "der", "die", "das", "fur", "von", "imeni", "im",
-        // Honorifics, which customers' records carry and the lists do not ("Mr.", "Dr.", "Mme").
+    ]).union(addedWords)
+
+    /// Stop words that records add around a name rather than write in it: honorifics, which customers' records
+    /// carry and the lists do not ("Mr.", "Dr.", "Mme"), and "branch" (a branch of a listed company is the
+    /// company: "… Bank - Malindi Branch"). Unlike articles and particles ("Van der Bilt", "De La Rue"), they are
+    /// not among a name's letters when it is compared written as one word.
+    static let addedWords: Set<String> = [
         "mr", "mrs", "ms", "miss", "mme", "mlle", "dr", "prof", "sir", "madam", "herr", "frau", "sr", "sra", "srta",
-        "messrs", "messr",
-        // A branch of a listed company is the company ("… Bank - Malindi Branch").
-        "branch",
+        "messrs", "messr", "branch",
     ]
 }

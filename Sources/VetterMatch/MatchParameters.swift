@@ -17,6 +17,10 @@ public struct MatchParameters: Sendable, Codable, Hashable {
     public var placeWeight = 1.0
     /// Factor when query and listed name each have a place the other lacks (two places: two legal entities).
     public var placeConflict = 0.85
+    /// Weight of a patronymic ("Vladimirovich"): lists and records write it or leave it out alike.
+    public var patronymicWeight = 0.35
+    /// Factor when query and listed name each have a patronymic and the two differ: another person's father.
+    public var patronymicConflict = 0.75
     /// Weight of a one-letter word (an initial).
     public var initialWeight = 1.0
     /// How much it costs when the listed name's most distinctive word is left out while only lesser words
@@ -57,6 +61,8 @@ public struct MatchParameters: Sendable, Codable, Hashable {
             case "placeWeight": placeWeight = value
             case "placeConflict": placeConflict = value
             case "initialWeight": initialWeight = value
+            case "patronymicWeight": patronymicWeight = value
+            case "patronymicConflict": patronymicConflict = value
             case "missingCorePenalty": missingCorePenalty = value
             case "countryConflict": countryConflict = value
             case "countryMatchBonus": countryMatchBonus = value

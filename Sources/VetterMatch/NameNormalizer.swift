@@ -69,6 +69,7 @@ public enum NameNormalizer {
         var tokens = foldLegalForms(words, notes: &notes)
         if !isPerson { expandAbbreviations(&tokens, notes: &notes) }
         addVariants(&tokens)
+        markPatronymic(&tokens, notes: &notes)
         if isConsonantal {
             for index in tokens.indices where tokens[index].kind == .word { tokens[index].isConsonantal = true }
         }
@@ -158,6 +159,27 @@ public enum NameNormalizer {
         }
         if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
         return words
+    }
+
+    /// Endings of East Slavic patronymics as lists romanise them: "-ovich", "-evich" (Russian, Belarusian; "-ovitch"
+    /// in French-style spellings), "-ovych", "-evych" (Ukrainian), "-ovna", "-evna", "-ichna", "-ivna" (women's).
+    static let patronymicEndings = [
+        "ovich", "evich", "ovitch", "evitch", "ovych", "evych", "ovna", "evna", "ichna", "ivna",
+    ]
+
+    /// Marks a name's patronymic: in a name of three words or more, the first word after the first with a
+    /// patronymic ending ("Vladimir Vladimirovich Putin", "PUTIN Vladimir Vladimirovich"). A surname with the same
+    /// ending ("Abramovich") is the name's first word or follows the patronymic, so it stays a word.
+    static func markPatronymic(_ tokens: inout [Token], notes: inout [String]) {
+        let words = tokens.indices.filter { tokens[$0].kind == .word }
+        guard words.count >= 3 else { return }
+        for position in words.dropFirst() {
+            let text = tokens[position].text
+            guard text.count >= 7, patronymicEndings.contains(where: text.hasSuffix) else { continue }
+            tokens[position].kind = .patronymic
+            notes.append("'\(text)' read as a patronymic: weighs little")
+            return
+        }
     }
 
     /// "G.m.b.H.", "S.A.", "F.Z.E.": a run of single letters that spells a legal form becomes that word.
@@ -282,12 +304,9 @@ public enum NameNormalizer {
     /// Whether a word of two characters or more of ``HanWords`` or ``HanNames`` starts at `index`.
     static func startsKnownWord(_ characters: [Character], at index: Int) -> Bool {
         let longest = max(HanWords.longest, HanNames.longest)
-        guard index + 1 < characters.count else { return false }
-        for length in stride(from: min(longest, characters.count - index), through: 2, by: -1) {
-            let word = String(characters[index..<index + length])
-            if HanNames.table[word] != nil || HanWords.table[word] != nil { return true }
-        }
-        return false
+        return HanWords.longestWord(characters, at: index, longest: longest, minimum: 2) {
+            HanNames.table[$0] ?? HanWords.table[$0]
+        } != nil
     }
 
     private static let pinyinCache = Mutex<[Character: String]>([:])
@@ -301,6 +320,13 @@ public enum NameNormalizer {
         let cleaned = latin.replacingOccurrences(of: " ", with: "")
         pinyinCache.withLock { $0[character] = cleaned }
         return cleaned
+    }
+
+    /// What a word of the Chinese tables reads as: a proper name (``HanNames``, ``HanDictionary``) or a generic
+    /// word (``HanWords``: its English rendering, alternatives after "|").
+    enum HanReading {
+        case name(String)
+        case word(String)
     }
 
     /// Translates the generic words of a Chinese name and romanises the rest. Runs of romanised characters are
@@ -343,40 +369,43 @@ public enum NameNormalizer {
             }
             var found = false
             let longest = max(HanWords.longest, HanNames.longest, translateNames ? HanDictionary.longest : 0)
-            for length in stride(from: min(longest, characters.count - index), through: 1, by: -1) {
-                let word = String(characters[index..<index + length])
+            let known = HanWords.longestWord(characters, at: index, longest: longest) { word -> HanReading? in
                 if let name = HanNames.table[word] ?? (translateNames ? HanDictionary.names[word] : nil) {
-                    flushRun()
-                    output += " \(name) "
-                    index += length
-                    found = true
+                    return .name(name)
+                }
+                return HanWords.table[word].map(HanReading.word)
+            }
+            switch known {
+            case let (length, .name(name))?:
+                flushRun()
+                output += " \(name) "
+                index += length
+                found = true
+            case let (length, .word(rendering))?:
+                let word = String(characters[index..<index + length])
+                let choices = rendering.components(separatedBy: "|")
+                let english = choices[0]
+                // Alternatives are compared with the listed words as normalised: stemmed ("aeronautics").
+                if choices.count > 1, !english.contains(" ") {
+                    alternatives[stem(english)] = choices.dropFirst().map(stem)
+                }
+                // Single-character words only when they end a name ("…局", "…厂") or a known word follows
+                // ("厦门市美亚柏科"): inside a name the character is usually part of another word.
+                if length == 1 && index + 1 < characters.count
+                    && characters[index + 1].unicodeScalars.allSatisfy(HanWords.isHan)
+                    && !startsKnownWord(characters, at: index + 1)
+                {
                     break
                 }
-                if let rendering = HanWords.table[word] {
-                    let choices = rendering.components(separatedBy: "|")
-                    let english = choices[0]
-                    // Alternatives are compared with the listed words as normalised: stemmed ("aeronautics").
-                    if choices.count > 1, !english.contains(" ") {
-                        alternatives[stem(english)] = choices.dropFirst().map(stem)
-                    }
-                    // Single-character words only when they end a name ("…局", "…厂") or a known word follows
-                    // ("厦门市美亚柏科"): inside a name the character is usually part of another word.
-                    if length == 1 && index + 1 < characters.count
-                        && characters[index + 1].unicodeScalars.allSatisfy(HanWords.isHan)
-                        && !startsKnownWord(characters, at: index + 1)
-                    {
-                        continue
-                    }
-                    flushRun()
-                    // An administrative suffix inside a name ("厦门市美亚柏科": Xiamen City Meiya Pico) is left out,
-                    // as English renderings leave it out ("Xiamen Meiya Pico").
-                    if !(length == 1 && index + 1 < characters.count && HanWords.administrative.contains(word)) {
-                        output += " \(english) "
-                    }
-                    index += length
-                    found = true
-                    break
+                flushRun()
+                // An administrative suffix inside a name ("厦门市美亚柏科": Xiamen City Meiya Pico) is left out, as
+                // English renderings leave it out ("Xiamen Meiya Pico").
+                if !(length == 1 && index + 1 < characters.count && HanWords.administrative.contains(word)) {
+                    output += " \(english) "
                 }
+                index += length
+                found = true
+            case nil: break
             }
             if !found {
                 run.append(character)

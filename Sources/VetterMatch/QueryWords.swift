@@ -45,6 +45,8 @@ extension ScreeningIndex {
         let count: Int
         let weight: UnsafeMutableBufferPointer<Double>
         let kind: UnsafeMutableBufferPointer<Token.Kind>
+        /// Whether each word is among the query's letters for the whole-name comparison (``ScreeningIndex/spells``).
+        let spells: UnsafeMutableBufferPointer<Bool>
         let length: UnsafeMutableBufferPointer<Int>
         let first: UnsafeMutableBufferPointer<UInt8>
         let mask: UnsafeMutableBufferPointer<UInt64>
@@ -53,13 +55,17 @@ extension ScreeningIndex {
         let similarValues: UnsafeMutableBufferPointer<Double>
         let similarKinds: UnsafeMutableBufferPointer<WordMatch>
         let hasLegalForm: Bool
+        let hasPatronymic: Bool
         /// Whether each word is a number (digits only, as "7" in "Warta 7"), when any is.
         let isNumber: [Bool]?
+        let evidence: QueryEvidence
 
-        init(_ words: [QueryWord]) {
+        init(_ words: [QueryWord], evidence: QueryEvidence) {
+            self.evidence = evidence
             count = words.count
             weight = .allocate(capacity: count)
             kind = .allocate(capacity: count)
+            spells = .allocate(capacity: count)
             length = .allocate(capacity: count)
             first = .allocate(capacity: count)
             mask = .allocate(capacity: count)
@@ -72,6 +78,8 @@ extension ScreeningIndex {
             for (q, word) in words.enumerated() {
                 weight[q] = word.weight
                 kind[q] = word.kind
+                spells[q] = ScreeningIndex.spells(
+                    word.kind, added: word.kind == .stopWord && LegalForms.addedWords.contains(word.text))
                 length[q] = word.length
                 first[q] = word.first
                 mask[q] = word.mask
@@ -85,12 +93,14 @@ extension ScreeningIndex {
             }
             similarStart[count] = offset
             hasLegalForm = words.contains { $0.kind == .legalForm }
+            hasPatronymic = words.contains { $0.kind == .patronymic }
             let numbers = words.map { $0.kind == .word && ScreeningIndex.isNumber($0.text.utf8) }
             isNumber = numbers.contains(true) ? numbers : nil
         }
 
         func deallocate() {
-            weight.deallocate(); kind.deallocate(); length.deallocate(); first.deallocate(); mask.deallocate()
+            weight.deallocate(); kind.deallocate(); spells.deallocate(); length.deallocate(); first.deallocate();
+            mask.deallocate()
             similarStart.deallocate(); similarIDs.deallocate(); similarValues.deallocate(); similarKinds.deallocate()
         }
 
@@ -171,7 +181,9 @@ extension ScreeningIndex {
                     kinds.append(.transliteration)
                 }
             }
-            if (token.kind == .word || token.kind == .place) && bytes.count >= 3 && !token.isExact {
+            if token.kind == .word || token.kind == .place || token.kind == .patronymic, bytes.count >= 3,
+                !token.isExact
+            {
                 let skeleton = Similarity.skeleton(bytes)
                 var candidates: [Int32] = []
                 Self.forEachDeletionHash(bytes) { tokens(deletionHash: $0, into: &candidates) }
@@ -207,6 +219,7 @@ extension ScreeningIndex {
                 case .word where bytes.count == 1 && bytes[0] >= UInt8(ascii: "a"): parameters.initialWeight
                 case .word: known.map { weights[Int($0)] } ?? misspeltWeight(ids, values)
                 case .place: parameters.placeWeight
+                case .patronymic: parameters.patronymicWeight
                 }
             var word = QueryWord(
                 text: token.text, bytes: bytes, kind: token.kind, weight: weight, similarIDs: ids,

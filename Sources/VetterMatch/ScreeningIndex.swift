@@ -57,6 +57,8 @@ public final class ScreeningIndex: Sendable {
     let nameKinds: [Token.Kind]
     let tokenLengths: [Int32]
     let tokenFirstBytes: [UInt8]
+    /// Whether each token is one of ``LegalForms/addedWords`` (an honorific, "branch").
+    let tokenIsAdded: [Bool]
     /// Whether each word is a number: digits only.
     let tokenIsNumber: [Bool]
     let vocabulary: [String: Int32]
@@ -150,6 +152,7 @@ public final class ScreeningIndex: Sendable {
         self.tokenBytes = tokenBytes
         self.tokenLengths = tokenBytes.map { Int32($0.count) }
         self.tokenFirstBytes = tokenBytes.map { $0.first ?? 0 }
+        self.tokenIsAdded = core.tokenTexts.map(LegalForms.addedWords.contains)
         self.tokenIsNumber = tokenBytes.map(Self.isNumber)
         var vocabulary: [String: Int32] = [:]
         vocabulary.reserveCapacity(core.tokenTexts.count)
@@ -195,8 +198,8 @@ public final class ScreeningIndex: Sendable {
             var whole: [UInt8] = []
             for position in range {
                 let id = Int(core.nameTokens[position])
+                if Self.spells(core.nameKinds[position], added: tokenIsAdded[id]) { whole += tokenBytes[id] }
                 if core.nameKinds[position] == .word {
-                    whole += tokenBytes[id]
                     if tokenBytes[id].count == 1, initialPostings[Int(tokenBytes[id][0])].last != Int32(index) {
                         initialPostings[Int(tokenBytes[id][0])].append(Int32(index))
                     }

@@ -9,6 +9,10 @@ public struct Token: Hashable, Sendable, Codable {
         case stopWord = "stop_word"
         /// A province or city ("Hangzhou", "Zhejiang"): context with a small fixed weight (``Places``).
         case place
+        /// A Russian, Ukrainian or Belarusian patronymic ("Vladimirovich", "Petrovna"): the father's given name,
+        /// which lists and customers' records as often leave out as write; a small fixed weight
+        /// (``MatchParameters/patronymicWeight``).
+        case patronymic
     }
 
     /// Lowercase ASCII.

@@ -126,6 +126,39 @@ struct MatchingRoundTwoTests {
         #expect(words.map(\.text) == ["vladimir", "putin"])
     }
 
+    @Test("a patronymic weighs little when one side leaves it out, and two different patronymics are two people")
+    func patronymics() throws {
+        // SDN 16692, SECHIN, Igor Ivanovich.
+        #expect(Fixtures.score("Igor Sechin", "16692") > 0.9)
+        #expect(Fixtures.score("Igor Ivanovich Sechin", "16692") == 1)
+        #expect(Fixtures.score("Игорь Иванович Сечин", "16692") > 0.95)
+        #expect(Fixtures.score("Igor Ivanovitch Sechin", "16692") > 0.95)
+        // The primary name alone (the entry's alias "SECHIN, Igor" has no patronymic to differ).
+        let primary = ScreeningIndex(entries: [
+            ListEntry(id: "16692", source: .sdn, type: .individual, name: "SECHIN, Igor Ivanovich")
+        ])
+        #expect(primary.screen(ScreeningQuery(name: "Igor Sechin")).first?.score ?? 0 > 0.9)
+        let other = try #require(primary.screen(ScreeningQuery(name: "Igor Petrovich Sechin", threshold: 0)).first)
+        #expect(other.score < ScreeningIndex.defaultThreshold)
+        #expect(other.explanation.adjustments.contains { $0.contains("different patronymics") })
+        // The patronymic is the first such word after the first: a surname with the same ending stays a word.
+        for name in ["Roman Arkadyevich Abramovich", "ABRAMOVICH, Roman Arkadyevich"] {
+            let tokens = NameNormalizer.normalize(name).tokens
+            #expect(tokens.filter { $0.kind == .patronymic }.map(\.text) == ["arkadyevich"], "\(name)")
+        }
+        #expect(NameNormalizer.normalize("Abramovich Roman").tokens.allSatisfy { $0.kind == .word })
+    }
+
+    @Test("a name's particles are among its letters when it is written as one word: \"Clandelgolfo\"")
+    func particlesInJoinedNames() {
+        // SDN 15871, CLAN DEL GOLFO; SDN 27238, ANTIQUA DEL CARIBE S.A.S.
+        #expect(Fixtures.score("Clandelgolfo", "15871") > 0.9)
+        #expect(Fixtures.score("Antiqua Delcaribe SAS", "27238") > 0.9)
+        // What a record adds around a name is not among its letters.
+        #expect(LegalForms.addedWords.isSubset(of: LegalForms.stopWords))
+        #expect(!ScreeningIndex.spells(.stopWord, added: true) && ScreeningIndex.spells(.stopWord, added: false))
+    }
+
     @Test(
         "a one-word company name one or two letters from a listed word raises no alert",
         arguments: ["Kodak", "Mango", "Midea", "Bosch", "Alibaba", "Zara"])
