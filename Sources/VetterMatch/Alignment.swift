@@ -5,13 +5,27 @@ import VetterCore
 /// turns the alignment into a name score, adjusts it for context, and explains it when asked.
 extension ScreeningIndex {
     func listedWeight(_ name: Name, _ position: Int) -> Double {
-        switch name.kinds[position] {
+        listedWeight(name.kinds[position], Int(name.tokens[position]))
+    }
+
+    /// The weight of token `id` written as a word of this kind in a listed name.
+    @inline(__always)
+    func listedWeight(_ kind: Token.Kind, _ id: Int) -> Double {
+        Self.listedWeight(
+            kind, length: Int(tokenLengths[id]), first: tokenFirstBytes[id], weight: weights[id], parameters: parameters
+        )
+    }
+
+    /// The weight of a token of `length` letters, the first `first`, and vocabulary weight `weight`, written as a
+    /// word of this kind in a listed name: one-letter words weigh as initials.
+    @inline(__always)
+    static func listedWeight(
+        _ kind: Token.Kind, length: Int, first: UInt8, weight: Double, parameters: MatchParameters
+    ) -> Double {
+        switch kind {
         case .legalForm: parameters.legalFormWeight
         case .stopWord: parameters.stopWordWeight
-        case .word:
-            tokenLengths[Int(name.tokens[position])] == 1
-                && tokenFirstBytes[Int(name.tokens[position])] >= UInt8(ascii: "a")
-                ? parameters.initialWeight : weights[Int(name.tokens[position])]
+        case .word: length == 1 && first >= UInt8(ascii: "a") ? parameters.initialWeight : weight
         case .place: parameters.placeWeight
         case .patronymic: parameters.patronymicWeight
         }

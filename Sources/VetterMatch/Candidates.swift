@@ -253,11 +253,13 @@ extension ScreeningIndex {
     /// on its threshold except by being cut. (One reach is not enumerated: a name aligned only through initials —
     /// a query initial for a listed word, a listed initial for a query word the lists do not know — which scores
     /// at most about 0.6; below that a screen may miss such a name, at every threshold alike.) A name's score is
-    /// at most A·H/T², where T is the query's total
-    /// weight, A the weight of the query words it aligns and H their weight times their similarity (the name
-    /// score is alignedShare² × quality × a factor ≤ 1, and every adjustment but the country bonus, which
-    /// `minimum` already allows for, is a factor ≤ 1). A query word aligns with a listed name in one of five
-    /// ways, each accounted for here:
+    /// at most A·H/T² × (f + (1 − f)·C), where T is the query's total weight, A the weight of the query words it
+    /// aligns, H their weight times their similarity, f the listed floor and C the share of the name's weight
+    /// those words can cover — each at most the heaviest listed occurrence of a word it may be (the name score is
+    /// alignedShare² × quality × (f + (1 − f) × listedCoverage), and every adjustment but the country bonus,
+    /// which `minimum` already allows for, is a factor ≤ 1). A query initial can stand for any listed word, so a
+    /// query with one left in play bounds C by 1. A query word aligns with a listed name in one of five ways,
+    /// each accounted for here:
     ///
     /// - a similar word: the postings of the word's similar words, taken rarest first;
     /// - a one-letter listed word standing for a taken word (similarity 0.45): the names with that initial,
@@ -276,6 +278,7 @@ extension ScreeningIndex {
         // initial could still stand for.
         var remaining = total, initialOnly = 0.0
         var withoutInitials: [Int] = []
+        var taken = [Bool](repeating: false, count: words.count)
         func reach(_ aligned: Double, _ hit: Double) -> Double {
             (aligned + remaining + initialOnly) * (hit + remaining + Similarity.listedInitial * initialOnly)
         }
@@ -309,12 +312,21 @@ extension ScreeningIndex {
             // A query initial can stand for any listed word with its first letter: its weight stays in play.
             guard !(word.kind == .word && word.length == 1) else { continue }
             remaining -= word.weight
+            taken[index] = true
             if word.kind == .word || word.kind == .patronymic, !initialPostings[Int(word.first)].isEmpty {
                 initialOnly += word.weight
                 withoutInitials.append(index)
             }
         }
         let ungathered = withoutInitials.dropFirst(gathered)
+        // The listed weight each query word can cover, and what the words still in play can cover of any name;
+        // `nil` when a query initial, which can stand for any listed word, leaves it unbounded.
+        let covers = words.map(listedReach)
+        let floor = parameters.listedFloor
+        var inPlay: Double? = (0...1).contains(floor) ? 0 : nil
+        for index in words.indices where !taken[index] {
+            inPlay = words[index].kind == .word && words[index].length == 1 ? nil : inPlay.map { $0 + covers[index] }
+        }
         pairs.sort()
         // Count filter: a name can align at most the query words it shares plus those still in play.
         var unique: [Int32] = []
@@ -322,13 +334,14 @@ extension ScreeningIndex {
         var position = 0
         while position < pairs.count {
             let name = pairs[position] >> 9
-            var aligned = 0.0, hit = 0.0
+            var aligned = 0.0, hit = 0.0, covered = inPlay ?? 0
             // Shared words come before initial-only ones: a word counted once, at its best.
             while position < pairs.count && pairs[position] >> 9 == name {
                 let word = Int(pairs[position] & 0xFF)
                 if counted[word] != Int(name) {
                     counted[word] = Int(name)
                     aligned += words[word].weight
+                    covered += covers[word]
                     hit += words[word].weight * (pairs[position] & 0x100 == 0 ? 1 : Similarity.listedInitial)
                 }
                 position += 1
@@ -340,10 +353,15 @@ extension ScreeningIndex {
                 for word in ungathered
                 where counted[word] != Int(name) && mask & Self.initialBit(words[word].first) != 0 {
                     initials += words[word].weight
+                    covered += covers[word]
                 }
             }
-            let reachable =
+            var reachable =
                 (aligned + remaining + initials) * (hit + remaining + Similarity.listedInitial * initials)
+            // The name score's last factor, floor + (1 − floor) × the listed name's coverage, at its most.
+            if inPlay != nil, nameWeights[Int(name)] > 0 {
+                reachable *= floor + (1 - floor) * min(1, covered / nameWeights[Int(name)])
+            }
             if reachable >= limit { unique.append(Int32(name)) }
         }
         var joined = joinedCandidates(words)
@@ -355,6 +373,14 @@ extension ScreeningIndex {
             defer { previous = name }
             return name != previous
         }
+    }
+
+    /// The most listed weight `word` can cover in any name: the heaviest listed occurrence of a word it may be,
+    /// or of a one-letter word it may stand for.
+    func listedReach(_ word: QueryWord) -> Double {
+        var reach = word.similarIDs.reduce(0) { max($0, tokenListedWeights[Int($1)]) }
+        if word.kind == .word || word.kind == .patronymic { reach = max(reach, initialListedWeights[Int(word.first)]) }
+        return reach
     }
 
     /// The names the scorer's compound and whole-name alignments can reach (see ``scoreName``), whichever words

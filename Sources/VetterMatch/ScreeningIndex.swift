@@ -93,6 +93,13 @@ public final class ScreeningIndex: Sendable {
     let initialPostings: [[Int32]]
     /// Per name, a bit (``initialBit(_:)``) for each first byte of its one-letter words.
     let initialMasks: [UInt64]
+    /// Each name's total weight, as the scorer sums it (``listedWeight(_:_:)``): what a listed name's coverage is a
+    /// share of.
+    let nameWeights: [Double]
+    /// The most any occurrence of each token weighs in a listed name.
+    let tokenListedWeights: [Double]
+    /// The most a one-letter listed word weighs, by its letter.
+    let initialListedWeights: [Double]
     let entrySources: [ListSource]
     let entryTypes: [PartyType]
     let entryCountries: [[String]]
@@ -275,6 +282,25 @@ public final class ScreeningIndex: Sendable {
         for record in core.names { nameStarts[Int(record.entry) + 1] += 1 }
         for position in nameStarts.indices.dropFirst() { nameStarts[position] += nameStarts[position - 1] }
         self.entryNameStarts = nameStarts
+        var nameWeights = [Double](repeating: 0, count: core.names.count)
+        var tokenListedWeights = [Double](repeating: 0, count: tokenBytes.count)
+        for (index, record) in core.names.enumerated() {
+            for position in Int(record.start)..<Int(record.start + record.count) {
+                let id = Int(core.nameTokens[position])
+                let weight = Self.listedWeight(
+                    core.nameKinds[position], length: tokenBytes[id].count, first: tokenBytes[id].first ?? 0,
+                    weight: core.weights[id], parameters: parameters)
+                nameWeights[index] += weight
+                tokenListedWeights[id] = max(tokenListedWeights[id], weight)
+            }
+        }
+        var initialListedWeights = [Double](repeating: 0, count: 256)
+        for (id, bytes) in tokenBytes.enumerated() where bytes.count == 1 {
+            initialListedWeights[Int(bytes[0])] = max(initialListedWeights[Int(bytes[0])], tokenListedWeights[id])
+        }
+        self.nameWeights = nameWeights
+        self.tokenListedWeights = tokenListedWeights
+        self.initialListedWeights = initialListedWeights
         self.buildSeconds = Date().timeIntervalSince(start)
     }
 
