@@ -248,6 +248,13 @@ public enum NameNormalizer {
             for length in stride(from: longest, through: 1, by: -1) {
                 let phrase = length == 1 ? words[index] : words[index..<index + length].joined(separator: " ")
                 guard let canonical = LegalForms.phrases[phrase] else { continue }
+                // Letters that a further letter follows spell an acronym ("A.S.P. Builders"), not a legal form
+                // ("A.S."); a run that is one whole is joined before (``joinLetterRuns``).
+                if length >= 2, index + length < words.count, words[index + length].count == 1,
+                    words[index..<index + length].allSatisfy({ $0.count == 1 })
+                {
+                    continue
+                }
                 let short = phrase.count <= 3
                 let atEdge =
                     index == 0 || index + length == words.count || (legalAt.last ?? false)

@@ -159,6 +159,17 @@ struct MatchingRoundTwoTests {
         #expect(!ScreeningIndex.spells(.stopWord, added: true) && ScreeningIndex.spells(.stopWord, added: false))
     }
 
+    @Test("letters that spell an acronym are not read as a legal form: \"A.S.P. Builders\" is not \"JSC P Builders\"")
+    func acronymsAreNotLegalForms() {
+        // SDN 25887, A.S.P. BUILDERS.
+        #expect(!NameNormalizer.normalize("A.S.P. Builders").tokens.contains { $0.kind == .legalForm })
+        #expect(Fixtures.score("ASP Builders", "25887") == 1)
+        #expect(Fixtures.score("A.S.P. Builders", "25887") == 1)
+        // A legal form at the end of a run of letters, or a whole run, is still one.
+        #expect(NameNormalizer.normalize("Banco X S.A.").tokens.last?.kind == .legalForm)
+        #expect(NameNormalizer.normalize("Acme A.S.").tokens.last?.kind == .legalForm)
+    }
+
     @Test(
         "a one-word company name one or two letters from a listed word raises no alert",
         arguments: ["Kodak", "Mango", "Midea", "Bosch", "Alibaba", "Zara"])
