@@ -160,7 +160,8 @@ extension ScreeningIndex {
             for l in 0..<m where Self.spells(name.kinds[l], added: tokenIsAdded[Int(name.tokens[l])]) {
                 listedLetters += Int(tokenLengths[Int(name.tokens[l])])
             }
-            if queryLetters >= 4, abs(queryLetters - listedLetters) <= 1 {
+            // Three letters only as they are ("ABC" / "A.B.C."): one edit is never allowed on them.
+            if queryLetters >= 4 && abs(queryLetters - listedLetters) <= 1 || queryLetters == 3 && listedLetters == 3 {
                 let qs = (0..<n).filter { tables.spells[$0] }
                 let ls = (0..<m).filter { Self.spells(name.kinds[$0], added: tokenIsAdded[Int(name.tokens[$0])]) }
                 let similarity = compoundSimilarity(

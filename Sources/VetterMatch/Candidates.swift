@@ -386,7 +386,7 @@ extension ScreeningIndex {
     /// The names the scorer's compound and whole-name alignments can reach (see ``scoreName``), whichever words
     /// were taken: a query word within one edit of two adjacent listed words joined (looked up with the word,
     /// ``compoundNames(_:)``), two adjacent query words within one edit of a listed word, and the query's letters
-    /// within one edit of a name's.
+    /// within one edit of a name's (the same, for three letters).
     func joinedCandidates(_ words: [QueryWord]) -> [Int32] {
         var result: [Int32] = []
         for word in words { result += word.compoundNames }
@@ -407,10 +407,11 @@ extension ScreeningIndex {
         where Self.spells(word.kind, added: word.kind == .stopWord && LegalForms.addedWords.contains(word.text)) {
             letters += word.bytes
         }
-        if letters.count >= 4 {
+        if letters.count >= 3 {
             letters.withUnsafeBufferPointer { query in
                 wholeKeys.forEach(near: letters) { name in
-                    guard abs(wholeLetters.length(Int(name)) - query.count) <= 1,
+                    let length = wholeLetters.length(Int(name))
+                    guard query.count >= 4 ? abs(length - query.count) <= 1 : length == 3,
                         wholeLetters.withString(Int(name), { Similarity.compound(query, $0) }) > 0
                     else { return }
                     result.append(name)

@@ -165,6 +165,11 @@ struct MatchingRoundTwoTests {
         #expect(!NameNormalizer.normalize("A.S.P. Builders").tokens.contains { $0.kind == .legalForm })
         #expect(Fixtures.score("ASP Builders", "25887") == 1)
         #expect(Fixtures.score("A.S.P. Builders", "25887") == 1)
+        // Three letters written with or without dots: SDN 8404, T.E.G. LIMITED; the Entity List's U.H.L. Company.
+        #expect(Fixtures.score("TEG Limited", "8404") == 1)
+        #expect(Fixtures.score("UHL Company", "86816bccfb0548675567632b5a3369df53f06075") == 1)
+        // Three letters are compared as they are: one edit is never allowed on them.
+        #expect(Fixtures.score("TEK Limited", "8404") < ScreeningIndex.defaultThreshold)
         // A legal form at the end of a run of letters, or a whole run, is still one.
         #expect(NameNormalizer.normalize("Banco X S.A.").tokens.last?.kind == .legalForm)
         #expect(NameNormalizer.normalize("Acme A.S.").tokens.last?.kind == .legalForm)
