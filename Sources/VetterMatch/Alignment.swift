@@ -155,27 +155,36 @@ extension ScreeningIndex {
         // Whole-name fallback: the same letters split differently ("XC-ilent" / "X-Cilent"), when it beats the
         // word-by-word alignment.
         if unalignedQuery > 0 || unalignedListed > 0 || (0..<n).contains(where: { queryMatched[$0] < 1 }) {
-            var queryLetters = 0, listedLetters = 0
+            var queryLetters = 0
             for q in 0..<n where tables.spells[q] { queryLetters += tables.length[q] }
-            for l in 0..<m where Self.spells(name.kinds[l], added: tokenIsAdded[Int(name.tokens[l])]) {
-                listedLetters += Int(tokenLengths[Int(name.tokens[l])])
-            }
+            let listedLetters = wholeLetters.length(Int(name.index))
             // Three letters only as they are ("ABC" / "A.B.C."): one edit is never allowed on them.
             if queryLetters >= 4 && abs(queryLetters - listedLetters) <= 1 || queryLetters == 3 && listedLetters == 3 {
                 let qs = (0..<n).filter { tables.spells[$0] }
-                let ls = (0..<m).filter { Self.spells(name.kinds[$0], added: tokenIsAdded[Int(name.tokens[$0])]) }
-                let similarity = compoundSimilarity(
-                    qs.flatMap { words[$0].bytes }, ls.flatMap { tokenBytes[Int(name.tokens[$0])] },
-                    exact: qs.contains { words[$0].isExact })
+                let letters = qs.flatMap { words[$0].bytes }
+                let similarity =
+                    qs.contains { words[$0].isExact }
+                    ? (wholeLetters.withString(Int(name.index)) { letters.elementsEqual($0) } ? 1 : 0)
+                    : letters.withUnsafeBufferPointer { query in
+                        wholeLetters.withString(Int(name.index)) { Similarity.compound(query, $0) }
+                    }
                 if similarity > 0, qs.contains(where: { queryMatched[$0] < similarity }) {
                     if explaining { aligned.removeAll { item in item.q.contains { qs.contains($0) } } }
                     for q in qs { queryMatched[q] = similarity }
-                    for l in ls { listedMatched[l] = similarity }
-                    if explaining { aligned.append((qs, ls, similarity, .compound)) }
+                    for l in 0..<m where Self.spells(name.kinds[l], added: tokenIsAdded[Int(name.tokens[l])]) {
+                        listedMatched[l] = similarity
+                    }
+                    if explaining {
+                        let ls = (0..<m).filter {
+                            Self.spells(name.kinds[$0], added: tokenIsAdded[Int(name.tokens[$0])])
+                        }
+                        aligned.append((qs, ls, similarity, .compound))
+                    }
                 }
             }
         }
-        var queryTotal = 0.0, queryAligned = 0.0, queryHit = 0.0, listedTotal = 0.0, listedHit = 0.0
+        var queryTotal = 0.0, queryAligned = 0.0, queryHit = 0.0, listedHit = 0.0
+        let listedTotal = nameWeights[Int(name.index)]
         for q in 0..<n {
             queryTotal += tables.weight[q]
             if queryMatched[q] >= 0 {
@@ -183,11 +192,7 @@ extension ScreeningIndex {
                 queryHit += tables.weight[q] * queryMatched[q]
             }
         }
-        for l in 0..<m {
-            let weight = listedWeight(name, l)
-            listedTotal += weight
-            if listedMatched[l] >= 0 { listedHit += weight * listedMatched[l] }
-        }
+        for l in 0..<m where listedMatched[l] >= 0 { listedHit += listedWeight(name, l) * listedMatched[l] }
         guard queryTotal > 0, listedTotal > 0 else { return 0 }
         let queryCoverage = queryHit / queryTotal
         let alignedShare = queryAligned / queryTotal

@@ -185,7 +185,8 @@ extension ScreeningIndex {
         let record = names[Int(index)]
         let range = Int(record.start)..<Int(record.start + record.count)
         return Name(
-            entry: record.entry, alias: record.alias, tokens: UnsafeBufferPointer(rebasing: tokens[range]),
+            index: index, entry: record.entry, alias: record.alias,
+            tokens: UnsafeBufferPointer(rebasing: tokens[range]),
             kinds: UnsafeBufferPointer(rebasing: kinds[range]), isWeak: record.isWeak)
     }
 

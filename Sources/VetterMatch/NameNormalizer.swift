@@ -163,21 +163,30 @@ public enum NameNormalizer {
 
     /// Endings of East Slavic patronymics as lists romanise them: "-ovich", "-evich" (Russian, Belarusian; "-ovitch"
     /// in French-style spellings), "-ovych", "-evych" (Ukrainian), "-ovna", "-evna", "-ichna", "-ivna" (women's).
-    static let patronymicEndings = [
+    static let patronymicEndings: [[UInt8]] = [
         "ovich", "evich", "ovitch", "evitch", "ovych", "evych", "ovna", "evna", "ichna", "ivna",
-    ]
+    ].map { Array($0.utf8) }
 
     /// Marks a name's patronymic: in a name of three words or more, the first word after the first with a
     /// patronymic ending ("Vladimir Vladimirovich Putin", "PUTIN Vladimir Vladimirovich"). A surname with the same
     /// ending ("Abramovich") is the name's first word or follows the patronymic, so it stays a word.
     static func markPatronymic(_ tokens: inout [Token], notes: inout [String]) {
-        let words = tokens.indices.filter { tokens[$0].kind == .word }
-        guard words.count >= 3 else { return }
-        for position in words.dropFirst() {
-            let text = tokens[position].text
-            guard text.count >= 7, patronymicEndings.contains(where: text.hasSuffix) else { continue }
+        var wordCount = 0
+        for token in tokens where token.kind == .word { wordCount += 1 }
+        guard wordCount >= 3 else { return }
+        var isFirst = true
+        for position in tokens.indices where tokens[position].kind == .word {
+            if isFirst {
+                isFirst = false
+                continue
+            }
+            // Every ending ends in "h" or "a"; a patronymic has seven letters or more.
+            let bytes = tokens[position].text.utf8
+            guard bytes.count >= 7, let last = bytes.last, last == UInt8(ascii: "h") || last == UInt8(ascii: "a"),
+                patronymicEndings.contains(where: { bytes.suffix($0.count).elementsEqual($0) })
+            else { continue }
             tokens[position].kind = .patronymic
-            notes.append("'\(text)' read as a patronymic: weighs little")
+            notes.append("'\(tokens[position].text)' read as a patronymic: weighs little")
             return
         }
     }

@@ -45,6 +45,8 @@ public final class ScreeningIndex: Sendable {
 
     /// A name's words, borrowed from the flat arrays for the time of one screen.
     struct Name {
+        /// The name's position in ``names``.
+        var index: Int32
         var entry: Int32
         var alias: Int32
         var tokens: UnsafeBufferPointer<Int32>

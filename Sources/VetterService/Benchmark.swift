@@ -63,6 +63,7 @@ public struct Benchmark: Sendable {
             var random = SeededRandom(seed: seed)
             if scale > 1 { entries = Self.grow(entries, times: scale, random: &random) }
             let index = ScreeningIndex(entries: entries)
+            let builtPeak = Self.peakResidentMiB()
             print(
                 "index    load from store \(ms(loadSeconds)), build \(ms(index.buildSeconds)) for \(entries.count) entries, "
                     + "\(index.nameCount) names"
@@ -117,14 +118,14 @@ public struct Benchmark: Sendable {
             print(
                 "latency  one query at a time (\(latencies.count)): p50 \(Int(percentile(0.5))) µs, p90 \(Int(percentile(0.9))) µs, p99 \(Int(percentile(0.99))) µs, max \(Int(latencies.last ?? 0)) µs"
             )
-            let (screening, building) = (Self.residentMiB(field: "VmRSS:"), Self.peakResidentMiB())
+            let (screening, screeningPeak) = (Self.residentMiB(field: "VmRSS:"), Self.peakResidentMiB())
             // A server holds two indexes while it replaces one: the snapshot round trip measures that too.
             let written = IndexSnapshot.write(index, key: "bench")
             clock = Date()
             _ = IndexSnapshot.read(written, key: "bench", parameters: index.parameters)
             print("snapshot \(written.count / 1_048_576) MiB, read back in \(ms(Date().timeIntervalSince(clock)))")
             print(
-                "memory   resident \(screening) MiB while screening, peak \(building) MiB while building; \(Self.peakResidentMiB()) MiB with a second index read from the snapshot"
+                "memory   peak \(builtPeak) MiB once the index is built; \(screening) MiB resident after screening (peak \(screeningPeak) MiB); peak \(Self.peakResidentMiB()) MiB with a second index read from the snapshot"
             )
         }
     }
