@@ -275,6 +275,14 @@ extension ScreeningIndex {
                     "different patronymics × \(parameters.patronymicConflict): the father's names differ")
             }
         }
+        if name.familyName >= 0, listedMatched[Int(name.familyName)] < 0 {
+            score *= parameters.familyNameMissing
+            if explaining {
+                let word = String(decoding: tokenBytes[Int(name.tokens[Int(name.familyName)])], as: UTF8.self)
+                adjustments.append(
+                    "the listed family name '\(word)' is not in the query × \(parameters.familyNameMissing)")
+            }
+        }
         if name.isWeak {
             score *= parameters.weakAlias
             if explaining {

@@ -187,7 +187,7 @@ extension ScreeningIndex {
         return Name(
             index: index, entry: record.entry, alias: record.alias,
             tokens: UnsafeBufferPointer(rebasing: tokens[range]),
-            kinds: UnsafeBufferPointer(rebasing: kinds[range]), isWeak: record.isWeak)
+            kinds: UnsafeBufferPointer(rebasing: kinds[range]), familyName: record.familyName, isWeak: record.isWeak)
     }
 
     func screenOne(

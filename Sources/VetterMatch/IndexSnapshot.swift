@@ -11,7 +11,7 @@ import VetterCore
 /// back for the same key and the same ``formatVersion``.
 public enum IndexSnapshot {
     /// Bumped whenever normalisation, weighting or the layout changes: older snapshots are then rebuilt.
-    public static let formatVersion: UInt32 = 10
+    public static let formatVersion: UInt32 = 11
     static let magic = Array("VTIX".utf8)
 
     /// The bytes of `index`, for `key`.

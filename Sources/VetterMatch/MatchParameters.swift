@@ -21,6 +21,10 @@ public struct MatchParameters: Sendable, Codable, Hashable {
     public var patronymicWeight = 0.35
     /// Factor when query and listed name each have a patronymic and the two differ: another person's father.
     public var patronymicConflict = 0.75
+    /// Factor when a person listed "SURNAME, Given" is matched without the first word of the family name: the
+    /// given names and a second family name ("Manuel Rodriguez" / "VALDEZ RODRIGUEZ, Manuel Arturo") are shared
+    /// by many people; the family name is what identifies.
+    public var familyNameMissing = 0.85
     /// Weight of a one-letter word (an initial).
     public var initialWeight = 1.0
     /// How much it costs when the listed name's most distinctive word is left out while only lesser words
@@ -63,6 +67,7 @@ public struct MatchParameters: Sendable, Codable, Hashable {
             case "initialWeight": initialWeight = value
             case "patronymicWeight": patronymicWeight = value
             case "patronymicConflict": patronymicConflict = value
+            case "familyNameMissing": familyNameMissing = value
             case "missingCorePenalty": missingCorePenalty = value
             case "countryConflict": countryConflict = value
             case "countryMatchBonus": countryMatchBonus = value

@@ -40,6 +40,9 @@ public final class ScreeningIndex: Sendable {
         var alias: Int32
         var start: Int32
         var count: Int32
+        /// The position in the name of its family name's first word, for a person listed "SURNAME, Given"
+        /// (``familyNamePosition(_:)``); -1 when the name does not say.
+        var familyName: Int32
         var isWeak: Bool
     }
 
@@ -51,6 +54,7 @@ public final class ScreeningIndex: Sendable {
         var alias: Int32
         var tokens: UnsafeBufferPointer<Int32>
         var kinds: UnsafeBufferPointer<Token.Kind>
+        var familyName: Int32
         var isWeak: Bool
     }
 
@@ -306,6 +310,28 @@ public final class ScreeningIndex: Sendable {
         self.buildSeconds = Date().timeIntervalSince(start)
     }
 
+    /// Particles that open family names ("BIN LADIN", "ABU ALI", "VAN DER BERG") without being the family's name;
+    /// shorter ones ("al", "de", "la") are passed over by their length.
+    static let familyNameParticles: Set<String> = [
+        "bin", "ibn", "ben", "bint", "abu", "abd", "van", "ver", "ter", "ten",
+    ]
+
+    /// The position among `tokens` (the normalised `text`) of the family name's first word, when a person's name
+    /// is written "SURNAME, Given" as OFAC and BIS write it: the first word of three letters or more of the part
+    /// before the comma that is not a particle ("VALDEZ RODRIGUEZ, Manuel Arturo" → "valdez").
+    static func familyNamePosition(_ text: String, _ tokens: [Token]) -> Int? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, !String(parts[1]).trimmed.isEmpty else { return nil }
+        let family = NameNormalizer.normalize(String(parts[0]), isPerson: true).tokens
+        guard !family.isEmpty, family.count < tokens.count,
+            zip(family, tokens).allSatisfy({ $0.text == $1.text })
+        else { return nil }
+        return family.indices.first {
+            family[$0].kind == .word && family[$0].text.utf8.count >= 3
+                && !familyNameParticles.contains(family[$0].text)
+        }
+    }
+
     /// Normalises every name, counts word frequencies and builds the deletion neighbourhood.
     static func build(entries: [ListEntry], parameters: MatchParameters) -> Core {
         var vocabulary: [String: Int32] = [:]
@@ -343,10 +369,12 @@ public final class ScreeningIndex: Sendable {
                         documentFrequency[Int(id)] += 1
                     }
                 }
+                let familyName = entry.type == .individual ? familyNamePosition(text, normalized.tokens) : nil
                 names.append(
                     NameRecord(
                         entry: Int32(entryIndex), alias: Int32(aliasIndex - 1),
-                        start: Int32(nameTokens.count), count: Int32(ids.count), isWeak: item.alias?.isWeak ?? false))
+                        start: Int32(nameTokens.count), count: Int32(ids.count), familyName: Int32(familyName ?? -1),
+                        isWeak: item.alias?.isWeak ?? false))
                 nameTokens.append(contentsOf: ids)
                 nameKinds.append(contentsOf: normalized.tokens.map(\.kind))
             }

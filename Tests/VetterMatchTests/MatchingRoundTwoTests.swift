@@ -149,6 +149,27 @@ struct MatchingRoundTwoTests {
         #expect(NameNormalizer.normalize("Abramovich Roman").tokens.allSatisfy { $0.kind == .word })
     }
 
+    @Test("a person listed \"SURNAME, Given\" matched without the family name's first word is weak evidence")
+    func familyNames() throws {
+        let threshold = ScreeningIndex.defaultThreshold
+        // SDN 15784, VALDEZ RODRIGUEZ, Manuel Arturo: a given name and the second family name are many people's.
+        #expect(Fixtures.score("Manuel Rodriguez", "15784") < threshold)
+        #expect(Fixtures.score("Manuel Valdez", "15784") >= threshold)
+        #expect(Fixtures.score("Manuel Arturo Valdez Rodriguez", "15784") == 1)
+        // SDN 16900, LOUIE, Daniel Maurice: the given names alone.
+        #expect(Fixtures.score("Daniel Maurice", "16900") < threshold)
+        #expect(Fixtures.score("Daniel Louie", "16900") >= threshold)
+        let given = try #require(Fixtures.matches("Daniel Maurice", threshold: 0.01).first { $0.entry.id == "16900" })
+        #expect(given.explanation.adjustments.contains { $0.contains("family name 'louie'") })
+        // A family name's particles are passed over (SDN 6365, BIN LADIN, Usama bin Muhammad bin Awad); a name
+        // without a comma, or a company's, does not say which word is the family's.
+        let ladin = "BIN LADIN, Usama bin Muhammad bin Awad"
+        #expect(ScreeningIndex.familyNamePosition(ladin, NameNormalizer.normalize(ladin, isPerson: true).tokens) == 1)
+        #expect(Fixtures.score("Usama bin Ladin", "6365") == 1)
+        let plain = "Daniel Maurice Louie"
+        #expect(ScreeningIndex.familyNamePosition(plain, NameNormalizer.normalize(plain, isPerson: true).tokens) == nil)
+    }
+
     @Test("a name's particles are among its letters when it is written as one word: \"Clandelgolfo\"")
     func particlesInJoinedNames() {
         // SDN 15871, CLAN DEL GOLFO; SDN 27238, ANTIQUA DEL CARIBE S.A.S.
