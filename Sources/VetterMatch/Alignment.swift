@@ -103,7 +103,11 @@ extension ScreeningIndex {
         var pairs = UnsafeMutableBufferPointer(rebasing: pairBuffer[0..<pairCount])
         pairs.sort { $0.priority > $1.priority }
         var unalignedQuery = n, unalignedListed = m
+        var letterPairs: [(q: Int32, l: Int32)] = []
         for pair in pairs where queryMatched[Int(pair.q)] < 0 && listedMatched[Int(pair.l)] < 0 {
+            if tables.length[Int(pair.q)] == 1, tokenLengths[Int(name.tokens[Int(pair.l)])] == 1 {
+                letterPairs.append((pair.q, pair.l))
+            }
             queryMatched[Int(pair.q)] = pair.similarity
             // In an organisation's name a query's initial confirms one letter of the listed word, not the word:
             // the listed side is credited what an initial weighs ("H.D. Technologies" covers little of "Huawei
@@ -273,6 +277,18 @@ extension ScreeningIndex {
             if explaining {
                 adjustments.append(
                     "different patronymics × \(parameters.patronymicConflict): the father's names differ")
+            }
+        }
+        // An organisation's letters spell an acronym: the same letters in another order spell another name
+        // ("C.B.A. Company" / "A.B.C. Company"). People's initials are written in any order.
+        if letterPairs.count >= 2, entryTypes[Int(name.entry)] != .individual, query.type != .individual {
+            letterPairs.sort { $0.q < $1.q }
+            if zip(letterPairs, letterPairs.dropFirst()).contains(where: { $0.l > $1.l }) {
+                score *= parameters.letterOrderConflict
+                if explaining {
+                    adjustments.append(
+                        "the same letters in another order × \(parameters.letterOrderConflict): another acronym")
+                }
             }
         }
         if name.familyName >= 0, listedMatched[Int(name.familyName)] < 0 {

@@ -25,6 +25,8 @@ public struct MatchParameters: Sendable, Codable, Hashable {
     /// given names and a second family name ("Manuel Rodriguez" / "VALDEZ RODRIGUEZ, Manuel Arturo") are shared
     /// by many people; the family name is what identifies.
     public var familyNameMissing = 0.85
+    /// Factor when an organisation's name has the query's single letters in another order: another acronym.
+    public var letterOrderConflict = 0.7
     /// Weight of a one-letter word (an initial).
     public var initialWeight = 1.0
     /// How much it costs when the listed name's most distinctive word is left out while only lesser words
@@ -68,6 +70,7 @@ public struct MatchParameters: Sendable, Codable, Hashable {
             case "patronymicWeight": patronymicWeight = value
             case "patronymicConflict": patronymicConflict = value
             case "familyNameMissing": familyNameMissing = value
+            case "letterOrderConflict": letterOrderConflict = value
             case "missingCorePenalty": missingCorePenalty = value
             case "countryConflict": countryConflict = value
             case "countryMatchBonus": countryMatchBonus = value

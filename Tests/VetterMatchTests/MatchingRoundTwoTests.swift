@@ -181,7 +181,7 @@ struct MatchingRoundTwoTests {
     }
 
     @Test("letters that spell an acronym are not read as a legal form: \"A.S.P. Builders\" is not \"JSC P Builders\"")
-    func acronymsAreNotLegalForms() {
+    func acronymsAreNotLegalForms() throws {
         // SDN 25887, A.S.P. BUILDERS.
         #expect(!NameNormalizer.normalize("A.S.P. Builders").tokens.contains { $0.kind == .legalForm })
         #expect(Fixtures.score("ASP Builders", "25887") == 1)
@@ -191,6 +191,17 @@ struct MatchingRoundTwoTests {
         #expect(Fixtures.score("UHL Company", "86816bccfb0548675567632b5a3369df53f06075") == 1)
         // Three letters are compared as they are: one edit is never allowed on them.
         #expect(Fixtures.score("TEK Limited", "8404") < ScreeningIndex.defaultThreshold)
+        // An organisation's letters in another order spell another acronym; a person's initials do not.
+        #expect(Fixtures.score("P.S.A. Builders", "25887") < ScreeningIndex.defaultThreshold)
+        let reordered = try #require(
+            Fixtures.matches("S.A.P. Builders", threshold: 0.01).first { $0.entry.id == "25887" })
+        #expect(reordered.explanation.adjustments.contains { $0.contains("another order") })
+        let people = ScreeningIndex(entries: [
+            ListEntry(id: "1", source: .sdn, type: .individual, name: "KIM, J. S.")
+        ])
+        let inOrder = try #require(people.screen(ScreeningQuery(name: "J. S. Kim", threshold: 0.01)).first)
+        let swapped = try #require(people.screen(ScreeningQuery(name: "S. J. Kim", threshold: 0.01)).first)
+        #expect(swapped.score == inOrder.score && inOrder.score > 0.9)
         // A legal form at the end of a run of letters, or a whole run, is still one.
         #expect(NameNormalizer.normalize("Banco X S.A.").tokens.last?.kind == .legalForm)
         #expect(NameNormalizer.normalize("Acme A.S.").tokens.last?.kind == .legalForm)
